@@ -1,0 +1,1 @@
+//! What may happen? (being written: see issue 2)

@@ -1,0 +1,6 @@
+//! How is it recorded and proven? Canonical bytes, the hash chain, Merkle proofs, signatures,
+//! the `EventStore` trait and the one write path.
+
+pub mod hash;
+
+pub use hash::Hash;

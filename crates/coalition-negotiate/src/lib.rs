@@ -1,0 +1,1 @@
+//! What could be agreed? (being written: see issue 4)

@@ -1,0 +1,1 @@
+//! Where is it kept? (being written: see issue 2)
