@@ -1,0 +1,72 @@
+//! Timing driver for `tools/peers/peers.py bench`: runs one analysis and prints one JSON line.
+//!
+//!     peers frontier DOMAIN.xml PROFILE.xml...   # GENIUS semantics, frontier over all outcomes
+//!     peers exchange FILE.csv ROUNDS             # exchange model, first-created ties
+
+use std::time::Instant;
+
+use coalition_negotiate::analysis::{AnalyzeOptions, analyze};
+use coalition_negotiate::decide_csv;
+use coalition_negotiate::forecast::{ExchangeOptions, TieRule, exchange_model};
+use coalition_negotiate::genius::{Semantics, read_negotiation};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("frontier") if args.len() >= 3 => {
+            let domain = std::fs::read_to_string(&args[1])?;
+            let texts: Vec<String> = args[2..]
+                .iter()
+                .map(std::fs::read_to_string)
+                .collect::<Result<_, _>>()?;
+            let profiles: Vec<(&str, &str)> = texts
+                .iter()
+                .zip(&args[2..])
+                .map(|(t, f)| (t.as_str(), f.as_str()))
+                .collect();
+            let neg = read_negotiation(&domain, &args[1], &profiles, Semantics::Genius)?;
+            let parties: Vec<usize> = (0..neg.parties.len()).collect();
+            let start = Instant::now();
+            let a = analyze(
+                &neg,
+                &parties,
+                AnalyzeOptions::for_semantics(Semantics::Genius),
+                &mut |_, _| {},
+            );
+            let seconds = start.elapsed().as_secs_f64();
+            let mut vectors: Vec<&[f64]> = (0..a.frontier.len())
+                .map(|i| a.frontier.utility(i))
+                .collect();
+            vectors.dedup_by(|x, y| x.iter().zip(y.iter()).all(|(a, b)| (a - b).abs() <= 1e-12));
+            println!(
+                "{}",
+                serde_json::json!({"seconds": seconds, "outcomes": a.outcomes as f64, "frontier": a.frontier.len(), "vectors": vectors.len()})
+            );
+        }
+        Some("exchange") if args.len() == 3 => {
+            let text = std::fs::read_to_string(&args[1])?;
+            let input = decide_csv::read(&text, &args[1])?;
+            let rounds: usize = args[2].parse()?;
+            let start = Instant::now();
+            let f = exchange_model(
+                &input,
+                ExchangeOptions {
+                    rounds,
+                    ties: TieRule::First,
+                },
+            )?;
+            let seconds = start.elapsed().as_secs_f64();
+            let fin: serde_json::Map<String, serde_json::Value> = input
+                .issues
+                .iter()
+                .zip(f.final_outcome())
+                .filter_map(|(i, v)| v.map(|v| (i.name.clone(), v.into())))
+                .collect();
+            println!("{}", serde_json::json!({"seconds": seconds, "final": fin}));
+        }
+        _ => eprintln!(
+            "usage: peers frontier DOMAIN.xml PROFILE.xml... | peers exchange FILE.csv ROUNDS"
+        ),
+    }
+    Ok(())
+}
