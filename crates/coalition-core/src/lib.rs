@@ -1,1 +1,41 @@
-//! What may happen? (being written: see issue 2)
+//! What may happen? The guarantee lifecycle as pure rules.
+//!
+//! ```text
+//!  commitments in force ──> armed attack reported ──> verified (or rejected)
+//!                                                        │
+//!                                  activation of every matching commitment in force
+//!                                                        v
+//!                                   obligations with deadlines ──> fulfilment
+//! ```
+//!
+//! A coalition's state is rebuilt from its events with [`apply`]; a command becomes events (or a
+//! [`Rejection`]) through [`decide`], which is given the clock and the actor in a [`Context`].
+//! Every read goes through [`disclosure`], where [`classification::may_read`] decides.
+//!
+//! This crate does no I/O, reads no clock, and knows nothing of storage or hashing: those live
+//! in `coalition-ledger` and `coalition-store`.
+
+pub mod apply;
+pub mod classification;
+pub mod command;
+pub mod commitment;
+pub mod coverage;
+pub mod dates;
+pub mod decide;
+pub mod disclosure;
+pub mod event;
+pub mod id;
+pub mod incident;
+pub mod instrument;
+pub mod names;
+pub mod obligation;
+pub mod party;
+pub mod rejection;
+pub mod state;
+
+pub use apply::apply;
+pub use command::{Command, Context};
+pub use decide::decide;
+pub use event::Event;
+pub use rejection::Rejection;
+pub use state::State;

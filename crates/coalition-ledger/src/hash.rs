@@ -25,7 +25,9 @@ impl Hash {
     /// Parses 64 lowercase or uppercase hex digits.
     pub fn from_hex(text: &str) -> Result<Hash, HashParseError> {
         let bytes = hex::decode(text).map_err(|_| HashParseError(text.to_owned()))?;
-        let array: [u8; 32] = bytes.try_into().map_err(|_| HashParseError(text.to_owned()))?;
+        let array: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| HashParseError(text.to_owned()))?;
         Ok(Hash(array))
     }
 

@@ -1,8 +1,19 @@
 //! How is it recorded and proven? Canonical bytes, the hash chain, Merkle proofs, signatures,
-//! the `EventStore` trait and the one write path.
+//! the `EventStore` trait and the one write path, `Ledger::execute`.
+//!
+//! This crate decides nothing (the rules are in `coalition-core`) and stores nothing itself
+//! (the backends are in `coalition-store`).
 
+pub mod canonical;
 pub mod checkpoint;
 pub mod hash;
+pub mod ledger;
 pub mod merkle;
+pub mod seal;
+pub mod store;
+pub mod verify;
 
 pub use hash::Hash;
+pub use ledger::{Ledger, LedgerError, Loaded, Receipt};
+pub use seal::{Head, SealedEvent};
+pub use store::{EventStore, StoreError};

@@ -2,17 +2,32 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use coalition_core::classification::Level;
+use coalition_core::commitment::{Category, ClockStart, Discretion, Stage, TriggerKind};
+use coalition_core::dates::{Day, Span, Timestamp};
+use coalition_core::id::{
+    CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
+};
+use coalition_core::incident::IncidentKind;
 
+use crate::cmd::bench::BenchCommand;
 use crate::cmd::negotiate::NegotiateCommand;
 
 /// The system of record for multilateral security guarantees.
+///
+/// Every change is an event on a hash-chained log kept in an SQLite file in the data directory;
+/// every read passes the classification gate (`--as P` reads as principal P, `--public` as the
+/// public; without either, as the custodian of the file, who can read it anyway).
 #[derive(Debug, Parser)]
-#[command(name = "coalition", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 ok · 1 internal error · 2 bad input · 3 verification failure")]
+#[command(name = "coalition", version, about, long_about)]
+#[command(
+    after_help = "Exit codes: 0 ok · 1 internal error · 2 bad input or refused by a rule · 3 verification failure\n\nStart with:  coalition demo"
+)]
 pub(crate) struct Cli {
-    /// Where the record is kept (an SQLite file inside it).
-    #[arg(long, global = true, env = "COALITION_DATA_DIR")]
+    /// Where the record is kept (the SQLite file coalition.sqlite inside it).
+    /// Default: the per-user data directory (e.g. ~/.local/share/coalition).
+    #[arg(long, global = true, env = "COALITION_DATA_DIR", value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
@@ -23,7 +38,555 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Create the `paris-2026` coalition from the bundled scenario and summarise it.
+    #[command(
+        after_help = "Example:\n  coalition demo\n  coalition demo --reset    # discard the demo coalition's log and start again"
+    )]
+    Demo(DemoArgs),
+    /// Load a scenario file (docs/scenario-format.md) as a new coalition.
+    #[command(after_help = "Example:\n  coalition import scenarios/paris-2026.toml")]
+    Import(ImportArgs),
+    /// List the coalitions in the data directory.
+    #[command(after_help = "Example:\n  coalition coalitions --json")]
+    Coalitions,
+    /// List a coalition's parties and their seats.
+    #[command(after_help = "Example:\n  coalition members paris-2026 --public")]
+    Members(ReadArgs),
+    /// List the principals acting for parties.
+    #[command(after_help = "Example:\n  coalition principals paris-2026")]
+    Principals(ReadArgs),
+    /// List the instruments commitments stand on.
+    #[command(after_help = "Example:\n  coalition instruments paris-2026")]
+    Instruments(ReadArgs),
+    /// Record signatures, ratifications, extensions and terminations of instruments.
+    #[command(subcommand)]
+    Instrument(InstrumentCommand),
+    /// List commitments.
+    #[command(
+        after_help = "Example:\n  coalition commitments paris-2026 --guarantor GBR --in-force-at 2030-01-01"
+    )]
+    Commitments(CommitmentsArgs),
+    /// Add, show or withdraw a commitment, or record support delivered under it.
+    #[command(subcommand)]
+    Commitment(CommitmentCommand),
+    /// List incidents.
+    #[command(after_help = "Example:\n  coalition incidents paris-2026")]
+    Incidents(ReadArgs),
+    /// Report, confirm, reject or provisionally trigger an incident.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// Requests for consultations by the protected state.
+    #[command(subcommand)]
+    Consultations(ConsultationsCommand),
+    /// Record that a ceasefire entered into force (or ended).
+    #[command(
+        after_help = "Example:\n  coalition ceasefire paris-2026 --in-force-from 2026-03-01T00:00:00Z --as secretariat"
+    )]
+    Ceasefire(CeasefireArgs),
+    /// List obligations, with their deadlines and status.
+    #[command(
+        after_help = "Example:\n  coalition obligations paris-2026 --overdue --at 2026-12-01T00:00:00Z"
+    )]
+    Obligations(ObligationsArgs),
+    /// Report an obligation fulfilled, waive it, or dispute it.
+    #[command(subcommand)]
+    Obligation(ObligationCommand),
+    /// What the protected state can count on, year by year, and where the gaps are.
+    #[command(
+        after_help = "Example:\n  coalition coverage paris-2026 --years 20\n  coalition coverage paris-2026 --assume-ceasefire 2026-06-01"
+    )]
+    Coverage(CoverageArgs),
+    /// Show or verify the tamper-evident log.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Measure the record's speed and durability (prints ratios against a baseline).
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Analyse a negotiation: outcome space, frontier, bargaining solutions, forecasts.
     #[command(subcommand)]
     Negotiate(NegotiateCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Discard the demo coalition's existing log first.
+    #[arg(long)]
+    pub(crate) reset: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The scenario file.
+    pub(crate) file: PathBuf,
+}
+
+/// Who reads, and as of when.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ViewArgs {
+    /// Read as this principal (their clearance and releasability apply).
+    #[arg(long = "as", value_name = "PRINCIPAL", conflicts_with = "public")]
+    pub(crate) viewer: Option<PrincipalId>,
+    /// Read as the public: PUBLIC items only.
+    #[arg(long)]
+    pub(crate) public: bool,
+    /// Answer from the record as it stood at this time (events recorded later are ignored).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) as_of: Option<Timestamp>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReadArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    #[command(flatten)]
+    pub(crate) view: ViewArgs,
+}
+
+/// The principal acting.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ActArgs {
+    /// The principal acting (must be registered in the coalition).
+    #[arg(long = "as", value_name = "PRINCIPAL")]
+    pub(crate) actor: PrincipalId,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CommitmentsArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// Only this guarantor's commitments.
+    #[arg(long)]
+    pub(crate) guarantor: Option<PartyCode>,
+    /// Only this category.
+    #[arg(long)]
+    pub(crate) category: Option<Category>,
+    /// Only those in force at this time (status is also computed at this time).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) in_force_at: Option<Timestamp>,
+    #[command(flatten)]
+    pub(crate) view: ViewArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CommitmentCommand {
+    /// Record a commitment; prints its id.
+    #[command(
+        after_help = "Example:\n  coalition commitment add paris-2026 --guarantor FRA --protected UKR --category military \\\n    --what \"air-defence batteries\" --quantity 4 --unit batteries --aggressor RUS --kind armed-attack \\\n    --consult-within 24h --deliver-within 30d --clock-from verification --discretion automatic \\\n    --from 2026-01-06 --until 2041-01-05 --classification SECRET --releasable-to FRA,GBR,UKR --as macron"
+    )]
+    Add(Box<CommitmentAddArgs>),
+    /// Show one commitment.
+    #[command(after_help = "Example:\n  coalition commitment show paris-2026 gbr-2024-consult")]
+    Show {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The commitment.
+        id: CommitmentId,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+    /// Withdraw a commitment (the guarantor or the secretariat).
+    #[command(after_help = "Example:\n  coalition commitment withdraw paris-2026 C-1 --as macron")]
+    Withdraw {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The commitment.
+        id: CommitmentId,
+        /// When it was withdrawn (default: now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Record the cumulative quantity that reached a stage (allocated, delivered).
+    #[command(
+        after_help = "Example:\n  coalition commitment support paris-2026 fra-2024-financial --stage delivered --quantity 1200 --as secretariat"
+    )]
+    Support {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The commitment.
+        id: CommitmentId,
+        /// The stage reached.
+        #[arg(long)]
+        stage: Stage,
+        /// How many units have reached it so far.
+        #[arg(long)]
+        quantity: u64,
+        /// When (default: now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CommitmentAddArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// An id to use (default: the next free C-n).
+    #[arg(long)]
+    pub(crate) id: Option<CommitmentId>,
+    /// The party that commits.
+    #[arg(long)]
+    pub(crate) guarantor: PartyCode,
+    /// The party protected (default: the coalition's protected state).
+    #[arg(long)]
+    pub(crate) protected: Option<PartyCode>,
+    /// The kind of support (military-capabilities, intelligence, logistical-support,
+    /// diplomatic-initiatives, sanctions, financial, training …; short forms such as `military`).
+    #[arg(long)]
+    pub(crate) category: Category,
+    /// What exactly, in words.
+    #[arg(long)]
+    pub(crate) what: String,
+    /// How many units (a whole number).
+    #[arg(long, requires = "unit")]
+    pub(crate) quantity: Option<u64>,
+    /// The unit of the quantity.
+    #[arg(long, requires = "quantity")]
+    pub(crate) unit: Option<String>,
+    /// The stage the quantity has reached.
+    #[arg(long, default_value = "committed")]
+    pub(crate) stage: Stage,
+    /// The state whose attack sets it off.
+    #[arg(long)]
+    pub(crate) aggressor: PartyCode,
+    /// What sets it off.
+    #[arg(long, default_value = "armed-attack")]
+    pub(crate) kind: TriggerKind,
+    /// A stated scope for the trigger.
+    #[arg(long, default_value = "")]
+    pub(crate) scope: String,
+    /// Consult within this long (24h, 2d …).
+    #[arg(long, value_name = "SPAN")]
+    pub(crate) consult_within: Option<Span>,
+    /// Deliver within this long.
+    #[arg(long, value_name = "SPAN")]
+    pub(crate) deliver_within: Option<Span>,
+    /// Further responses as KIND or KIND=SPAN (a bare KIND has no deadline: "swiftly").
+    /// Kinds: consult, deliver, deploy, sanction, share-intelligence, diplomatic.
+    #[arg(long = "response", value_name = "KIND[=SPAN]")]
+    pub(crate) responses: Vec<String>,
+    /// Where the response clocks start.
+    #[arg(long, default_value = "verification")]
+    pub(crate) clock_from: ClockStart,
+    /// How much choice the guarantor keeps.
+    #[arg(long, default_value = "as-deemed-necessary")]
+    pub(crate) discretion: Discretion,
+    /// The instrument it stands on (its activation condition and ratification then apply).
+    #[arg(long)]
+    pub(crate) instrument: Option<InstrumentId>,
+    /// First day in force.
+    #[arg(long, value_name = "DAY")]
+    pub(crate) from: Option<Day>,
+    /// Last day in force (inclusive).
+    #[arg(long, value_name = "DAY")]
+    pub(crate) until: Option<Day>,
+    /// Classification level (default UNCLASSIFIED, which is not public).
+    #[arg(long, value_name = "LEVEL")]
+    pub(crate) classification: Option<Level>,
+    /// The originating party (default: the guarantor).
+    #[arg(long)]
+    pub(crate) originator: Option<PartyCode>,
+    /// Releasable only to these parties (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "PARTIES")]
+    pub(crate) releasable_to: Option<Vec<PartyCode>>,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum IncidentCommand {
+    /// Report an incident; prints its id.
+    #[command(
+        after_help = "Example:\n  coalition incident report paris-2026 --aggressor RUS --target UKR --kind armed-attack \\\n    --at 2026-11-20T03:40:00Z --location \"Kharkiv oblast\" --as zelenskyy"
+    )]
+    Report(Box<IncidentReportArgs>),
+    /// Confirm an incident towards verification (monitor, secretariat, or a member).
+    #[command(after_help = "Example:\n  coalition incident confirm paris-2026 INC-1 --as monitor")]
+    Confirm {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The incident.
+        id: IncidentId,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Reject an incident (monitor or secretariat).
+    #[command(
+        after_help = "Example:\n  coalition incident reject paris-2026 INC-1 --reason \"not attributable\" --as monitor"
+    )]
+    Reject {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The incident.
+        id: IncidentId,
+        /// Why.
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Start consultations before attribution is final (the secretariat).
+    #[command(
+        after_help = "Example:\n  coalition incident trigger paris-2026 INC-1 --as secretariat"
+    )]
+    Trigger {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The incident.
+        id: IncidentId,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Show one incident with its confirmations and obligations.
+    #[command(after_help = "Example:\n  coalition incident show paris-2026 INC-1")]
+    Show {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The incident.
+        id: IncidentId,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IncidentReportArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// An id to use (default: the next free INC-n).
+    #[arg(long)]
+    pub(crate) id: Option<IncidentId>,
+    /// The state alleged to have attacked.
+    #[arg(long)]
+    pub(crate) aggressor: PartyCode,
+    /// The state attacked.
+    #[arg(long)]
+    pub(crate) target: PartyCode,
+    /// What happened.
+    #[arg(long, default_value = "armed-attack")]
+    pub(crate) kind: IncidentKind,
+    /// When it happened.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Timestamp,
+    /// Where.
+    #[arg(long, default_value = "")]
+    pub(crate) location: String,
+    /// What happened, in words.
+    #[arg(long, default_value = "")]
+    pub(crate) description: String,
+    /// References to evidence (repeatable).
+    #[arg(long)]
+    pub(crate) evidence: Vec<String>,
+    /// Classification level (default UNCLASSIFIED).
+    #[arg(long, value_name = "LEVEL")]
+    pub(crate) classification: Option<Level>,
+    /// Releasable only to these parties (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "PARTIES")]
+    pub(crate) releasable_to: Option<Vec<PartyCode>>,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConsultationsCommand {
+    /// Record the protected state's request for consultations (starts request clocks).
+    #[command(
+        after_help = "Example:\n  coalition consultations request paris-2026 --by UKR --with GBR,USA --at 2026-11-20T06:00:00Z --as zelenskyy"
+    )]
+    Request {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The protected state asking.
+        #[arg(long)]
+        by: PartyCode,
+        /// The guarantors asked (comma-separated).
+        #[arg(long, value_delimiter = ',', required = true)]
+        with: Vec<PartyCode>,
+        /// When the request was made.
+        #[arg(long, value_name = "TIME")]
+        at: Timestamp,
+        /// Classification level (default UNCLASSIFIED).
+        #[arg(long, value_name = "LEVEL")]
+        classification: Option<Level>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct CeasefireWhen {
+    /// When the ceasefire entered into force.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) in_force_from: Option<Timestamp>,
+    /// When the ceasefire in force ended.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) ended_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CeasefireArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    #[command(flatten)]
+    pub(crate) when: CeasefireWhen,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum InstrumentCommand {
+    /// Record a party's signature.
+    #[command(
+        after_help = "Example:\n  coalition instrument sign paris-2026 paris-declaration --party POL --at 2026-01-06 --as secretariat"
+    )]
+    Sign(InstrumentPartyArgs),
+    /// Record a party's ratification (or, with --rejected, its parliament's rejection).
+    #[command(
+        after_help = "Example:\n  coalition instrument ratify paris-2026 paris-declaration --party FRA --at 2026-04-01 --as secretariat"
+    )]
+    Ratify {
+        #[command(flatten)]
+        target: InstrumentPartyArgs,
+        /// The parliament rejected it.
+        #[arg(long)]
+        rejected: bool,
+    },
+    /// Extend an extendable term by some years.
+    #[command(
+        after_help = "Example:\n  coalition instrument extend paris-2026 usa-guarantee --years 5 --as secretariat"
+    )]
+    Extend {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The instrument.
+        id: InstrumentId,
+        /// Years to add.
+        #[arg(long)]
+        years: u16,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Record that a termination condition was met (e.g. protected-state-joins-nato).
+    #[command(
+        after_help = "Example:\n  coalition instrument terminate paris-2026 gbr-ukr-2024 --condition protected-state-joins-nato --at 2030-07-01 --as secretariat"
+    )]
+    Terminate {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The instrument.
+        id: InstrumentId,
+        /// The condition met.
+        #[arg(long)]
+        condition: String,
+        /// When.
+        #[arg(long, value_name = "TIME")]
+        at: Timestamp,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InstrumentPartyArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The instrument.
+    pub(crate) id: InstrumentId,
+    /// The party.
+    #[arg(long)]
+    pub(crate) party: PartyCode,
+    /// When.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Timestamp,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ObligationsArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// Only those an incident opened.
+    #[arg(long)]
+    pub(crate) incident: Option<IncidentId>,
+    /// Compute "overdue" at this time (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<Timestamp>,
+    /// Only overdue obligations.
+    #[arg(long)]
+    pub(crate) overdue: bool,
+    #[command(flatten)]
+    pub(crate) view: ViewArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ObligationCommand {
+    /// Report an obligation fulfilled (the guarantor or the secretariat).
+    #[command(
+        after_help = "Example:\n  coalition obligation fulfil paris-2026 OB-1 --report \"consultations held in Paris\" --as starmer"
+    )]
+    Fulfil(ObligationActArgs),
+    /// Waive an obligation (the protected state).
+    #[command(
+        after_help = "Example:\n  coalition obligation waive paris-2026 OB-3 --report \"not needed\" --as zelenskyy"
+    )]
+    Waive(ObligationActArgs),
+    /// Dispute an obligation (protected state, guarantor or secretariat).
+    #[command(
+        after_help = "Example:\n  coalition obligation dispute paris-2026 OB-2 --report \"delivery incomplete\" --as zelenskyy"
+    )]
+    Dispute(ObligationActArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ObligationActArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The obligation.
+    pub(crate) id: ObligationId,
+    /// The report, note or reason.
+    #[arg(long, default_value = "")]
+    pub(crate) report: String,
+    /// When (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<Timestamp>,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CoverageArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The protected state (default: the coalition's).
+    #[arg(long)]
+    pub(crate) protected: Option<PartyCode>,
+    /// The moment described (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<Timestamp>,
+    /// How many years the timeline runs.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) years: u16,
+    /// What if a ceasefire entered into force then (only when none has).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) assume_ceasefire: Option<Timestamp>,
+    #[command(flatten)]
+    pub(crate) view: ViewArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogCommand {
+    /// Print the log, event by event (what the viewer may not read is withheld).
+    #[command(after_help = "Example:\n  coalition log show paris-2026 --public")]
+    Show(ReadArgs),
+    /// Recompute the chain; exit 3 naming the first bad sequence number.
+    #[command(after_help = "Example:\n  coalition log verify paris-2026")]
+    Verify {
+        /// The coalition.
+        coalition: CoalitionId,
+    },
 }

@@ -2,9 +2,13 @@
 //! rules live in `coalition-core`, the record in `coalition-ledger` and `coalition-store`.
 
 mod cli;
+mod clock;
 mod cmd;
 mod failure;
 mod output;
+mod scenario;
+mod session;
+mod views;
 
 use std::process::ExitCode;
 

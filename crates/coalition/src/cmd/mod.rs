@@ -1,12 +1,83 @@
 //! One module per family of subcommands: parse → call → render.
 
+pub(crate) mod bench;
+mod coalition;
+mod commitment;
+mod coverage;
+mod incident;
+mod log;
 pub(crate) mod negotiate;
+mod obligation;
+
+use coalition_ledger::Receipt;
+use serde_json::json;
 
 use crate::cli::{Cli, Command};
+use crate::output::print_json;
+use crate::session::{Session, data_dir};
 
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
+    let json = cli.json;
     match cli.command {
-        Command::Negotiate(command) => negotiate::run(command, cli.json),
+        Command::Negotiate(command) => negotiate::run(command, json),
+        command => {
+            let dir = data_dir(cli.data_dir.as_deref())?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async move {
+                if let Command::Bench(bench) = &command {
+                    return bench::run(bench, &dir, json).await;
+                }
+                let session = Session::open(&dir).await?;
+                let result = dispatch(&session, command, json).await;
+                session.close().await;
+                result
+            })
+        }
     }
+}
+
+async fn dispatch(session: &Session, command: Command, json: bool) -> anyhow::Result<()> {
+    match command {
+        Command::Demo(args) => coalition::demo(session, &args, json).await,
+        Command::Import(args) => coalition::import(session, &args, json).await,
+        Command::Coalitions => coalition::coalitions(session, json).await,
+        Command::Members(args) => coalition::members(session, &args, json).await,
+        Command::Principals(args) => coalition::principals(session, &args, json).await,
+        Command::Instruments(args) => coalition::instruments(session, &args, json).await,
+        Command::Instrument(command) => coalition::instrument(session, &command, json).await,
+        Command::Commitments(args) => commitment::list(session, &args, json).await,
+        Command::Commitment(command) => commitment::run(session, command, json).await,
+        Command::Incidents(args) => incident::list(session, &args, json).await,
+        Command::Incident(command) => incident::run(session, command, json).await,
+        Command::Consultations(command) => incident::consultations(session, command, json).await,
+        Command::Ceasefire(args) => incident::ceasefire(session, &args, json).await,
+        Command::Obligations(args) => obligation::list(session, &args, json).await,
+        Command::Obligation(command) => obligation::run(session, command, json).await,
+        Command::Coverage(args) => coverage::show(session, &args, json).await,
+        Command::Log(command) => log::run(session, command, json).await,
+        Command::Bench(_) | Command::Negotiate(_) => {
+            unreachable!("handled before the store is opened")
+        }
+    }
+}
+
+/// Prints what a write recorded: the new events' sequence numbers and kinds, and the new head.
+pub(crate) fn print_receipt(receipt: &Receipt, json: bool) -> anyhow::Result<()> {
+    if json {
+        let events: Vec<_> = receipt
+            .entries
+            .iter()
+            .map(|(sealed, event)| json!({"seq": sealed.seq, "kind": event.kind(), "hash": sealed.hash}))
+            .collect();
+        return print_json(
+            &json!({"recorded": events, "head": {"seq": receipt.head.seq, "hash": receipt.head.hash}}),
+        );
+    }
+    for (sealed, event) in &receipt.entries {
+        println!("recorded #{} {}", sealed.seq, event.kind());
+    }
+    Ok(())
 }

@@ -1,0 +1,283 @@
+//! `apply`: folds one event into the state. It never refuses: events are facts that `decide`
+//! already accepted, so an event that does not fit (an unknown id) changes nothing.
+
+use crate::commitment::ClockStart;
+use crate::event::Event;
+use crate::incident::{Ceasefire, IncidentStatus};
+use crate::instrument::InstrumentRecord;
+use crate::obligation::Settlement;
+use crate::state::{
+    CoalitionInfo, CommitmentRecord, ConsultationRequest, IncidentRecord, ObligationRecord, State,
+    SupportRecord,
+};
+
+/// Applies one event to the state.
+pub fn apply(state: &mut State, event: &Event) {
+    match event.clone() {
+        Event::CoalitionFounded {
+            id,
+            name,
+            protected,
+            verification,
+            founder,
+            at,
+        } => {
+            state.coalition = Some(CoalitionInfo {
+                id,
+                name,
+                protected,
+                verification,
+                founded_at: at,
+            });
+            state.principals.insert(founder.id.clone(), founder);
+        }
+        Event::CategoryDefined {
+            category,
+            description,
+        } => {
+            state.categories.insert(category, description);
+        }
+        Event::SeatGranted { seat } => {
+            state.seats.insert(seat.party.clone(), seat);
+        }
+        Event::SeatEnded { party, until, .. } => {
+            if let Some(seat) = state.seats.get_mut(&party) {
+                seat.until = Some(until);
+            }
+        }
+        Event::PrincipalRegistered { principal } => {
+            state.principals.insert(principal.id.clone(), principal);
+        }
+        Event::InstrumentRecorded { instrument } => {
+            state
+                .instruments
+                .insert(instrument.id.clone(), InstrumentRecord::new(instrument));
+        }
+        Event::InstrumentSigned {
+            instrument,
+            party,
+            at,
+            ..
+        } => {
+            if let Some(record) = state.instruments.get_mut(&instrument) {
+                record.signed.insert(party, at);
+            }
+        }
+        Event::RatificationRecorded {
+            instrument,
+            party,
+            status,
+            at,
+            ..
+        } => {
+            if let Some(record) = state.instruments.get_mut(&instrument) {
+                record.ratified.insert(party, (status, at));
+            }
+        }
+        Event::InstrumentExtended {
+            instrument, years, ..
+        } => {
+            if let Some(record) = state.instruments.get_mut(&instrument) {
+                record.extended_years = record.extended_years.saturating_add(years);
+            }
+        }
+        Event::InstrumentTerminated {
+            instrument,
+            condition,
+            at,
+            ..
+        } => {
+            if let Some(record) = state.instruments.get_mut(&instrument) {
+                record.terminated = Some((at, condition));
+            }
+        }
+        Event::CommitmentAdded { commitment, at } => {
+            let key = (
+                commitment.protected.clone(),
+                commitment.trigger.aggressor.clone(),
+            );
+            state
+                .by_trigger
+                .entry(key)
+                .or_default()
+                .push(commitment.id.clone());
+            state.commitments.insert(
+                commitment.id.clone(),
+                CommitmentRecord {
+                    commitment,
+                    added_at: at,
+                    withdrawn: None,
+                    support: Vec::new(),
+                },
+            );
+        }
+        Event::CommitmentWithdrawn { commitment, at, .. } => {
+            if let Some(record) = state.commitments.get_mut(&commitment) {
+                record.withdrawn = Some(at);
+            }
+        }
+        Event::SupportRecorded {
+            commitment,
+            stage,
+            quantity,
+            at,
+            ..
+        } => {
+            if let Some(record) = state.commitments.get_mut(&commitment) {
+                record.support.push(SupportRecord {
+                    stage,
+                    quantity,
+                    at,
+                });
+            }
+        }
+        Event::CeasefireEntered { at } => {
+            state.ceasefires.push(Ceasefire {
+                in_force_from: at,
+                ended_at: None,
+            });
+        }
+        Event::CeasefireEnded { at } => {
+            if let Some(open) = state.ceasefires.iter_mut().find(|c| c.ended_at.is_none()) {
+                open.ended_at = Some(at);
+            }
+        }
+        Event::IncidentReported {
+            incident,
+            reported_by,
+            at,
+        } => {
+            state.incidents.insert(
+                incident.id.clone(),
+                IncidentRecord {
+                    incident,
+                    reported_by,
+                    reported_at: at,
+                    status: IncidentStatus::Reported,
+                    confirmations: Vec::new(),
+                    rejection: None,
+                },
+            );
+        }
+        Event::IncidentConfirmed {
+            incident,
+            confirmation,
+            ..
+        } => {
+            if let Some(record) = state.incidents.get_mut(&incident) {
+                record.confirmations.push(confirmation);
+            }
+        }
+        Event::IncidentProvisionallyTriggered { incident, at, .. } => {
+            if let Some(record) = state.incidents.get_mut(&incident) {
+                record.status = IncidentStatus::ProvisionallyTriggered { at };
+            }
+        }
+        Event::IncidentVerified { incident, at, .. } => {
+            if let Some(record) = state.incidents.get_mut(&incident) {
+                record.status = IncidentStatus::Verified { at };
+            }
+        }
+        Event::IncidentRejected {
+            incident,
+            at,
+            reason,
+            ..
+        } => {
+            if let Some(record) = state.incidents.get_mut(&incident) {
+                record.status = IncidentStatus::Rejected { at };
+                record.rejection = Some(reason);
+            }
+        }
+        Event::ObligationOpened { obligation } => {
+            state.obligations.insert(
+                obligation.id.clone(),
+                ObligationRecord {
+                    obligation,
+                    settlement: Settlement::Open,
+                },
+            );
+        }
+        Event::ConsultationsRequested {
+            by,
+            with,
+            at,
+            marking,
+        } => {
+            // A request starts every waiting request-clock that the guarantor owes the
+            // requester for incidents that occurred before it.
+            for record in state.obligations.values_mut() {
+                let ob = &mut record.obligation;
+                let incident_time = state
+                    .incidents
+                    .get(&ob.incident)
+                    .map(|i| i.incident.occurred_at);
+                if ob.clock == ClockStart::Request
+                    && ob.clock_started_at.is_none()
+                    && ob.protected == by
+                    && ob.guarantor == with
+                    && incident_time.is_some_and(|occurred| occurred <= at)
+                {
+                    ob.clock_started_at = Some(at);
+                }
+            }
+            state.requests.push(ConsultationRequest {
+                by,
+                with,
+                at,
+                marking,
+            });
+        }
+        Event::ObligationFulfilled {
+            obligation,
+            at,
+            report,
+            late,
+            ..
+        } => {
+            if let Some(record) = state.obligations.get_mut(&obligation) {
+                record.settlement = if late {
+                    Settlement::FulfilledLate { at, report }
+                } else {
+                    Settlement::Fulfilled { at, report }
+                };
+            }
+        }
+        Event::ObligationWaived {
+            obligation,
+            at,
+            note,
+            ..
+        } => {
+            if let Some(record) = state.obligations.get_mut(&obligation) {
+                record.settlement = Settlement::Waived { at, note };
+            }
+        }
+        Event::ObligationDisputed {
+            obligation,
+            at,
+            reason,
+            ..
+        } => {
+            if let Some(record) = state.obligations.get_mut(&obligation) {
+                record.settlement = Settlement::Disputed { at, reason };
+            }
+        }
+        Event::ObligationCancelled { obligation, at, .. } => {
+            if let Some(record) = state.obligations.get_mut(&obligation) {
+                record.settlement = Settlement::Cancelled { at };
+            }
+        }
+    }
+}
+
+impl State {
+    /// Rebuilds a state from events, oldest first.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> State {
+        let mut state = State::new();
+        for event in events {
+            apply(&mut state, event);
+        }
+        state
+    }
+}

@@ -1,0 +1,200 @@
+//! Commands: what a principal asks the coalition to record, in the imperative. `decide` turns a
+//! command into events or a rejection; a rejected command records nothing.
+
+use crate::classification::Marking;
+use crate::commitment::{Category, Commitment, Stage};
+use crate::dates::{Day, Timestamp};
+use crate::id::{
+    CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
+};
+use crate::incident::{Incident, VerificationRule};
+use crate::instrument::{Instrument, Ratification, TerminationCondition};
+use crate::party::{Principal, Seat};
+
+/// Everything `decide` may know about the world besides the state: the clock and the actor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Context {
+    /// The time the command is recorded at.
+    pub now: Timestamp,
+    /// The principal acting.
+    pub actor: PrincipalId,
+}
+
+/// A command to the coalition's record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Found a coalition; the actor must be the founding secretariat given here.
+    FoundCoalition {
+        /// Its id.
+        id: CoalitionId,
+        /// Its name.
+        name: String,
+        /// The state its guarantees protect.
+        protected: PartyCode,
+        /// How it verifies incidents.
+        verification: VerificationRule,
+        /// The founding secretariat (its id must be the actor's).
+        founder: Principal,
+    },
+    /// Define a category of support beyond the built-in set.
+    DefineCategory {
+        /// The category.
+        category: Category,
+        /// What it covers.
+        description: String,
+    },
+    /// Give a party a seat.
+    GrantSeat(Seat),
+    /// End a party's seat.
+    EndSeat {
+        /// The party.
+        party: PartyCode,
+        /// Its last day.
+        until: Day,
+    },
+    /// Register a principal.
+    RegisterPrincipal(Principal),
+    /// Record an instrument.
+    RecordInstrument(Instrument),
+    /// Record a party's signature of an instrument.
+    SignInstrument {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The party.
+        party: PartyCode,
+        /// When it signed.
+        at: Timestamp,
+    },
+    /// Record a party's ratification or rejection.
+    RecordRatification {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The party.
+        party: PartyCode,
+        /// Ratified or rejected.
+        status: Ratification,
+        /// When.
+        at: Timestamp,
+    },
+    /// Extend an instrument's term.
+    ExtendInstrument {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// Years to add.
+        years: u16,
+    },
+    /// Record that a termination condition was met.
+    TerminateInstrument {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The condition met.
+        condition: TerminationCondition,
+        /// When.
+        at: Timestamp,
+    },
+    /// Record a commitment. Without an id, the next free `C-n` is assigned.
+    AddCommitment(NewCommitment),
+    /// Withdraw a commitment.
+    WithdrawCommitment {
+        /// The commitment.
+        commitment: CommitmentId,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
+    },
+    /// Record support reaching a stage.
+    RecordSupport {
+        /// The commitment.
+        commitment: CommitmentId,
+        /// The stage.
+        stage: Stage,
+        /// How many units.
+        quantity: u64,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
+    },
+    /// Record that a ceasefire entered into force.
+    DeclareCeasefire {
+        /// When it entered into force.
+        in_force_from: Timestamp,
+    },
+    /// Record that the ceasefire ended.
+    EndCeasefire {
+        /// When.
+        at: Timestamp,
+    },
+    /// Report an incident. Without an id, the next free `INC-n` is assigned.
+    ReportIncident(NewIncident),
+    /// Confirm an incident towards verification.
+    ConfirmIncident {
+        /// The incident.
+        incident: IncidentId,
+    },
+    /// Start consultations before attribution is final.
+    TriggerProvisionally {
+        /// The incident.
+        incident: IncidentId,
+    },
+    /// Reject an incident.
+    RejectIncident {
+        /// The incident.
+        incident: IncidentId,
+        /// Why.
+        reason: String,
+    },
+    /// The protected state asks guarantors for consultations.
+    RequestConsultations {
+        /// The protected state.
+        by: PartyCode,
+        /// The guarantors asked.
+        with: Vec<PartyCode>,
+        /// When.
+        at: Timestamp,
+        /// The request's marking.
+        marking: Marking,
+    },
+    /// Report an obligation fulfilled.
+    FulfilObligation {
+        /// The obligation.
+        obligation: ObligationId,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
+        /// The report.
+        report: String,
+    },
+    /// Waive an obligation (the protected state only).
+    WaiveObligation {
+        /// The obligation.
+        obligation: ObligationId,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
+        /// Why.
+        note: String,
+    },
+    /// Dispute an obligation.
+    DisputeObligation {
+        /// The obligation.
+        obligation: ObligationId,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A commitment to record; the id may be left for `decide` to assign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCommitment {
+    /// The id to use, if chosen by the user.
+    pub id: Option<CommitmentId>,
+    /// The rest of the commitment (its `id` field is ignored when `id` above is `None`).
+    pub commitment: Commitment,
+}
+
+/// An incident to record; the id may be left for `decide` to assign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewIncident {
+    /// The id to use, if chosen by the user.
+    pub id: Option<IncidentId>,
+    /// The rest of the incident (its `id` field is ignored when `id` above is `None`).
+    pub incident: Incident,
+}

@@ -1,0 +1,136 @@
+//! The one gate every read passes through. A [`Gate`] pairs the state with a [`Viewer`] and only
+//! ever hands out what [`may_read`] allows; an item the viewer may not read is indistinguishable
+//! from an item that does not exist.
+
+use crate::classification::{Marking, Viewer, may_read};
+use crate::id::{CommitmentId, IncidentId, InstrumentId, ObligationId, PrincipalId};
+use crate::instrument::InstrumentRecord;
+use crate::party::{Principal, Seat};
+use crate::state::{
+    CommitmentRecord, ConsultationRequest, IncidentRecord, ObligationRecord, State,
+};
+
+/// The state as one viewer may see it.
+#[derive(Clone, Copy, Debug)]
+pub struct Gate<'a> {
+    state: &'a State,
+    viewer: &'a Viewer,
+}
+
+impl<'a> Gate<'a> {
+    /// The state as `viewer` may see it.
+    pub fn new(state: &'a State, viewer: &'a Viewer) -> Gate<'a> {
+        Gate { state, viewer }
+    }
+
+    /// Who is looking.
+    pub fn viewer(&self) -> &Viewer {
+        self.viewer
+    }
+
+    /// The whole state, for rules that need facts the viewer cannot see (statuses derive from
+    /// instruments and ceasefires). Results computed from it must be filtered through the gate.
+    pub(crate) fn state(&self) -> &'a State {
+        self.state
+    }
+
+    /// Whether the viewer may read an item with this marking.
+    pub fn may_read(&self, marking: &Marking) -> bool {
+        may_read(self.viewer, marking)
+    }
+
+    /// The seats the viewer may see (an undisclosed seat is not public).
+    pub fn seats(&self) -> impl Iterator<Item = &'a Seat> + '_ {
+        self.state
+            .seats()
+            .values()
+            .filter(|seat| self.may_read(&seat.marking()))
+    }
+
+    /// The principals the viewer may see.
+    pub fn principals(&self) -> impl Iterator<Item = &'a Principal> + '_ {
+        self.state
+            .principals()
+            .values()
+            .filter(|p| self.may_read(&p.marking))
+    }
+
+    /// One principal, if visible.
+    pub fn principal(&self, id: &PrincipalId) -> Option<&'a Principal> {
+        self.state
+            .principal(id)
+            .filter(|p| self.may_read(&p.marking))
+    }
+
+    /// The instruments the viewer may see.
+    pub fn instruments(&self) -> impl Iterator<Item = &'a InstrumentRecord> + '_ {
+        self.state
+            .instruments()
+            .values()
+            .filter(|r| self.may_read(&r.instrument.marking))
+    }
+
+    /// One instrument, if visible.
+    pub fn instrument(&self, id: &InstrumentId) -> Option<&'a InstrumentRecord> {
+        self.state
+            .instruments()
+            .get(id)
+            .filter(|r| self.may_read(&r.instrument.marking))
+    }
+
+    /// The commitments the viewer may see.
+    pub fn commitments(&self) -> impl Iterator<Item = &'a CommitmentRecord> + '_ {
+        self.state
+            .commitments()
+            .values()
+            .filter(|r| self.may_read(&r.commitment.marking))
+    }
+
+    /// One commitment, if visible.
+    pub fn commitment(&self, id: &CommitmentId) -> Option<&'a CommitmentRecord> {
+        self.state
+            .commitments()
+            .get(id)
+            .filter(|r| self.may_read(&r.commitment.marking))
+    }
+
+    /// The incidents the viewer may see.
+    pub fn incidents(&self) -> impl Iterator<Item = &'a IncidentRecord> + '_ {
+        self.state
+            .incidents()
+            .values()
+            .filter(|r| self.may_read(&r.incident.marking))
+    }
+
+    /// One incident, if visible.
+    pub fn incident(&self, id: &IncidentId) -> Option<&'a IncidentRecord> {
+        self.state
+            .incidents()
+            .get(id)
+            .filter(|r| self.may_read(&r.incident.marking))
+    }
+
+    /// The obligations the viewer may see.
+    pub fn obligations(&self) -> impl Iterator<Item = &'a ObligationRecord> + '_ {
+        self.state
+            .obligations()
+            .values()
+            .filter(|r| self.may_read(&r.obligation.marking))
+    }
+
+    /// One obligation, if visible.
+    pub fn obligation(&self, id: &ObligationId) -> Option<&'a ObligationRecord> {
+        self.state
+            .obligations()
+            .get(id)
+            .filter(|r| self.may_read(&r.obligation.marking))
+    }
+
+    /// The requests for consultations the viewer may see.
+    pub fn requests(&self) -> impl Iterator<Item = &'a ConsultationRequest> + '_ {
+        self.state
+            .requests()
+            .iter()
+            .filter(|r| self.may_read(&r.marking))
+    }
+}

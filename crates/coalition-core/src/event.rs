@@ -1,0 +1,326 @@
+//! Events: what has happened, in the past tense. The log holds nothing else; every status is
+//! derived from them by `apply`.
+//!
+//! Events carry no floating-point numbers and no hash maps, so their canonical bytes are stable.
+//! Each event carries the marking it is classified at, so the log can be gated (and verified)
+//! event by event without the rest of the state.
+
+use serde::{Deserialize, Serialize};
+
+use crate::classification::Marking;
+use crate::commitment::{Category, Commitment, Stage};
+use crate::dates::{Day, Timestamp};
+use crate::id::{CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
+use crate::incident::{Confirmation, Incident, VerificationRule};
+use crate::instrument::{Instrument, Ratification, TerminationCondition};
+use crate::obligation::Obligation;
+use crate::party::{Principal, Seat};
+
+/// Something that happened in a coalition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum Event {
+    /// The coalition was founded, with its first principal (the secretariat).
+    CoalitionFounded {
+        /// Its id.
+        id: CoalitionId,
+        /// Its name.
+        name: String,
+        /// The state its guarantees protect.
+        protected: PartyCode,
+        /// How it verifies incidents.
+        verification: VerificationRule,
+        /// The founding secretariat.
+        founder: Principal,
+        /// When.
+        at: Timestamp,
+    },
+    /// A category of support beyond the built-in set was defined.
+    CategoryDefined {
+        /// The new category.
+        category: Category,
+        /// What it covers.
+        description: String,
+    },
+    /// A party took a seat.
+    SeatGranted {
+        /// The seat.
+        seat: Seat,
+    },
+    /// A party's seat ended.
+    SeatEnded {
+        /// The party.
+        party: PartyCode,
+        /// Its last day.
+        until: Day,
+        /// The seat's marking.
+        marking: Marking,
+    },
+    /// A principal was registered.
+    PrincipalRegistered {
+        /// The principal.
+        principal: Principal,
+    },
+    /// An instrument was recorded.
+    InstrumentRecorded {
+        /// The instrument.
+        instrument: Instrument,
+    },
+    /// A party signed an instrument.
+    InstrumentSigned {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The party.
+        party: PartyCode,
+        /// When.
+        at: Timestamp,
+        /// The instrument's marking.
+        marking: Marking,
+    },
+    /// A party's ratification (or rejection) was recorded.
+    RatificationRecorded {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The party.
+        party: PartyCode,
+        /// Ratified or rejected.
+        status: Ratification,
+        /// When.
+        at: Timestamp,
+        /// The instrument's marking.
+        marking: Marking,
+    },
+    /// An instrument's term was extended.
+    InstrumentExtended {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// Years added.
+        years: u16,
+        /// The instrument's marking.
+        marking: Marking,
+    },
+    /// An instrument ended because a termination condition was met.
+    InstrumentTerminated {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The condition met.
+        condition: TerminationCondition,
+        /// When.
+        at: Timestamp,
+        /// The instrument's marking.
+        marking: Marking,
+    },
+    /// A commitment was recorded.
+    CommitmentAdded {
+        /// The commitment.
+        commitment: Commitment,
+        /// When.
+        at: Timestamp,
+    },
+    /// The guarantor withdrew a commitment.
+    CommitmentWithdrawn {
+        /// The commitment.
+        commitment: CommitmentId,
+        /// When.
+        at: Timestamp,
+        /// The commitment's marking.
+        marking: Marking,
+    },
+    /// Support under a commitment reached a stage (allocated, delivered).
+    SupportRecorded {
+        /// The commitment.
+        commitment: CommitmentId,
+        /// The stage reached.
+        stage: Stage,
+        /// How many units.
+        quantity: u64,
+        /// When.
+        at: Timestamp,
+        /// The commitment's marking.
+        marking: Marking,
+    },
+    /// A ceasefire entered into force.
+    CeasefireEntered {
+        /// When.
+        at: Timestamp,
+    },
+    /// The ceasefire in force ended.
+    CeasefireEnded {
+        /// When.
+        at: Timestamp,
+    },
+    /// An incident was reported.
+    IncidentReported {
+        /// The incident.
+        incident: Incident,
+        /// Who reported it.
+        reported_by: crate::id::PrincipalId,
+        /// When.
+        at: Timestamp,
+    },
+    /// A principal confirmed an incident towards verification.
+    IncidentConfirmed {
+        /// The incident.
+        incident: IncidentId,
+        /// The confirmation.
+        confirmation: Confirmation,
+        /// The incident's marking.
+        marking: Marking,
+    },
+    /// Consultations were started before attribution was final.
+    IncidentProvisionallyTriggered {
+        /// The incident.
+        incident: IncidentId,
+        /// When.
+        at: Timestamp,
+        /// The incident's marking.
+        marking: Marking,
+    },
+    /// The incident was verified and attributed.
+    IncidentVerified {
+        /// The incident.
+        incident: IncidentId,
+        /// When.
+        at: Timestamp,
+        /// The incident's marking.
+        marking: Marking,
+    },
+    /// The incident was rejected.
+    IncidentRejected {
+        /// The incident.
+        incident: IncidentId,
+        /// When.
+        at: Timestamp,
+        /// Why.
+        reason: String,
+        /// The incident's marking.
+        marking: Marking,
+    },
+    /// An activated commitment produced an obligation.
+    ObligationOpened {
+        /// The obligation.
+        obligation: Obligation,
+    },
+    /// The protected state asked a guarantor for consultations.
+    ConsultationsRequested {
+        /// The protected state.
+        by: PartyCode,
+        /// The guarantor asked.
+        with: PartyCode,
+        /// When.
+        at: Timestamp,
+        /// The request's marking.
+        marking: Marking,
+    },
+    /// An obligation was fulfilled.
+    ObligationFulfilled {
+        /// The obligation.
+        obligation: ObligationId,
+        /// When.
+        at: Timestamp,
+        /// The guarantor's report.
+        report: String,
+        /// Whether it was past its deadline.
+        late: bool,
+        /// The obligation's marking.
+        marking: Marking,
+    },
+    /// The protected state waived an obligation.
+    ObligationWaived {
+        /// The obligation.
+        obligation: ObligationId,
+        /// When.
+        at: Timestamp,
+        /// Why.
+        note: String,
+        /// The obligation's marking.
+        marking: Marking,
+    },
+    /// An obligation was disputed.
+    ObligationDisputed {
+        /// The obligation.
+        obligation: ObligationId,
+        /// When.
+        at: Timestamp,
+        /// Why.
+        reason: String,
+        /// The obligation's marking.
+        marking: Marking,
+    },
+    /// An obligation opened by a provisional trigger was cancelled when the incident was
+    /// rejected.
+    ObligationCancelled {
+        /// The obligation.
+        obligation: ObligationId,
+        /// When.
+        at: Timestamp,
+        /// The obligation's marking.
+        marking: Marking,
+    },
+}
+
+impl Event {
+    /// The event's kind, as stored in the log (`commitment_added`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::CoalitionFounded { .. } => "coalition_founded",
+            Event::CategoryDefined { .. } => "category_defined",
+            Event::SeatGranted { .. } => "seat_granted",
+            Event::SeatEnded { .. } => "seat_ended",
+            Event::PrincipalRegistered { .. } => "principal_registered",
+            Event::InstrumentRecorded { .. } => "instrument_recorded",
+            Event::InstrumentSigned { .. } => "instrument_signed",
+            Event::RatificationRecorded { .. } => "ratification_recorded",
+            Event::InstrumentExtended { .. } => "instrument_extended",
+            Event::InstrumentTerminated { .. } => "instrument_terminated",
+            Event::CommitmentAdded { .. } => "commitment_added",
+            Event::CommitmentWithdrawn { .. } => "commitment_withdrawn",
+            Event::SupportRecorded { .. } => "support_recorded",
+            Event::CeasefireEntered { .. } => "ceasefire_entered",
+            Event::CeasefireEnded { .. } => "ceasefire_ended",
+            Event::IncidentReported { .. } => "incident_reported",
+            Event::IncidentConfirmed { .. } => "incident_confirmed",
+            Event::IncidentProvisionallyTriggered { .. } => "incident_provisionally_triggered",
+            Event::IncidentVerified { .. } => "incident_verified",
+            Event::IncidentRejected { .. } => "incident_rejected",
+            Event::ObligationOpened { .. } => "obligation_opened",
+            Event::ConsultationsRequested { .. } => "consultations_requested",
+            Event::ObligationFulfilled { .. } => "obligation_fulfilled",
+            Event::ObligationWaived { .. } => "obligation_waived",
+            Event::ObligationDisputed { .. } => "obligation_disputed",
+            Event::ObligationCancelled { .. } => "obligation_cancelled",
+        }
+    }
+
+    /// The marking the event is classified at.
+    pub fn marking(&self) -> Marking {
+        match self {
+            Event::CoalitionFounded { .. }
+            | Event::CategoryDefined { .. }
+            | Event::CeasefireEntered { .. }
+            | Event::CeasefireEnded { .. } => Marking::public(),
+            Event::SeatGranted { seat } => seat.marking(),
+            Event::PrincipalRegistered { principal } => principal.marking.clone(),
+            Event::InstrumentRecorded { instrument } => instrument.marking.clone(),
+            Event::CommitmentAdded { commitment, .. } => commitment.marking.clone(),
+            Event::IncidentReported { incident, .. } => incident.marking.clone(),
+            Event::ObligationOpened { obligation } => obligation.marking.clone(),
+            Event::SeatEnded { marking, .. }
+            | Event::InstrumentSigned { marking, .. }
+            | Event::RatificationRecorded { marking, .. }
+            | Event::InstrumentExtended { marking, .. }
+            | Event::InstrumentTerminated { marking, .. }
+            | Event::CommitmentWithdrawn { marking, .. }
+            | Event::SupportRecorded { marking, .. }
+            | Event::IncidentConfirmed { marking, .. }
+            | Event::IncidentProvisionallyTriggered { marking, .. }
+            | Event::IncidentVerified { marking, .. }
+            | Event::IncidentRejected { marking, .. }
+            | Event::ConsultationsRequested { marking, .. }
+            | Event::ObligationFulfilled { marking, .. }
+            | Event::ObligationWaived { marking, .. }
+            | Event::ObligationDisputed { marking, .. }
+            | Event::ObligationCancelled { marking, .. } => marking.clone(),
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! A coalition's state: everything `apply` has built from its events, with the indexes that
+//! answer the lifecycle's questions quickly (commitments by trigger).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::classification::{Marking, Viewer};
+use crate::commitment::{Category, Commitment, CommitmentStatus, Stage, Standing};
+use crate::dates::Timestamp;
+use crate::id::{
+    CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
+};
+use crate::incident::{Ceasefire, Confirmation, Incident, IncidentStatus, VerificationRule};
+use crate::instrument::InstrumentRecord;
+use crate::obligation::{Deadline, Obligation, ObligationStatus, Settlement};
+use crate::party::{Principal, Seat, SeatRole};
+
+/// What the founding event fixed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoalitionInfo {
+    /// Its id.
+    pub id: CoalitionId,
+    /// Its name.
+    pub name: String,
+    /// The state its guarantees protect.
+    pub protected: PartyCode,
+    /// How it verifies incidents.
+    pub verification: VerificationRule,
+    /// When it was founded.
+    pub founded_at: Timestamp,
+}
+
+/// A commitment with what has happened to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommitmentRecord {
+    /// The commitment.
+    pub commitment: Commitment,
+    /// When it was recorded.
+    pub added_at: Timestamp,
+    /// When it was withdrawn.
+    pub withdrawn: Option<Timestamp>,
+    /// Support recorded at later stages.
+    pub support: Vec<SupportRecord>,
+}
+
+/// Support under a commitment that reached a stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SupportRecord {
+    /// The stage.
+    pub stage: Stage,
+    /// How many units.
+    pub quantity: u64,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// An incident with its verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IncidentRecord {
+    /// The incident.
+    pub incident: Incident,
+    /// Who reported it.
+    pub reported_by: PrincipalId,
+    /// When.
+    pub reported_at: Timestamp,
+    /// Where verification stands.
+    pub status: IncidentStatus,
+    /// The confirmations so far.
+    pub confirmations: Vec<Confirmation>,
+    /// Why it was rejected, if it was.
+    pub rejection: Option<String>,
+}
+
+/// An obligation with its settlement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ObligationRecord {
+    /// The obligation.
+    pub obligation: Obligation,
+    /// How it was closed, or open.
+    pub settlement: Settlement,
+}
+
+impl ObligationRecord {
+    /// The status a user sees at `now`.
+    pub fn status(&self, now: Timestamp) -> ObligationStatus {
+        self.settlement.status(self.obligation.deadline(), now)
+    }
+
+    /// When it falls due.
+    pub fn deadline(&self) -> Deadline {
+        self.obligation.deadline()
+    }
+}
+
+/// The protected state's request for consultations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConsultationRequest {
+    /// The protected state.
+    pub by: PartyCode,
+    /// The guarantor asked.
+    pub with: PartyCode,
+    /// When.
+    pub at: Timestamp,
+    /// Its marking.
+    pub marking: Marking,
+}
+
+/// A coalition's state, rebuilt from its events.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    pub(crate) coalition: Option<CoalitionInfo>,
+    pub(crate) categories: BTreeMap<Category, String>,
+    pub(crate) seats: BTreeMap<PartyCode, Seat>,
+    pub(crate) principals: BTreeMap<PrincipalId, Principal>,
+    pub(crate) instruments: BTreeMap<InstrumentId, InstrumentRecord>,
+    pub(crate) commitments: BTreeMap<CommitmentId, CommitmentRecord>,
+    pub(crate) ceasefires: Vec<Ceasefire>,
+    pub(crate) incidents: BTreeMap<IncidentId, IncidentRecord>,
+    pub(crate) obligations: BTreeMap<ObligationId, ObligationRecord>,
+    pub(crate) requests: Vec<ConsultationRequest>,
+    /// Commitments by (protected state, aggressor): the candidates an incident can activate.
+    pub(crate) by_trigger: BTreeMap<(PartyCode, PartyCode), Vec<CommitmentId>>,
+}
+
+impl State {
+    /// An empty state: no coalition yet.
+    pub fn new() -> State {
+        State::default()
+    }
+
+    /// The founding facts, once founded.
+    pub fn coalition(&self) -> Option<&CoalitionInfo> {
+        self.coalition.as_ref()
+    }
+
+    /// Every seat, by party.
+    pub fn seats(&self) -> &BTreeMap<PartyCode, Seat> {
+        &self.seats
+    }
+
+    /// A party's seat.
+    pub fn seat(&self, party: &PartyCode) -> Option<&Seat> {
+        self.seats.get(party)
+    }
+
+    /// Every principal, by id.
+    pub fn principals(&self) -> &BTreeMap<PrincipalId, Principal> {
+        &self.principals
+    }
+
+    /// A principal.
+    pub fn principal(&self, id: &PrincipalId) -> Option<&Principal> {
+        self.principals.get(id)
+    }
+
+    /// Every instrument, by id.
+    pub fn instruments(&self) -> &BTreeMap<InstrumentId, InstrumentRecord> {
+        &self.instruments
+    }
+
+    /// Every commitment, by id.
+    pub fn commitments(&self) -> &BTreeMap<CommitmentId, CommitmentRecord> {
+        &self.commitments
+    }
+
+    /// Every incident, by id.
+    pub fn incidents(&self) -> &BTreeMap<IncidentId, IncidentRecord> {
+        &self.incidents
+    }
+
+    /// Every obligation, by id.
+    pub fn obligations(&self) -> &BTreeMap<ObligationId, ObligationRecord> {
+        &self.obligations
+    }
+
+    /// Every ceasefire, oldest first.
+    pub fn ceasefires(&self) -> &[Ceasefire] {
+        &self.ceasefires
+    }
+
+    /// Every request for consultations, oldest first.
+    pub fn requests(&self) -> &[ConsultationRequest] {
+        &self.requests
+    }
+
+    /// The categories the coalition accepts: the built-in ones, then its own.
+    pub fn categories(&self) -> Vec<(Category, String)> {
+        Category::BUILT_IN
+            .iter()
+            .map(|(slug, description)| (Category::known(slug), (*description).to_owned()))
+            .chain(self.categories.iter().map(|(c, d)| (c.clone(), d.clone())))
+            .collect()
+    }
+
+    /// Whether the coalition accepts this category.
+    pub fn knows_category(&self, category: &Category) -> bool {
+        category.is_built_in() || self.categories.contains_key(category)
+    }
+
+    /// When the first ceasefire entered into force.
+    pub fn first_ceasefire(&self) -> Option<Timestamp> {
+        self.ceasefires.iter().map(|c| c.in_force_from).min()
+    }
+
+    /// Whether a ceasefire was in force at `at`.
+    pub fn ceasefire_in_force(&self, at: Timestamp) -> bool {
+        self.ceasefires.iter().any(|c| c.is_in_force(at))
+    }
+
+    /// The facts beside a commitment that its status depends on.
+    pub fn standing(&self, record: &CommitmentRecord) -> Standing<'_> {
+        Standing {
+            instrument: record
+                .commitment
+                .instrument
+                .as_ref()
+                .and_then(|id| self.instruments.get(id)),
+            first_ceasefire: self.first_ceasefire(),
+            withdrawn: record.withdrawn,
+        }
+    }
+
+    /// A commitment's status at `at`.
+    pub fn commitment_status(&self, record: &CommitmentRecord, at: Timestamp) -> CommitmentStatus {
+        record.commitment.status(&self.standing(record), at)
+    }
+
+    /// The commitments an incident by `aggressor` against `protected` could activate.
+    pub fn commitments_triggered_by(
+        &self,
+        protected: &PartyCode,
+        aggressor: &PartyCode,
+    ) -> impl Iterator<Item = &CommitmentRecord> {
+        self.by_trigger
+            .get(&(protected.clone(), aggressor.clone()))
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.commitments.get(id))
+    }
+
+    /// Who a principal is as a reader: the viewer the classification gate checks.
+    pub fn viewer_for(&self, principal: &Principal) -> Viewer {
+        let has_seat = self
+            .seats
+            .get(&principal.party)
+            .is_some_and(|seat| seat.role.is_inside());
+        Viewer::Cleared {
+            party: principal.party.clone(),
+            clearance: principal.clearance,
+            has_seat,
+        }
+    }
+
+    /// The first request by `by` to `with` made at or after `since`.
+    pub(crate) fn first_request(
+        &self,
+        by: &PartyCode,
+        with: &PartyCode,
+        since: Timestamp,
+    ) -> Option<Timestamp> {
+        self.requests
+            .iter()
+            .filter(|r| &r.by == by && &r.with == with && r.at >= since)
+            .map(|r| r.at)
+            .min()
+    }
+
+    /// Whether a party held a member's seat on the day of `at`.
+    pub(crate) fn is_member_at(&self, party: &PartyCode, at: Timestamp) -> bool {
+        self.seats
+            .get(party)
+            .is_some_and(|seat| seat.role == SeatRole::Member && seat.is_held_on(at.day()))
+    }
+}

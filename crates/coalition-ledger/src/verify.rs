@@ -1,0 +1,112 @@
+//! Verification of a stored log: every entry canonical, correctly hashed, linked to the one
+//! before, numbered without gaps and belonging to its coalition. Names the first bad entry.
+
+use coalition_core::id::CoalitionId;
+
+use crate::canonical::{CanonicalError, Envelope, event_hash};
+use crate::hash::Hash;
+use crate::seal::{Head, SealedEvent};
+
+/// The first place a log fails verification.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {seq}: {problem}")]
+pub struct ChainBreak {
+    /// The sequence number of the first bad entry.
+    pub seq: u64,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
+/// What is wrong with an entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    /// Its bytes are not a canonical event.
+    #[error("{0}")]
+    Bytes(#[from] CanonicalError),
+    /// The stored hash is not the hash of the bytes.
+    #[error("stored hash {stored} is not the hash of its bytes ({computed})")]
+    Hash {
+        /// The hash stored beside the bytes.
+        stored: Hash,
+        /// The hash of the bytes.
+        computed: Hash,
+    },
+    /// Its `prev` is not the previous entry's hash.
+    #[error("bad chain link: prev is {stated}, the previous event's hash is {expected}")]
+    Link {
+        /// What the entry says.
+        stated: Hash,
+        /// The previous entry's hash.
+        expected: Hash,
+    },
+    /// The sequence numbers skip or repeat.
+    #[error("sequence number {found} where {expected} was expected")]
+    Sequence {
+        /// What was stored.
+        found: u64,
+        /// What should have come next.
+        expected: u64,
+    },
+    /// The entry names another coalition.
+    #[error("entry belongs to coalition {0}")]
+    Coalition(String),
+}
+
+/// Checks one entry against the head before it and returns its parsed envelope.
+pub fn verify_entry(
+    coalition: &CoalitionId,
+    before: Head,
+    entry: &SealedEvent,
+) -> Result<Envelope, ChainBreak> {
+    let fail = |problem: Problem| ChainBreak {
+        seq: entry.seq,
+        problem,
+    };
+    if entry.seq != before.seq + 1 {
+        return Err(fail(Problem::Sequence {
+            found: entry.seq,
+            expected: before.seq + 1,
+        }));
+    }
+    let computed = event_hash(&entry.body);
+    if computed != entry.hash {
+        return Err(fail(Problem::Hash {
+            stored: entry.hash,
+            computed,
+        }));
+    }
+    let envelope = Envelope::from_canonical_bytes(&entry.body).map_err(|e| fail(e.into()))?;
+    if envelope.seq != entry.seq {
+        return Err(fail(Problem::Sequence {
+            found: envelope.seq,
+            expected: entry.seq,
+        }));
+    }
+    if &envelope.coalition != coalition {
+        return Err(fail(Problem::Coalition(envelope.coalition.to_string())));
+    }
+    if envelope.prev != before.hash {
+        return Err(fail(Problem::Link {
+            stated: envelope.prev,
+            expected: before.hash,
+        }));
+    }
+    Ok(envelope)
+}
+
+/// Verifies a whole log from its first entry; returns the envelopes in order.
+pub fn verify_chain(
+    coalition: &CoalitionId,
+    entries: &[SealedEvent],
+) -> Result<Vec<Envelope>, ChainBreak> {
+    let mut head = Head::EMPTY;
+    let mut envelopes = Vec::with_capacity(entries.len());
+    for entry in entries {
+        envelopes.push(verify_entry(coalition, head, entry)?);
+        head = Head {
+            seq: entry.seq,
+            hash: entry.hash,
+        };
+    }
+    Ok(envelopes)
+}
