@@ -117,6 +117,10 @@ pub struct Round {
     pub outcome: Vec<Option<f64>>,
     /// The exchanges carried out, in order.
     pub exchanges: Vec<Exchange>,
+    /// How many of decide's sign tests in this round compared numbers closer than
+    /// [`KNIFE_EDGE`]: there decide's answer is set by the rounding noise of its 28-digit
+    /// decimals, so from such a round on our rounds may legitimately differ from decide's.
+    pub knife_edges: usize,
 }
 
 /// The exchange model's forecast.
@@ -313,6 +317,7 @@ struct Model<'a> {
     lookup: Vec<Option<usize>>,
     nbs: Vec<f64>,
     denominators: Vec<f64>,
+    knife_edges: std::cell::Cell<usize>,
 }
 
 impl<'a> Model<'a> {
@@ -349,6 +354,7 @@ impl<'a> Model<'a> {
             lookup,
             nbs: vec![0.0; n_issues],
             denominators: vec![0.0; n_issues],
+            knife_edges: std::cell::Cell::new(0),
         }
     }
 
@@ -471,6 +477,7 @@ impl<'a> Model<'a> {
 
     fn round(&mut self, rng: &mut Option<SplitMix>) -> Result<(Round, usize), ModelError> {
         self.calc_nbs();
+        self.knife_edges.set(0);
         for (issue, list) in self.ai.iter_mut().enumerate() {
             for a in list {
                 a.left = a.position <= self.nbs[issue];
@@ -569,7 +576,15 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        Ok((Round { outcome, exchanges }, ties))
+        let knife_edges = self.knife_edges.get();
+        Ok((
+            Round {
+                outcome,
+                exchanges,
+                knife_edges,
+            },
+            ties,
+        ))
     }
 
     fn new_exchange(&self, i: usize, j: usize, p: usize, q: usize) -> Result<Pending, ModelError> {
@@ -649,8 +664,12 @@ impl<'a> Model<'a> {
         me.nbs0 = self.adjusted_nbs(me, &updates, me.supply_pos);
         me.nbs1 = self.adjusted_nbs(me, &updates, me.y);
         let x = opp.demand_pos;
-        let both_above = x - me.nbs0 >= 0.0 && x - me.nbs1 >= 0.0;
-        let both_below = x - me.nbs0 <= 0.0 && x - me.nbs1 <= 0.0;
+        let (d0, d1) = (x - me.nbs0, x - me.nbs1);
+        if d0.abs() <= KNIFE_EDGE || d1.abs() <= KNIFE_EDGE {
+            self.knife_edges.set(self.knife_edges.get() + 1);
+        }
+        let both_above = d0 >= 0.0 && d1 >= 0.0;
+        let both_below = d0 <= 0.0 && d1 <= 0.0;
         if !both_above && !both_below {
             let den = self.denominators[me.supply_issue];
             let delta = self
@@ -718,6 +737,9 @@ impl<'a> Model<'a> {
         }
     }
 }
+
+/// Differences below this in decide's sign tests are counted as knife edges.
+pub const KNIFE_EDGE: f64 = 1e-9;
 
 /// Gains closer than this count as equal when exchanges are ranked.
 pub const GAIN_GRID: f64 = 1e-9;

