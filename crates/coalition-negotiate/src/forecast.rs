@@ -121,6 +121,9 @@ pub struct Round {
     /// [`KNIFE_EDGE`]: there decide's answer is set by the rounding noise of its 28-digit
     /// decimals, so from such a round on our rounds may legitimately differ from decide's.
     pub knife_edges: usize,
+    /// How many exchanges had been carried out in this round when the first knife edge (a
+    /// near-zero sign test or a tie in gain between the best two exchanges) was met.
+    pub first_knife_edge: Option<usize>,
 }
 
 /// The exchange model's forecast.
@@ -318,6 +321,8 @@ struct Model<'a> {
     nbs: Vec<f64>,
     denominators: Vec<f64>,
     knife_edges: std::cell::Cell<usize>,
+    first_knife_edge: std::cell::Cell<Option<usize>>,
+    realized_so_far: std::cell::Cell<usize>,
 }
 
 impl<'a> Model<'a> {
@@ -355,6 +360,15 @@ impl<'a> Model<'a> {
             nbs: vec![0.0; n_issues],
             denominators: vec![0.0; n_issues],
             knife_edges: std::cell::Cell::new(0),
+            first_knife_edge: std::cell::Cell::new(None),
+            realized_so_far: std::cell::Cell::new(0),
+        }
+    }
+
+    fn knife_edge(&self) {
+        self.knife_edges.set(self.knife_edges.get() + 1);
+        if self.first_knife_edge.get().is_none() {
+            self.first_knife_edge.set(Some(self.realized_so_far.get()));
         }
     }
 
@@ -478,6 +492,8 @@ impl<'a> Model<'a> {
     fn round(&mut self, rng: &mut Option<SplitMix>) -> Result<(Round, usize), ModelError> {
         self.calc_nbs();
         self.knife_edges.set(0);
+        self.first_knife_edge.set(None);
+        self.realized_so_far.set(0);
         for (issue, list) in self.ai.iter_mut().enumerate() {
             for a in list {
                 a.left = a.position <= self.nbs[issue];
@@ -513,6 +529,13 @@ impl<'a> Model<'a> {
             // grid of GAIN_GRID.
             list.sort_by_key(|&e| std::cmp::Reverse(gain_key(pool[e].gain)));
             let mut realize = list.remove(0);
+            if let Some(&next) = list.first()
+                && pool[realize].valid
+                && pool[next].valid
+                && gain_key(pool[realize].gain) == gain_key(pool[next].gain)
+            {
+                self.knife_edge();
+            }
             if let (Some(r), Some(&next)) = (rng.as_mut(), list.first())
                 && gain_key(pool[realize].gain) == gain_key(pool[next].gain)
             {
@@ -539,6 +562,7 @@ impl<'a> Model<'a> {
             }
             list = kept;
             realized.push(realize);
+            self.realized_so_far.set(realized.len());
         }
         let mut exchanges = Vec::with_capacity(realized.len());
         for &r in &realized {
@@ -582,6 +606,7 @@ impl<'a> Model<'a> {
                 outcome,
                 exchanges,
                 knife_edges,
+                first_knife_edge: self.first_knife_edge.get(),
             },
             ties,
         ))
@@ -666,7 +691,7 @@ impl<'a> Model<'a> {
         let x = opp.demand_pos;
         let (d0, d1) = (x - me.nbs0, x - me.nbs1);
         if d0.abs() <= KNIFE_EDGE || d1.abs() <= KNIFE_EDGE {
-            self.knife_edges.set(self.knife_edges.get() + 1);
+            self.knife_edge();
         }
         let both_above = d0 >= 0.0 && d1 >= 0.0;
         let both_below = d0 <= 0.0 && d1 <= 0.0;
