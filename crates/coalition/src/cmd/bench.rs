@@ -154,7 +154,7 @@ pub(crate) async fn run(
             negative_control,
             dir,
             seed,
-        } => crash(*cycles, *negative_control, dir.as_deref(), *seed, json),
+        } => crash(*cycles, *negative_control, dir.as_deref(), *seed, json).await,
         BenchCommand::FsyncAudit {
             acks,
             negative_control,
@@ -564,7 +564,7 @@ fn spawn_writer(
 
 /// Jepsen's rule: lost = acknowledged but absent (must be 0); recovered = present but never
 /// acknowledged (allowed).
-fn crash(
+async fn crash(
     cycles: u32,
     control: Option<NegativeControl>,
     dir: Option<&Path>,
@@ -575,9 +575,6 @@ fn crash(
     let dir = scratch(dir, "crash")?;
     let seed = seed.unwrap_or_else(|| clock::now().map(|t| t.unix().unsigned_abs()).unwrap_or(1));
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let id = CoalitionId::parse("crash-test")?;
     let mut acked_max = 0u64;
     let mut total_acks = 0u64;
@@ -611,7 +608,13 @@ fn crash(
             }
         }
         child.kill()?; // SIGKILL
-        child.wait()?;
+        let status = child.wait()?;
+        if status.code().is_some() {
+            // Killed processes have no exit code; a writer that stopped by itself failed.
+            return Err(anyhow::anyhow!(
+                "cycle {cycle}: the writer exited by itself ({status}) instead of being killed"
+            ));
+        }
         let _ = reader.join();
         acks.extend(receiver.try_iter());
         total_acks += acks.len() as u64;
@@ -619,12 +622,9 @@ fn crash(
             acked_max = acked_max.max(*max);
         }
         // Reopen as a fresh process would, verify the chain, and look for every ack.
-        let entries = runtime.block_on(async {
-            let store = SqliteStore::open(&dir.join(DATABASE_FILE)).await?;
-            let entries = store.read(&id, 1).await?;
-            store.close().await;
-            anyhow::Ok(entries)
-        })?;
+        let store = SqliteStore::open(&dir.join(DATABASE_FILE)).await?;
+        let entries = store.read(&id, 1).await?;
+        store.close().await;
         if !entries.is_empty() {
             verify_chain(&id, &entries)
                 .map_err(|e| verification_failed(format!("cycle {cycle}: chain broken: {e}")))?;
@@ -641,6 +641,12 @@ fn crash(
             }
             return Err(verification_failed(message));
         }
+    }
+    if total_acks == 0 {
+        // Every kill came before the first acknowledgement: nothing was tested.
+        return Err(anyhow::anyhow!(
+            "no acknowledgement in {cycles} cycles: the writer never got to append"
+        ));
     }
     if json {
         return print_json(
