@@ -8,11 +8,16 @@
 //! 3. The zone of possible agreement with the adversary there: the neighbours that break no
 //!    red line of the bloc or the adversary and leave everyone at or above their reservation
 //!    value, best first by the Nash product of all parties' gains.
-//! 4. When that zone is empty, the sticking points over the whole space: the fewest red lines
-//!    and reservation values of the bloc and the adversary that must give.
+//! 4. When that zone is empty: what the position runs into (the red lines it breaks, the
+//!    parties it leaves below their reservation value), the nearest acceptable outcome (fewest
+//!    issues changed, then largest Nash product), and, when no outcome at all is acceptable,
+//!    the sticking points: the fewest red lines and reservation values that must give.
 
 use crate::TOLERANCE;
+use std::ops::ControlFlow;
+
 use crate::bargaining::{self, Solution, Solutions};
+use crate::evaluate::{Evaluation, evaluate};
 use crate::feasible::{self, StickingPoints};
 use crate::frontier;
 use crate::model::Negotiation;
@@ -54,7 +59,11 @@ pub struct BlocAnalysis {
     pub neighbourhood: usize,
     /// The acceptable neighbours, best first.
     pub zopa: Vec<Agreement>,
-    /// Sticking points between the bloc and the adversary when `zopa` is empty.
+    /// What every party (bloc and adversary) makes of the position.
+    pub evaluation: Option<Evaluation>,
+    /// When `zopa` is empty: the acceptable outcome nearest to the position.
+    pub nearest: Option<Agreement>,
+    /// Sticking points between the bloc and the adversary when no outcome is acceptable.
     pub sticking_points: Option<StickingPoints>,
 }
 
@@ -87,6 +96,8 @@ pub fn common_position(
         adversary: b.adversary,
         neighbourhood: 0,
         zopa: Vec::new(),
+        evaluation: None,
+        nearest: None,
         sticking_points: None,
     };
     let Some(position) = analysis.position.clone() else {
@@ -131,8 +142,37 @@ pub fn common_position(
         }
     });
     analysis.neighbourhood = count;
+    analysis.evaluation = Some(evaluate(negotiation, &position.outcome));
     if zopa.is_empty() {
-        analysis.sticking_points = feasible::sticking_points(negotiation, &all);
+        let mut best: Option<Agreement> = None;
+        feasible::for_each_feasible(&everyone, |outcome, utilities| {
+            let changed: Vec<usize> = (0..outcome.len())
+                .filter(|&k| outcome[k] != position.outcome[k])
+                .collect();
+            let nash_product = utilities
+                .iter()
+                .zip(&everyone.reservation)
+                .map(|(u, r)| (u - r).max(0.0))
+                .product::<f64>();
+            let better = best.as_ref().is_none_or(|b| {
+                changed.len() < b.changed.len()
+                    || (changed.len() == b.changed.len()
+                        && nash_product > b.nash_product + TOLERANCE)
+            });
+            if better {
+                best = Some(Agreement {
+                    outcome: outcome.to_vec(),
+                    utilities: utilities.to_vec(),
+                    nash_product,
+                    changed,
+                });
+            }
+            ControlFlow::Continue(())
+        });
+        if best.is_none() {
+            analysis.sticking_points = feasible::sticking_points(negotiation, &all);
+        }
+        analysis.nearest = best;
     }
     analysis.zopa = zopa;
     Some(analysis)

@@ -3,4 +3,5 @@
 
 mod peers;
 mod properties;
+mod scenario;
 mod support;
