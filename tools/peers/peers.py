@@ -346,7 +346,7 @@ def synthetic_domain(folder, n_issues, n_values, n_parties, seed=7):
         t = sum(ws)
         body = ""
         for k in range(n_issues):
-            ev = "".join(f'<item value="v{v}" evaluation="{rnd.random():.6f}"/>' for v in range(n_values))
+            ev = "".join(f'<item index="{v + 1}" value="v{v}" evaluation="{rnd.random():.6f}"/>' for v in range(n_values))
             body += f'<issue index="{k + 1}" name="i{k}" type="discrete">{ev}</issue><weight index="{k + 1}" value="{ws[k] / t:.9f}"/>'
         (folder / f"profile-{p + 1}.xml").write_text(f'<utility_space><objective index="0" name="r">{body}</objective></utility_space>')
     return folder / "domain.xml", sorted(str(x) for x in folder.glob("profile-*.xml"))
