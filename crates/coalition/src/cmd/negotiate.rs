@@ -878,3 +878,108 @@ fn run_forecast(args: &ForecastArgs, json: bool) -> anyhow::Result<()> {
     print!("{out}");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(path: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(path)
+    }
+
+    fn input() -> Input {
+        Input {
+            scenario: None,
+            genius: Vec::new(),
+            exchange_csv: None,
+            semantics: SemanticsArg::Genius,
+        }
+    }
+
+    #[test]
+    fn the_analyze_document_has_the_contract_fields() {
+        let dir = repo("testdata/negotiate/genius/donbas-2p");
+        let mut i = input();
+        i.genius = vec![
+            dir.join("domain.xml"),
+            dir.join("profile-1-ukr.xml"),
+            dir.join("profile-2-rus.xml"),
+        ];
+        let Loaded::Genius(neg, semantics, _) = load(&i).unwrap() else {
+            panic!("expected a GENIUS negotiation");
+        };
+        let a = analysis_for(&neg, AnalyzeOptions::for_semantics(semantics));
+        let doc = analysis_json(&neg, &a);
+        assert_eq!(doc["outcomes"], json!(3 * 11 * 4));
+        let frontier = doc["frontier"].as_array().unwrap();
+        assert_eq!(frontier.len(), a.frontier.len());
+        assert!(!frontier.is_empty());
+        let first = &frontier[0];
+        assert_eq!(first["outcome"].as_object().unwrap().len(), 3);
+        assert!(first["outcome"]["Arrangement"].is_string());
+        assert_eq!(first["utilities"].as_array().unwrap().len(), 2);
+        for key in ["nash", "kalai_smorodinsky", "utilitarian", "egalitarian"] {
+            assert!(
+                doc["solutions"][key]["outcome"].is_object(),
+                "solutions.{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_scenario_forecast_has_compromise_rounds_and_final() {
+        let mut i = input();
+        i.scenario = Some(repo("scenarios/paris-2026.toml"));
+        let Loaded::Scenario(s, _) = load(&i).unwrap() else {
+            panic!("expected a scenario");
+        };
+        let fi = s.forecast_input();
+        let opts = ForecastOptions {
+            rounds: Some(3),
+            ties: TiesArg::First,
+            seed: 0,
+        };
+        let (fc, ex) = forecasts(&fi, &opts, 10).unwrap();
+        let doc = forecast_json(&fi, &fc, &ex);
+        assert!(doc["compromise"]["duration"].is_number());
+        assert_eq!(doc["exchange"]["rounds"].as_array().unwrap().len(), 3);
+        assert_eq!(doc["exchange"]["final"], doc["exchange"]["rounds"][2]);
+        let b = bloc_for(&s, None, None).unwrap().unwrap();
+        let bj = bloc_json(&s, &b);
+        assert_eq!(bj["adversary"], json!("RUS"));
+        assert!(bj["position"]["outcome"].is_object());
+    }
+
+    #[test]
+    fn unreadable_files_and_ambiguous_inputs_are_bad_input() {
+        let mut i = input();
+        i.scenario = Some(PathBuf::from("/nonexistent/negotiation.toml"));
+        let err = load(&i).err().unwrap();
+        assert_eq!(crate::failure::exit_code(&err), 2);
+        assert!(
+            err.to_string().contains("/nonexistent/negotiation.toml"),
+            "{err}"
+        );
+        i.exchange_csv = Some(PathBuf::from("x.csv"));
+        let err = load(&i).err().unwrap();
+        assert_eq!(crate::failure::exit_code(&err), 2);
+        assert!(err.to_string().contains("exactly one input"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_exchange_file_names_its_line() {
+        let dir =
+            std::env::temp_dir().join(format!("coalition-negotiate-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.csv");
+        std::fs::write(&file, "#A;X;X;\n#P;p;p;\n#D;X;p;fifty;0.5;1\n").unwrap();
+        let mut i = input();
+        i.exchange_csv = Some(file.clone());
+        let err = load(&i).err().unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(crate::failure::exit_code(&err), 2);
+        assert!(err.to_string().contains("line 3"), "{err}");
+    }
+}
