@@ -1,6 +1,8 @@
 //! `apply`: folds one event into the state. It never refuses: events are facts that `decide`
 //! already accepted, so an event that does not fit (an unknown id) changes nothing.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::commitment::ClockStart;
 use crate::event::Event;
 use crate::incident::{Ceasefire, IncidentStatus};
@@ -10,6 +12,7 @@ use crate::state::{
     CoalitionInfo, CommitmentRecord, ConsultationRequest, IncidentRecord, ObligationRecord, State,
     SupportRecord,
 };
+use crate::statement::{StatementRecord, StatementStatus, Version};
 
 /// Applies one event to the state.
 pub fn apply(state: &mut State, event: &Event) {
@@ -267,6 +270,113 @@ pub fn apply(state: &mut State, event: &Event) {
             if let Some(record) = state.obligations.get_mut(&obligation) {
                 record.settlement = Settlement::Cancelled { at };
             }
+        }
+        Event::KeyRegistered { principal, key } => {
+            if let Some(p) = state.principals.get_mut(&principal) {
+                p.public_key = Some(key);
+            }
+        }
+        Event::LogKeyRegistered { key, .. } => {
+            state.log_key = Some(key);
+        }
+        Event::StatementDrafted {
+            statement,
+            title,
+            signatories,
+            rule,
+            paragraphs,
+            content,
+            at,
+        } => {
+            state.statements.insert(
+                statement.clone(),
+                StatementRecord {
+                    id: statement,
+                    title,
+                    signatories,
+                    rule,
+                    versions: vec![Version {
+                        number: 1,
+                        paragraphs,
+                        content,
+                        at,
+                    }],
+                    approvals: BTreeMap::new(),
+                    objections: BTreeSet::new(),
+                    status: StatementStatus::Draft,
+                },
+            );
+        }
+        Event::StatementRevised {
+            statement,
+            version,
+            paragraphs,
+            content,
+            at,
+        } => {
+            if let Some(record) = state.statements.get_mut(&statement) {
+                record.versions.push(Version {
+                    number: version,
+                    paragraphs,
+                    content,
+                    at,
+                });
+            }
+        }
+        Event::VersionApproved {
+            statement,
+            approval,
+        } => {
+            if let Some(record) = state.statements.get_mut(&statement) {
+                record.approvals.insert(approval.party.clone(), approval);
+            }
+        }
+        Event::ApprovalWithdrawn {
+            statement, party, ..
+        } => {
+            if let Some(record) = state.statements.get_mut(&statement) {
+                record.approvals.remove(&party);
+            }
+        }
+        Event::ObjectionRaised {
+            statement, party, ..
+        } => {
+            if let Some(record) = state.statements.get_mut(&statement) {
+                record.objections.insert(party);
+            }
+        }
+        Event::StatementAdopted {
+            statement,
+            version,
+            at,
+        } => {
+            let Some(record) = state.statements.get_mut(&statement) else {
+                return;
+            };
+            record.status = StatementStatus::Adopted { version, at };
+            // Adoption signs the instruments that name this statement, for every party whose
+            // leader approved the adopted version (and had not signed already).
+            let approving: Vec<_> = record
+                .approvals
+                .values()
+                .filter(|a| a.version == version)
+                .map(|a| a.party.clone())
+                .collect();
+            for instrument in state.instruments.values_mut() {
+                if instrument.instrument.statement.as_ref() == Some(&statement) {
+                    for party in &approving {
+                        if instrument.instrument.parties.contains(party) {
+                            instrument.signed.entry(party.clone()).or_insert(at);
+                        }
+                    }
+                }
+            }
+        }
+        Event::MeetingRecorded { meeting } => {
+            state.meetings.insert(meeting.id.clone(), meeting);
+        }
+        Event::AggregateReleased { release, .. } => {
+            state.releases.push(release);
         }
     }
 }

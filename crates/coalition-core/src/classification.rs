@@ -170,6 +170,55 @@ impl fmt::Display for Marking {
     }
 }
 
+/// Text that is not a marking.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid marking {text:?}: {problem} (expected e.g. PUBLIC, SECRET or SECRET//REL TO FRA, GBR)"
+)]
+pub struct InvalidMarking {
+    /// The text given.
+    pub text: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl FromStr for Marking {
+    type Err = InvalidMarking;
+    /// Parses the printed form: `LEVEL` or `LEVEL//REL TO A, B` (NATO/national style).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let fail = |problem: String| InvalidMarking {
+            text: text.to_owned(),
+            problem,
+        };
+        let (level, rest) = match text.split_once("//") {
+            Some((level, rest)) => (level, Some(rest)),
+            None => (text, None),
+        };
+        let level: Level = level
+            .parse()
+            .map_err(|e: UnknownLevel| fail(e.to_string()))?;
+        let releasable_to = match rest {
+            None => None,
+            Some(rest) => {
+                let list = rest
+                    .trim()
+                    .strip_prefix("REL TO")
+                    .ok_or_else(|| fail("after // expected REL TO".into()))?;
+                let parties = list
+                    .split(',')
+                    .map(|p| PartyCode::parse(p).map_err(|e| fail(e.to_string())))
+                    .collect::<Result<BTreeSet<_>, _>>()?;
+                Some(parties)
+            }
+        };
+        Ok(Marking {
+            level,
+            originator: None,
+            releasable_to,
+        })
+    }
+}
+
 /// Who is reading. Every read in the system names one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Viewer {
@@ -274,6 +323,15 @@ mod tests {
             &Marking::at(Level::Unclassified)
         ));
         assert!(may_read(&Viewer::Public, &Marking::public()));
+    }
+
+    #[test]
+    fn markings_parse_from_their_printed_form() {
+        let marking: Marking = "SECRET//REL TO GBR, FRA".parse().unwrap();
+        assert_eq!(marking.to_string(), "SECRET//REL TO FRA, GBR");
+        assert_eq!("PUBLIC".parse::<Marking>().unwrap(), Marking::public());
+        assert!("SECRET//FRA".parse::<Marking>().is_err());
+        assert!("SECRET//REL TO XXX".parse::<Marking>().is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::classification::Marking;
 use crate::commitment::{Category, Commitment, Stage};
+use crate::communique::Aggregate;
 use crate::dates::{Day, Timestamp};
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
@@ -10,6 +11,8 @@ use crate::id::{
 use crate::incident::{Incident, VerificationRule};
 use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::party::{Principal, Seat};
+use crate::signature::{PublicKey, SignatureBytes};
+use crate::statement::{AdoptionRule, Meeting, MeetingId, Paragraph, StatementId};
 
 /// Everything `decide` may know about the world besides the state: the clock and the actor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,6 +181,73 @@ pub enum Command {
         at: Option<Timestamp>,
         /// Why.
         reason: String,
+    },
+    /// Register a principal's signing key (its first, or a rotation; the secretariat).
+    RegisterKey {
+        /// The principal.
+        principal: PrincipalId,
+        /// The key.
+        key: PublicKey,
+    },
+    /// Register the key that signs the coalition's checkpoints (the secretariat).
+    RegisterLogKey {
+        /// The signer's name (the checkpoint origin).
+        name: String,
+        /// The key.
+        key: PublicKey,
+    },
+    /// Table a statement's first version.
+    DraftStatement {
+        /// Its id.
+        statement: StatementId,
+        /// Its title.
+        title: String,
+        /// The parties whose leaders must approve.
+        signatories: Vec<PartyCode>,
+        /// How it is adopted.
+        rule: AdoptionRule,
+        /// Version 1.
+        paragraphs: Vec<Paragraph>,
+    },
+    /// Table a new version.
+    ReviseStatement {
+        /// The statement.
+        statement: StatementId,
+        /// The new version's paragraphs.
+        paragraphs: Vec<Paragraph>,
+    },
+    /// Approve one exact version with a signature made by the actor's own key.
+    ApproveVersion {
+        /// The statement.
+        statement: StatementId,
+        /// The version approved.
+        version: u32,
+        /// The signature over the approval message.
+        signature: SignatureBytes,
+        /// The meeting where it was given, if any.
+        meeting: Option<MeetingId>,
+    },
+    /// Withdraw the actor's party's approval before adoption.
+    WithdrawApproval {
+        /// The statement.
+        statement: StatementId,
+    },
+    /// Object under the silence procedure.
+    ObjectToStatement {
+        /// The statement.
+        statement: StatementId,
+    },
+    /// Close a silence procedure whose deadline has passed.
+    ConcludeSilence {
+        /// The statement.
+        statement: StatementId,
+    },
+    /// Record a meeting.
+    RecordMeeting(Meeting),
+    /// Release an aggregate's current value to the public.
+    ReleaseAggregate {
+        /// What to release.
+        aggregate: Aggregate,
     },
 }
 

@@ -9,6 +9,7 @@ use crate::party::{Principal, Seat};
 use crate::state::{
     CommitmentRecord, ConsultationRequest, IncidentRecord, ObligationRecord, State,
 };
+use crate::statement::{Meeting, MeetingId, Paragraph, StatementId, StatementRecord, Version};
 
 /// The state as one viewer may see it.
 #[derive(Clone, Copy, Debug)]
@@ -132,5 +133,41 @@ impl<'a> Gate<'a> {
             .requests()
             .iter()
             .filter(|r| self.may_read(&r.marking))
+    }
+
+    /// Every statement. Titles, signatories and approvals are public; paragraphs are not (see
+    /// [`Gate::paragraphs`]).
+    pub fn statements(&self) -> impl Iterator<Item = &'a StatementRecord> + '_ {
+        self.state.statements().values()
+    }
+
+    /// One statement.
+    pub fn statement(&self, id: &StatementId) -> Option<&'a StatementRecord> {
+        self.state.statements().get(id)
+    }
+
+    /// A version's paragraphs as the viewer sees them: `None` where a paragraph is withheld.
+    pub fn paragraphs<'v>(&self, version: &'v Version) -> Vec<Option<&'v Paragraph>> {
+        version
+            .paragraphs
+            .iter()
+            .map(|p| self.may_read(&p.marking).then_some(p))
+            .collect()
+    }
+
+    /// The meetings the viewer may see.
+    pub fn meetings(&self) -> impl Iterator<Item = &'a Meeting> + '_ {
+        self.state
+            .meetings()
+            .values()
+            .filter(|m| self.may_read(&m.marking))
+    }
+
+    /// One meeting, if visible.
+    pub fn meeting(&self, id: &MeetingId) -> Option<&'a Meeting> {
+        self.state
+            .meetings()
+            .get(id)
+            .filter(|m| self.may_read(&m.marking))
     }
 }

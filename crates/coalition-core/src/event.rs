@@ -9,12 +9,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::classification::Marking;
 use crate::commitment::{Category, Commitment, Stage};
+use crate::communique::Release;
 use crate::dates::{Day, Timestamp};
+use crate::hash::Hash;
+use crate::id::PrincipalId;
 use crate::id::{CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
 use crate::incident::{Confirmation, Incident, VerificationRule};
 use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::obligation::Obligation;
 use crate::party::{Principal, Seat};
+use crate::signature::PublicKey;
+use crate::statement::{AdoptionRule, Approval, Meeting, Paragraph, StatementId};
 
 /// Something that happened in a coalition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,7 +159,7 @@ pub enum Event {
         /// The incident.
         incident: Incident,
         /// Who reported it.
-        reported_by: crate::id::PrincipalId,
+        reported_by: PrincipalId,
         /// When.
         at: Timestamp,
     },
@@ -257,6 +262,99 @@ pub enum Event {
         /// The obligation's marking.
         marking: Marking,
     },
+    /// A principal's signing key was registered (first key or rotation). Signatures made
+    /// before stay valid for what they signed.
+    KeyRegistered {
+        /// The principal.
+        principal: PrincipalId,
+        /// The new key.
+        key: PublicKey,
+    },
+    /// The key that signs the coalition's checkpoints was registered (or rotated).
+    LogKeyRegistered {
+        /// The checkpoint signer's name (the checkpoint origin).
+        name: String,
+        /// Its key.
+        key: PublicKey,
+    },
+    /// A statement's first version was tabled.
+    StatementDrafted {
+        /// The statement.
+        statement: StatementId,
+        /// Its title.
+        title: String,
+        /// The parties whose leaders must approve.
+        signatories: Vec<PartyCode>,
+        /// How it is adopted.
+        rule: AdoptionRule,
+        /// Version 1.
+        paragraphs: Vec<Paragraph>,
+        /// Version 1's content hash.
+        content: Hash,
+        /// When.
+        at: Timestamp,
+    },
+    /// A new version was tabled.
+    StatementRevised {
+        /// The statement.
+        statement: StatementId,
+        /// The new version's number.
+        version: u32,
+        /// Its paragraphs.
+        paragraphs: Vec<Paragraph>,
+        /// Its content hash.
+        content: Hash,
+        /// When.
+        at: Timestamp,
+    },
+    /// A leader approved one exact version, with a signature.
+    VersionApproved {
+        /// The statement.
+        statement: StatementId,
+        /// The approval.
+        approval: Approval,
+    },
+    /// A leader withdrew an approval before adoption.
+    ApprovalWithdrawn {
+        /// The statement.
+        statement: StatementId,
+        /// The party.
+        party: PartyCode,
+        /// The version that was approved.
+        version: u32,
+        /// When.
+        at: Timestamp,
+    },
+    /// A required signatory objected under the silence procedure.
+    ObjectionRaised {
+        /// The statement.
+        statement: StatementId,
+        /// The party.
+        party: PartyCode,
+        /// When.
+        at: Timestamp,
+    },
+    /// The adoption rule held: the statement is adopted and immutable.
+    StatementAdopted {
+        /// The statement.
+        statement: StatementId,
+        /// The version adopted.
+        version: u32,
+        /// When.
+        at: Timestamp,
+    },
+    /// A meeting was recorded.
+    MeetingRecorded {
+        /// The meeting.
+        meeting: Meeting,
+    },
+    /// An authorised principal released an aggregate's value to the public (a trusted downgrade).
+    AggregateReleased {
+        /// The release.
+        release: Release,
+        /// When.
+        at: Timestamp,
+    },
 }
 
 impl Event {
@@ -289,6 +387,16 @@ impl Event {
             Event::ObligationWaived { .. } => "obligation_waived",
             Event::ObligationDisputed { .. } => "obligation_disputed",
             Event::ObligationCancelled { .. } => "obligation_cancelled",
+            Event::KeyRegistered { .. } => "key_registered",
+            Event::LogKeyRegistered { .. } => "log_key_registered",
+            Event::StatementDrafted { .. } => "statement_drafted",
+            Event::StatementRevised { .. } => "statement_revised",
+            Event::VersionApproved { .. } => "version_approved",
+            Event::ApprovalWithdrawn { .. } => "approval_withdrawn",
+            Event::ObjectionRaised { .. } => "objection_raised",
+            Event::StatementAdopted { .. } => "statement_adopted",
+            Event::MeetingRecorded { .. } => "meeting_recorded",
+            Event::AggregateReleased { .. } => "aggregate_released",
         }
     }
 
@@ -298,7 +406,21 @@ impl Event {
             Event::CoalitionFounded { .. }
             | Event::CategoryDefined { .. }
             | Event::CeasefireEntered { .. }
-            | Event::CeasefireEnded { .. } => Marking::public(),
+            | Event::CeasefireEnded { .. }
+            | Event::KeyRegistered { .. }
+            | Event::LogKeyRegistered { .. }
+            | Event::VersionApproved { .. }
+            | Event::ApprovalWithdrawn { .. }
+            | Event::ObjectionRaised { .. }
+            | Event::StatementAdopted { .. }
+            | Event::AggregateReleased { .. } => Marking::public(),
+            // A version is as secret as its most secret paragraph; the public text is a
+            // projection of it, never the event itself.
+            Event::StatementDrafted { paragraphs, .. }
+            | Event::StatementRevised { paragraphs, .. } => paragraphs
+                .iter()
+                .fold(Marking::public(), |m, p| m.join(&p.marking)),
+            Event::MeetingRecorded { meeting } => meeting.marking.clone(),
             Event::SeatGranted { seat } => seat.marking(),
             Event::PrincipalRegistered { principal } => principal.marking.clone(),
             Event::InstrumentRecorded { instrument } => instrument.marking.clone(),

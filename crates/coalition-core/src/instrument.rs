@@ -10,6 +10,7 @@ use crate::classification::Marking;
 use crate::dates::{Day, Timestamp};
 use crate::id::{InstrumentId, PartyCode};
 use crate::names::{Named, from_str_by_name};
+use crate::statement::StatementId;
 
 /// What kind of text an instrument is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -225,6 +226,9 @@ pub struct Instrument {
     /// What ends it early.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub termination: Vec<TerminationCondition>,
+    /// The statement whose adoption signs it for every approving party, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<StatementId>,
     /// Its marking.
     pub marking: Marking,
     /// Where the facts come from.
@@ -392,6 +396,7 @@ mod tests {
                 extendable: true,
             }),
             termination: vec![],
+            statement: None,
             marking: Marking::public(),
             source: String::new(),
             illustrative: false,

@@ -8,6 +8,7 @@ use crate::classification::{Level, Marking};
 use crate::dates::Day;
 use crate::id::{PartyCode, PrincipalId};
 use crate::names::{Named, from_str_by_name};
+use crate::signature::PublicKey;
 
 /// The place a party holds in a coalition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -126,6 +127,9 @@ pub struct Principal {
     pub clearance: Level,
     /// How widely the principal's own record may be shown.
     pub marking: Marking,
+    /// The ed25519 key its signatures are checked against (the latest registered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<PublicKey>,
 }
 
 impl Named for SeatRole {

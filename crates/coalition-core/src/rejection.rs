@@ -8,6 +8,7 @@ use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
 use crate::party::SeatRole;
+use crate::statement::{MeetingId, StatementId};
 
 /// A rule that refused a command.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -109,6 +110,58 @@ pub enum Rejection {
         /// Why that matters.
         why: &'static str,
     },
+    /// A statement is not recorded.
+    #[error("unknown statement {0}")]
+    UnknownStatement(StatementId),
+    /// A version does not exist.
+    #[error("statement {statement} has no version {version} (latest is {latest})")]
+    UnknownVersion {
+        /// The statement.
+        statement: StatementId,
+        /// The version asked for.
+        version: u32,
+        /// The latest version.
+        latest: u32,
+    },
+    /// An approval of a version that is no longer current.
+    #[error("approval is for version {approved} of {statement}, current is {current}")]
+    StaleVersion {
+        /// The statement.
+        statement: StatementId,
+        /// The version approved.
+        approved: u32,
+        /// The current version.
+        current: u32,
+    },
+    /// The party is not among the statement's required signatories.
+    #[error("{party} is not a required signatory of {statement}")]
+    NotASignatory {
+        /// The statement.
+        statement: StatementId,
+        /// The party.
+        party: PartyCode,
+    },
+    /// An adopted statement cannot change.
+    #[error("statement {0} is adopted and can no longer change")]
+    Adopted(StatementId),
+    /// The principal has no registered key.
+    #[error("{0} has no registered signing key")]
+    NoKey(PrincipalId),
+    /// The signature does not verify.
+    #[error(
+        "the signature does not verify against {principal}'s registered key for version {version} of {statement} in this coalition"
+    )]
+    BadSignature {
+        /// Who claimed to sign.
+        principal: PrincipalId,
+        /// The statement.
+        statement: StatementId,
+        /// The version.
+        version: u32,
+    },
+    /// A meeting is not recorded.
+    #[error("unknown meeting {0}")]
+    UnknownMeeting(MeetingId),
     /// A principal's clearance is below what it must hold.
     #[error("{principal} is cleared to {clearance}, below {needed}")]
     Clearance {
@@ -143,6 +196,14 @@ impl Rejection {
             Rejection::Invalid { .. } => "input.invalid",
             Rejection::WrongState { .. } => "state.conflict",
             Rejection::Clearance { .. } => "principal.clearance",
+            Rejection::UnknownStatement(_) => "statement.unknown",
+            Rejection::UnknownVersion { .. } => "statement.unknown_version",
+            Rejection::StaleVersion { .. } => "statement.stale_version",
+            Rejection::NotASignatory { .. } => "statement.not_a_signatory",
+            Rejection::Adopted(_) => "statement.adopted",
+            Rejection::NoKey(_) => "principal.no_key",
+            Rejection::BadSignature { .. } => "statement.bad_signature",
+            Rejection::UnknownMeeting(_) => "meeting.unknown",
         }
     }
 }

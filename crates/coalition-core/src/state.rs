@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::classification::{Marking, Viewer};
 use crate::commitment::{Category, Commitment, CommitmentStatus, Stage, Standing};
+use crate::communique::Release;
 use crate::dates::Timestamp;
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
@@ -15,6 +16,8 @@ use crate::incident::{Ceasefire, Confirmation, Incident, IncidentStatus, Verific
 use crate::instrument::InstrumentRecord;
 use crate::obligation::{Deadline, Obligation, ObligationStatus, Settlement};
 use crate::party::{Principal, Seat, SeatRole};
+use crate::signature::PublicKey;
+use crate::statement::{Meeting, MeetingId, StatementId, StatementRecord};
 
 /// What the founding event fixed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -119,6 +122,10 @@ pub struct State {
     pub(crate) incidents: BTreeMap<IncidentId, IncidentRecord>,
     pub(crate) obligations: BTreeMap<ObligationId, ObligationRecord>,
     pub(crate) requests: Vec<ConsultationRequest>,
+    pub(crate) statements: BTreeMap<StatementId, StatementRecord>,
+    pub(crate) meetings: BTreeMap<MeetingId, Meeting>,
+    pub(crate) releases: Vec<Release>,
+    pub(crate) log_key: Option<PublicKey>,
     /// Commitments by (protected state, aggressor): the candidates an incident can activate.
     pub(crate) by_trigger: BTreeMap<(PartyCode, PartyCode), Vec<CommitmentId>>,
 }
@@ -182,6 +189,26 @@ impl State {
     /// Every request for consultations, oldest first.
     pub fn requests(&self) -> &[ConsultationRequest] {
         &self.requests
+    }
+
+    /// Every statement, by id.
+    pub fn statements(&self) -> &BTreeMap<StatementId, StatementRecord> {
+        &self.statements
+    }
+
+    /// Every meeting, by id.
+    pub fn meetings(&self) -> &BTreeMap<MeetingId, Meeting> {
+        &self.meetings
+    }
+
+    /// Every release decision, oldest first.
+    pub fn releases(&self) -> &[Release] {
+        &self.releases
+    }
+
+    /// The key that signs the coalition's checkpoints, once registered.
+    pub fn log_key(&self) -> Option<&PublicKey> {
+        self.log_key.as_ref()
     }
 
     /// The categories the coalition accepts: the built-in ones, then its own.

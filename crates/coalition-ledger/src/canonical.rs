@@ -143,7 +143,8 @@ fn check_numbers(value: &Value) -> Result<(), CanonicalError> {
     }
 }
 
-/// The hash of an event's canonical bytes: SHA-256(0x00 ‖ bytes), the RFC 9162 leaf hash.
+/// The hash of an event's canonical bytes: SHA-256(0x00 ‖ bytes), the RFC 9162 leaf hash, so
+/// the chain's links are the Merkle tree's leaves.
 pub fn event_hash(bytes: &[u8]) -> Hash {
-    Hash::of(&[&[0x00], bytes])
+    crate::merkle::leaf_hash(bytes)
 }

@@ -4,6 +4,8 @@
 //! This crate decides nothing (the rules are in `coalition-core`) and stores nothing itself
 //! (the backends are in `coalition-store`).
 
+pub mod audit;
+pub mod bundle;
 pub mod canonical;
 pub mod checkpoint;
 pub mod hash;

@@ -10,6 +10,9 @@ use coalition_core::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
 use coalition_core::incident::IncidentKind;
+use coalition_core::party::PrincipalRole;
+use coalition_core::signature::PublicKey;
+use coalition_core::statement::{MeetingId, StatementId};
 
 use crate::cmd::bench::BenchCommand;
 use crate::cmd::negotiate::NegotiateCommand;
@@ -99,6 +102,35 @@ pub(crate) enum Command {
     /// Show or verify the tamper-evident log.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Generate signing keys (kept on the signer's machine).
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Register principals and rotate their signing keys.
+    #[command(subcommand)]
+    Principal(PrincipalCommand),
+    /// List statements with their status and latest version.
+    #[command(after_help = "Example:\n  coalition statements paris-2026")]
+    Statements(ReadArgs),
+    /// Draft, revise, show, compare, approve (signed) and track statements.
+    #[command(subcommand)]
+    Statement(StatementCommand),
+    /// List meetings.
+    #[command(after_help = "Example:\n  coalition meetings paris-2026")]
+    Meetings(ReadArgs),
+    /// Record meetings.
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
+    /// Compose what may be published: adopted statements' public text and public figures.
+    #[command(
+        after_help = "Example:\n  coalition communique paris-2026 --meeting paris-summit-2026-01-06"
+    )]
+    Communique(CommuniqueArgs),
+    /// List the figures a communiqué could publish, with the marking their inputs give them.
+    #[command(after_help = "Example:\n  coalition aggregates paris-2026 --as secretariat")]
+    Aggregates(ReadArgs),
+    /// Release an aggregate to the public (a recorded, trusted downgrade).
+    #[command(subcommand)]
+    Aggregate(AggregateCommand),
     /// Measure the record's speed and durability (prints ratios against a baseline).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -583,10 +615,346 @@ pub(crate) enum LogCommand {
     /// Print the log, event by event (what the viewer may not read is withheld).
     #[command(after_help = "Example:\n  coalition log show paris-2026 --public")]
     Show(ReadArgs),
-    /// Recompute the chain; exit 3 naming the first bad sequence number.
-    #[command(after_help = "Example:\n  coalition log verify paris-2026")]
-    Verify {
+    /// Verify a coalition's log in the data directory, or a bundle offline; exit 3 naming the
+    /// first failure. Checks the chain, every approval signature, and consistency with the last
+    /// checkpoint this machine verified (kept in COALITION_TRUST_DIR).
+    #[command(
+        after_help = "Examples:\n  coalition log verify paris-2026\n  coalition log verify --bundle paris.bundle --since-checkpoint old.checkpoint"
+    )]
+    Verify(VerifyArgs),
+    /// Sign and print a checkpoint of the whole log (C2SP checkpoint format).
+    #[command(
+        after_help = "Example:\n  coalition log checkpoint paris-2026 --out paris.checkpoint"
+    )]
+    Checkpoint {
         /// The coalition.
         coalition: CoalitionId,
+        /// Also write it to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// An inclusion proof that event SEQ is in the log (RFC 9162).
+    #[command(after_help = "Example:\n  coalition log prove paris-2026 42 --json")]
+    Prove {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The event's sequence number.
+        seq: u64,
+    },
+    /// A consistency proof from an earlier log size to the current one (RFC 9162).
+    #[command(after_help = "Example:\n  coalition log consistency paris-2026 --old-size 100")]
+    Consistency {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The earlier size.
+        #[arg(long)]
+        old_size: u64,
+    },
+    /// Write the whole log, the public keys and a signed checkpoint to a bundle file.
+    #[command(after_help = "Example:\n  coalition log export paris-2026 --out paris.bundle")]
+    Export {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The bundle file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false, id = "source")]
+pub(crate) struct VerifySource {
+    /// The coalition (in the data directory).
+    pub(crate) coalition: Option<CoalitionId>,
+    /// A bundle file, verified with no database.
+    #[arg(long)]
+    pub(crate) bundle: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) source: VerifySource,
+    /// An earlier signed checkpoint the log must extend.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) since_checkpoint: Option<PathBuf>,
+    /// The key that signed --since-checkpoint (default: the log's own key).
+    #[arg(long, value_name = "VERIFIER-KEY", requires = "since_checkpoint")]
+    pub(crate) log_key: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Generate an ed25519 key; prints the public key. Encrypted with COALITION_KEY_PASSPHRASE.
+    #[command(
+        after_help = "Example:\n  COALITION_KEY_PASSPHRASE=… coalition key generate --out macron.pem"
+    )]
+    Generate {
+        /// The private key file to create (mode 0600; never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// Store the key unencrypted (only for throwaway keys).
+        #[arg(long)]
+        no_passphrase: bool,
+    },
+    /// Print the public key of a key file.
+    #[command(after_help = "Example:\n  coalition key public --key macron.pem")]
+    Public {
+        /// The private key file.
+        #[arg(long)]
+        key: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PrincipalCommand {
+    /// Register a principal acting for a party (the secretariat).
+    #[command(
+        after_help = "Example:\n  coalition principal add paris-2026 costa --name \"António Costa\" --party EU --role leader \\\n    --clearance SECRET --public-key BASE64 --as secretariat"
+    )]
+    Add(Box<PrincipalAddArgs>),
+    /// Register a new signing key for a principal (rotation; the secretariat).
+    #[command(
+        after_help = "Example:\n  coalition principal rotate-key paris-2026 macron --public-key BASE64 --as secretariat"
+    )]
+    RotateKey {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The principal.
+        id: PrincipalId,
+        /// The new public key (base64), as `key generate` prints it.
+        #[arg(long)]
+        public_key: PublicKey,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PrincipalAddArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The new principal's id.
+    pub(crate) id: PrincipalId,
+    /// The person's or office's name.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// The party it acts for.
+    #[arg(long)]
+    pub(crate) party: PartyCode,
+    /// Its role.
+    #[arg(long)]
+    pub(crate) role: PrincipalRole,
+    /// Its clearance.
+    #[arg(long)]
+    pub(crate) clearance: Level,
+    /// Its signing key (base64), as `key generate` prints it.
+    #[arg(long)]
+    pub(crate) public_key: Option<PublicKey>,
+    /// How widely the principal's record may be shown (default UNCLASSIFIED).
+    #[arg(long, value_name = "LEVEL")]
+    pub(crate) classification: Option<Level>,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum StatementCommand {
+    /// Table a draft (version 1) from a Markdown or TOML file of marked paragraphs.
+    #[command(
+        after_help = "Example:\n  coalition statement draft paris-2026 --id greenland --title \"Joint statement on Greenland\" \\\n    --signatories FRA,DEU,ITA,POL,ESP,GBR,DNK --from greenland.md --as secretariat"
+    )]
+    Draft(Box<StatementDraftArgs>),
+    /// Table a new version.
+    #[command(
+        after_help = "Example:\n  coalition statement revise paris-2026 greenland --from greenland-v2.md --as secretariat"
+    )]
+    Revise {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The statement.
+        id: StatementId,
+        /// The paragraphs file.
+        #[arg(long)]
+        from: PathBuf,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Show a version (what the viewer may read; --public: PUBLIC paragraphs only).
+    #[command(
+        after_help = "Example:\n  coalition statement show paris-2026 paris-declaration --public"
+    )]
+    Show {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The statement.
+        id: StatementId,
+        /// The version (default: the latest).
+        #[arg(long)]
+        version: Option<u32>,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+    /// Compare two versions paragraph by paragraph.
+    #[command(after_help = "Example:\n  coalition statement diff paris-2026 paris-declaration 1 2")]
+    Diff {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The statement.
+        id: StatementId,
+        /// The older version.
+        from: u32,
+        /// The newer version.
+        to: u32,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+    /// Sign a version with your own key (locally) and submit the approval.
+    #[command(
+        after_help = "Example:\n  coalition statement approve paris-2026 greenland --version 1 --key frederiksen.pem --as frederiksen"
+    )]
+    Approve {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The statement.
+        id: StatementId,
+        /// The version approved.
+        #[arg(long)]
+        version: u32,
+        /// Your private key file (COALITION_KEY_PASSPHRASE decrypts it).
+        #[arg(long)]
+        key: PathBuf,
+        /// The meeting where the approval is given.
+        #[arg(long)]
+        meeting: Option<MeetingId>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Withdraw your party's approval (before adoption).
+    #[command(
+        after_help = "Example:\n  coalition statement withdraw-approval paris-2026 greenland --as tusk"
+    )]
+    WithdrawApproval(StatementActArgs),
+    /// Object under a silence procedure (before its deadline).
+    #[command(
+        after_help = "Example:\n  coalition statement object paris-2026 greenland --as meloni"
+    )]
+    Object(StatementActArgs),
+    /// Conclude a silence procedure after its deadline.
+    #[command(
+        after_help = "Example:\n  coalition statement conclude paris-2026 greenland --as secretariat"
+    )]
+    Conclude(StatementActArgs),
+    /// Per required party: approved / pending / approved an older version, and where.
+    #[command(after_help = "Example:\n  coalition statement status paris-2026 paris-declaration")]
+    Status {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The statement.
+        id: StatementId,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatementDraftArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The statement's id.
+    #[arg(long)]
+    pub(crate) id: StatementId,
+    /// Its title.
+    #[arg(long)]
+    pub(crate) title: String,
+    /// The parties whose leaders must approve (comma-separated).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub(crate) signatories: Vec<PartyCode>,
+    /// Adopt once this many of them approve (default: all of them).
+    #[arg(long, conflicts_with = "silence_until")]
+    pub(crate) quorum: Option<u16>,
+    /// Silence procedure: adopted at this time unless a signatory objects before.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) silence_until: Option<Timestamp>,
+    /// The paragraphs (Markdown with portion markings, or TOML).
+    #[arg(long)]
+    pub(crate) from: PathBuf,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatementActArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The statement.
+    pub(crate) id: StatementId,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MeetingCommand {
+    /// Record a meeting: host, place, day, attendees and agenda.
+    #[command(
+        after_help = "Example:\n  coalition meeting add paris-2026 --id london-2026-03 --title \"Leaders' call\" --host GBR \\\n    --place London --day 2026-03-02 --attendee starmer:in-person --attendee macron:remote --agenda greenland --as secretariat"
+    )]
+    Add(Box<MeetingAddArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MeetingAddArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The meeting's id.
+    #[arg(long)]
+    pub(crate) id: MeetingId,
+    /// Its title.
+    #[arg(long)]
+    pub(crate) title: String,
+    /// The host party.
+    #[arg(long)]
+    pub(crate) host: PartyCode,
+    /// Where.
+    #[arg(long)]
+    pub(crate) place: String,
+    /// The day.
+    #[arg(long)]
+    pub(crate) day: Day,
+    /// PRINCIPAL:in-person or PRINCIPAL:remote (repeatable).
+    #[arg(long = "attendee", value_name = "PRINCIPAL:MODE")]
+    pub(crate) attendees: Vec<String>,
+    /// Statements on the agenda (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) agenda: Vec<StatementId>,
+    #[command(flatten)]
+    pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CommuniqueArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// Only the statements on this meeting's agenda.
+    #[arg(long)]
+    pub(crate) meeting: Option<MeetingId>,
+    /// Compose it from the record as it stood at this time.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) as_of: Option<Timestamp>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AggregateCommand {
+    /// Release an aggregate's current value to the public (needs clearance for its inputs).
+    #[command(
+        after_help = "Example:\n  coalition aggregate release paris-2026 guarantors:force-land,force-sea,force-air --as secretariat"
+    )]
+    Release {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// `members` or `guarantors:CATEGORY[,CATEGORY…]`.
+        aggregate: String,
+        #[command(flatten)]
+        act: ActArgs,
     },
 }

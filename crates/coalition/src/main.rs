@@ -4,10 +4,13 @@
 mod cli;
 mod clock;
 mod cmd;
+mod draft;
 mod failure;
+mod keyfile;
 mod output;
 mod scenario;
 mod session;
+mod trust;
 mod views;
 
 use std::process::ExitCode;
@@ -15,6 +18,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = cli::Cli::parse();
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -23,4 +27,23 @@ fn main() -> ExitCode {
             ExitCode::from(failure::exit_code(&err))
         }
     }
+}
+
+/// `coalition log show C | head` must end quietly when `head` closes the pipe, as Unix tools do,
+/// instead of printing a panic: print macros panic on a broken pipe, so that one panic exits with
+/// the shell's code for SIGPIPE (128 + 13) and every other panic is reported as usual.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

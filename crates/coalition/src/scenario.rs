@@ -18,6 +18,10 @@ use coalition_core::instrument::{
     TerminationCondition,
 };
 use coalition_core::party::{Principal, PrincipalRole, Seat, SeatRole};
+use coalition_core::signature::PublicKey;
+use coalition_core::statement::{
+    AdoptionRule, Attendance, Meeting, MeetingId, Paragraph, StatementId,
+};
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 use toml::Spanned;
@@ -90,6 +94,10 @@ struct File {
     commitments: Vec<Spanned<CommitmentSpec>>,
     #[serde(default)]
     ceasefires: Vec<Spanned<CeasefireSpec>>,
+    #[serde(default)]
+    statements: Vec<Spanned<StatementSpec>>,
+    #[serde(default)]
+    meetings: Vec<Spanned<MeetingSpec>>,
     /// Read by `coalition negotiate` (docs/negotiation.md); ignored here.
     #[serde(default)]
     #[allow(dead_code)]
@@ -159,6 +167,8 @@ struct PrincipalSpec {
     classification: Option<Text<Level>>,
     #[serde(default)]
     releasable_to: Option<Vec<PartyCode>>,
+    #[serde(default)]
+    public_key: Option<Text<PublicKey>>,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +200,8 @@ struct InstrumentSpec {
     source: String,
     #[serde(default)]
     illustrative: bool,
+    #[serde(default)]
+    statement: Option<StatementId>,
 }
 
 #[derive(Deserialize)]
@@ -267,6 +279,56 @@ struct CeasefireSpec {
     ended_at: Option<When<Timestamp>>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementSpec {
+    id: StatementId,
+    title: String,
+    signatories: Vec<PartyCode>,
+    /// Adopt once this many approve; absent with no `silence_until`: unanimity.
+    #[serde(default)]
+    quorum: Option<u16>,
+    #[serde(default)]
+    silence_until: Option<When<Timestamp>>,
+    /// Version 1, then each revision, in order.
+    versions: Vec<VersionSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionSpec {
+    paragraphs: Vec<ParagraphSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParagraphSpec {
+    text: String,
+    /// The printed marking: `PUBLIC`, `SECRET//REL TO FRA, GBR` …
+    marking: Text<Marking>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeetingSpec {
+    id: MeetingId,
+    title: String,
+    host: PartyCode,
+    place: String,
+    day: When<Day>,
+    #[serde(default)]
+    attendees: Vec<AttendeeSpec>,
+    #[serde(default)]
+    agenda: Vec<StatementId>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttendeeSpec {
+    principal: PrincipalId,
+    attendance: Text<Attendance>,
+}
+
 /// A value written as a string and parsed with `FromStr` (roles, levels, categories …), so the
 /// error message is the domain's own ("expected one of …").
 struct Text<T>(T);
@@ -340,6 +402,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             role: spec.role.0,
             clearance: spec.clearance.0,
             marking: marking(spec.classification, None, spec.releasable_to),
+            public_key: spec.public_key.map(|k| k.0),
         };
         principals.push((principal, span));
     }
@@ -435,6 +498,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
                 .iter()
                 .map(|t| TerminationCondition::from_text(t))
                 .collect(),
+            statement: spec.statement,
             marking: marking(spec.classification, None, spec.releasable_to),
             source: spec.source,
             illustrative: spec.illustrative,
@@ -535,6 +599,81 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         if let Some(ended) = spec.ended_at {
             commands.push((Command::EndCeasefire { at: ended.0 }, span));
         }
+    }
+
+    for spec in parsed.statements {
+        let span = spec.span();
+        let spec = spec.into_inner();
+        let rule = match (spec.quorum, spec.silence_until) {
+            (Some(_), Some(_)) => {
+                return Err(error(
+                    span,
+                    format!(
+                        "statement {}: give quorum or silence_until, not both",
+                        spec.id
+                    ),
+                ));
+            }
+            (Some(k), None) => AdoptionRule::Quorum { k },
+            (None, Some(deadline)) => AdoptionRule::Silence {
+                deadline: deadline.0,
+            },
+            (None, None) => AdoptionRule::Unanimity,
+        };
+        let mut versions = spec.versions.into_iter().map(|v| {
+            v.paragraphs
+                .into_iter()
+                .map(|p| Paragraph {
+                    text: p.text.trim().to_owned(),
+                    marking: p.marking.0,
+                })
+                .collect::<Vec<_>>()
+        });
+        let first = versions.next().ok_or_else(|| {
+            error(
+                span.clone(),
+                format!("statement {}: needs at least one version", spec.id),
+            )
+        })?;
+        commands.push((
+            Command::DraftStatement {
+                statement: spec.id.clone(),
+                title: spec.title,
+                signatories: spec.signatories,
+                rule,
+                paragraphs: first,
+            },
+            span.clone(),
+        ));
+        for paragraphs in versions {
+            commands.push((
+                Command::ReviseStatement {
+                    statement: spec.id.clone(),
+                    paragraphs,
+                },
+                span.clone(),
+            ));
+        }
+    }
+
+    for spec in parsed.meetings {
+        let span = spec.span();
+        let spec = spec.into_inner();
+        let meeting = Meeting {
+            id: spec.id,
+            title: spec.title,
+            host: spec.host,
+            place: spec.place,
+            day: spec.day.0,
+            attendees: spec
+                .attendees
+                .into_iter()
+                .map(|a| (a.principal, a.attendance.0))
+                .collect(),
+            agenda: spec.agenda,
+            marking: Marking::public(),
+        };
+        commands.push((Command::RecordMeeting(meeting), span));
     }
 
     Ok(Scenario {

@@ -34,6 +34,7 @@ pub(crate) fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
 pub(crate) struct Session {
     pub(crate) ledger: Ledger,
     pub(crate) store: Arc<SqliteStore>,
+    pub(crate) dir: PathBuf,
 }
 
 impl Session {
@@ -48,6 +49,7 @@ impl Session {
         Ok(Session {
             ledger: Ledger::new(store.clone()),
             store,
+            dir: dir.to_owned(),
         })
     }
 
@@ -74,6 +76,27 @@ impl Session {
             .execute(coalition, actor, clock::now()?, commands)
             .await
             .map_err(ledger_error)
+    }
+
+    /// Where a coalition's log signing key is kept: the record keeper's operational key, in the
+    /// data directory, readable by its owner only.
+    pub(crate) fn log_key_path(&self, coalition: &CoalitionId) -> PathBuf {
+        self.dir.join("keys").join(format!("{coalition}.log.pem"))
+    }
+
+    /// The coalition's log signing key.
+    pub(crate) fn log_key(
+        &self,
+        coalition: &CoalitionId,
+    ) -> anyhow::Result<ed25519_dalek::SigningKey> {
+        let path = self.log_key_path(coalition);
+        if !path.exists() {
+            return Err(anyhow::anyhow!(
+                "no log signing key for {coalition} at {}",
+                path.display()
+            ));
+        }
+        crate::keyfile::read(&path)
     }
 
     /// Closes the store cleanly.

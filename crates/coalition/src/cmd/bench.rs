@@ -197,6 +197,7 @@ fn founding(id: &CoalitionId) -> anyhow::Result<(PrincipalId, Vec<Command>)> {
         role: PrincipalRole::Secretariat,
         clearance: Level::TopSecret,
         marking: Marking::public(),
+        public_key: None,
     };
     let mut commands = vec![Command::FoundCoalition {
         id: id.clone(),
@@ -228,6 +229,7 @@ fn founding(id: &CoalitionId) -> anyhow::Result<(PrincipalId, Vec<Command>)> {
         role: PrincipalRole::Monitor,
         clearance: Level::TopSecret,
         marking: Marking::public(),
+        public_key: None,
     }));
     Ok((secretariat, commands))
 }

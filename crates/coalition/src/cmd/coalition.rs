@@ -2,16 +2,21 @@
 
 use coalition_core::command::Command;
 use coalition_core::commitment::CommitmentStatus;
+use coalition_core::communique::Aggregate;
 use coalition_core::disclosure::Gate;
+use coalition_core::event::Event;
 use coalition_core::id::CoalitionId;
 use coalition_core::instrument::{Consent, Ratification, TerminationCondition};
 use coalition_core::names::Named;
+use coalition_core::party::PrincipalRole;
 use coalition_core::party::SeatRole;
+use coalition_core::signature::{SignatureBytes, approval_message};
 use serde_json::json;
 
 use crate::cli::{DemoArgs, ImportArgs, InstrumentCommand, ReadArgs};
 use crate::clock;
 use crate::failure::bad_input;
+use crate::keyfile;
 use crate::output::{print_json, print_table, table};
 use crate::scenario::{self, ScenarioError};
 use crate::session::{Session, viewer};
@@ -23,17 +28,39 @@ pub(crate) async fn demo(session: &Session, args: &DemoArgs, json: bool) -> anyh
     let id = CoalitionId::parse("paris-2026")?;
     if args.reset {
         session.store.discard(&id).await?;
+        remove_if_present(&session.log_key_path(&id))?;
+        let keys = session.dir.join(DEMO_KEYS);
+        if keys.exists() {
+            std::fs::remove_dir_all(&keys)?;
+        }
     }
-    import_text(session, "scenarios/paris-2026.toml", PARIS_SCENARIO, json).await
+    let (loaded, recorded) =
+        import_text(session, "scenarios/paris-2026.toml", PARIS_SCENARIO).await?;
+    let approvals = demo_approvals(session, &loaded).await?;
+    let loaded = session.load(&id, None).await?;
+    summarise(&loaded, recorded, &approvals, json)
 }
 
 pub(crate) async fn import(session: &Session, args: &ImportArgs, json: bool) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.file)
         .map_err(|err| bad_input(format!("{}: {err}", args.file.display())))?;
-    import_text(session, &args.file.display().to_string(), &text, json).await
+    let (loaded, recorded) = import_text(session, &args.file.display().to_string(), &text).await?;
+    summarise(&loaded, recorded, &[], json)
 }
 
-async fn import_text(session: &Session, file: &str, text: &str, json: bool) -> anyhow::Result<()> {
+fn remove_if_present(path: &std::path::Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Records a scenario as one batch, with a fresh log signing key registered at the end.
+async fn import_text(
+    session: &Session,
+    file: &str,
+    text: &str,
+) -> anyhow::Result<(coalition_ledger::Loaded, usize)> {
     let scenario = scenario::parse(file, text).map_err(bad_input)?;
     let existing = session.ledger.coalitions().await?;
     if existing.contains(&scenario.coalition) {
@@ -47,12 +74,25 @@ async fn import_text(session: &Session, file: &str, text: &str, json: bool) -> a
             scenario.coalition
         )));
     }
-    let commands: Vec<Command> = scenario
+    // The record keeper's key that signs this coalition's checkpoints. A key file left by a
+    // coalition that no longer exists signs nothing anyone holds, so it is replaced.
+    let key_path = session.log_key_path(&scenario.coalition);
+    remove_if_present(&key_path)?;
+    if let Some(parent) = key_path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let log_key = keyfile::generate();
+    keyfile::write(&key_path, &log_key, None)?;
+    let mut commands: Vec<Command> = scenario
         .commands
         .iter()
         .map(|(command, _)| command.clone())
         .collect();
-    let receipt = session
+    commands.push(Command::RegisterLogKey {
+        name: coalition_ledger::bundle::origin(&scenario.coalition),
+        key: keyfile::public_key(&log_key)?,
+    });
+    let executed = session
         .ledger
         .execute(
             &scenario.coalition,
@@ -60,25 +100,154 @@ async fn import_text(session: &Session, file: &str, text: &str, json: bool) -> a
             clock::now()?,
             &commands,
         )
-        .await
-        .map_err(|err| match err {
-            coalition_ledger::LedgerError::Rejected { index, rejection } => {
-                let span = scenario.commands.get(index).map(|(_, span)| span.clone());
-                bad_input(ScenarioError::at(
-                    file,
-                    text,
-                    span,
-                    format!("refused: {rejection}"),
-                ))
-            }
-            other => crate::session::ledger_error(other),
-        })?;
+        .await;
+    let receipt = match executed {
+        Ok(receipt) => receipt,
+        Err(err) => {
+            remove_if_present(&key_path)?;
+            return Err(match err {
+                coalition_ledger::LedgerError::Rejected { index, rejection } => {
+                    let span = scenario.commands.get(index).map(|(_, span)| span.clone());
+                    bad_input(ScenarioError::at(
+                        file,
+                        text,
+                        span,
+                        format!("refused: {rejection}"),
+                    ))
+                }
+                other => crate::session::ledger_error(other),
+            });
+        }
+    };
     let loaded = session.load(&scenario.coalition, None).await?;
-    summarise(&loaded, receipt.entries.len(), json)
+    Ok((loaded, receipt.entries.len()))
+}
+
+/// Where `coalition demo` writes the demo leaders' keys.
+const DEMO_KEYS: &str = "demo-keys";
+
+/// One statement the demo had approved.
+#[derive(serde::Serialize)]
+struct DemoApproval {
+    statement: String,
+    version: u32,
+    approvals: usize,
+    adopted: bool,
+    meeting: Option<String>,
+}
+
+/// The demo's leaders approve every draft: each gets a DEMO key (unencrypted, written beside
+/// the record and labelled as such), the secretariat registers the keys, and each leader signs
+/// the latest version at the meeting that has it on its agenda. Then the secretariat releases
+/// the membership count and the count of states committed to a presence on land, at sea or in
+/// the air, as the coalition did in 2025.
+async fn demo_approvals(
+    session: &Session,
+    loaded: &coalition_ledger::Loaded,
+) -> anyhow::Result<Vec<DemoApproval>> {
+    use ed25519_dalek::Signer as _;
+    let state = &loaded.state;
+    let coalition = &loaded.coalition;
+    let secretariat = state
+        .principals()
+        .values()
+        .find(|p| p.role == PrincipalRole::Secretariat)
+        .map(|p| p.id.clone())
+        .ok_or_else(|| anyhow::anyhow!("the demo scenario has no secretariat"))?;
+    let dir = session.dir.join(DEMO_KEYS);
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(
+        dir.join("README.txt"),
+        "DEMO KEYS, written by `coalition demo` for the demo's leaders. They are not encrypted and\n\
+         must never be used for anything real. Real keys: `coalition key generate`.\n",
+    )?;
+    let mut keys = std::collections::BTreeMap::new();
+    let mut register = Vec::new();
+    for statement in state.statements().values() {
+        for party in &statement.signatories {
+            let leader = state
+                .principals()
+                .values()
+                .find(|p| &p.party == party && p.role == PrincipalRole::Leader);
+            let Some(leader) = leader else { continue };
+            if keys.contains_key(&leader.id) {
+                continue;
+            }
+            let key = keyfile::generate();
+            keyfile::write(&dir.join(format!("DEMO-{}.pem", leader.id)), &key, None)?;
+            register.push(Command::RegisterKey {
+                principal: leader.id.clone(),
+                key: keyfile::public_key(&key)?,
+            });
+            keys.insert(leader.id.clone(), (party.clone(), key));
+        }
+    }
+    session.execute(coalition, &secretariat, &register).await?;
+
+    let mut done = Vec::new();
+    for statement in state.statements().values() {
+        let Some(version) = statement.current() else {
+            continue;
+        };
+        let meeting = state
+            .meetings()
+            .values()
+            .find(|m| m.agenda.contains(&statement.id))
+            .map(|m| m.id.clone());
+        let mut approvals = 0;
+        let mut adopted = false;
+        for party in &statement.signatories {
+            let Some((leader, (_, key))) = keys.iter().find(|(_, (p, _))| p == party) else {
+                continue;
+            };
+            let message = approval_message(
+                coalition,
+                statement.id.as_str(),
+                version.number,
+                &version.content,
+            );
+            let signature = SignatureBytes(key.sign(message.as_bytes()).to_bytes());
+            let receipt = session
+                .execute(
+                    coalition,
+                    leader,
+                    &[Command::ApproveVersion {
+                        statement: statement.id.clone(),
+                        version: version.number,
+                        signature,
+                        meeting: meeting.clone(),
+                    }],
+                )
+                .await?;
+            approvals += 1;
+            adopted |= receipt
+                .entries
+                .iter()
+                .any(|(_, e)| matches!(e, Event::StatementAdopted { .. }));
+        }
+        done.push(DemoApproval {
+            statement: statement.id.to_string(),
+            version: version.number,
+            approvals,
+            adopted,
+            meeting: meeting.map(|m| m.to_string()),
+        });
+    }
+    let releases = ["members", "guarantors:force-land,force-sea,force-air"]
+        .iter()
+        .map(|text| Aggregate::parse(text).map(|aggregate| Command::ReleaseAggregate { aggregate }))
+        .collect::<Result<Vec<_>, _>>()?;
+    session.execute(coalition, &secretariat, &releases).await?;
+    Ok(done)
 }
 
 /// The summary `demo` and `import` print.
-fn summarise(loaded: &coalition_ledger::Loaded, recorded: usize, json: bool) -> anyhow::Result<()> {
+fn summarise(
+    loaded: &coalition_ledger::Loaded,
+    recorded: usize,
+    approvals: &[DemoApproval],
+    json: bool,
+) -> anyhow::Result<()> {
     let state = &loaded.state;
     let now = clock::now()?;
     let info = state
@@ -112,6 +281,7 @@ fn summarise(loaded: &coalition_ledger::Loaded, recorded: usize, json: bool) -> 
             "commitments": state.commitments().len(),
             "commitments_by_status": by_status.iter().map(|(s, n)| (s.name(), n)).collect::<std::collections::BTreeMap<_, _>>(),
             "verification": info.verification.describe(),
+            "statements": approvals,
         }));
     }
     println!(
@@ -122,12 +292,17 @@ fn summarise(loaded: &coalition_ledger::Loaded, recorded: usize, json: bool) -> 
         info.protected.name()
     );
     println!(
-        "  recorded {recorded} events; log head {} (seq {})",
+        "  recorded {recorded} events from the scenario; log head {} (seq {})",
         loaded.head.hash, loaded.head.seq
     );
+    let organisations = state
+        .seats()
+        .values()
+        .filter(|s| s.role == SeatRole::Member && s.party.is_organisation())
+        .count();
     println!(
-        "  {} members ({} undisclosed), {} partner(s), {} adversary; {} principals; {} instruments",
-        count_role(SeatRole::Member),
+        "  {} member states and {organisations} organisations ({} undisclosed), {} partner(s), {} adversary; {} principals; {} instruments",
+        count_role(SeatRole::Member) - organisations,
         undisclosed,
         count_role(SeatRole::Partner),
         count_role(SeatRole::Adversary),
@@ -156,6 +331,23 @@ fn summarise(loaded: &coalition_ledger::Loaded, recorded: usize, json: bool) -> 
         "  incidents are verified by {}",
         info.verification.describe()
     );
+    for a in approvals {
+        println!(
+            "  {}: {} leaders signed version {}{}{}",
+            a.statement,
+            a.approvals,
+            a.version,
+            a.meeting
+                .as_ref()
+                .map_or(String::new(), |m| format!(" at {m}")),
+            if a.adopted { " — adopted" } else { "" }
+        );
+    }
+    if !approvals.is_empty() {
+        println!(
+            "  (the demo's leaders signed with DEMO keys, written unencrypted to {DEMO_KEYS}/ in the data directory)"
+        );
+    }
     println!();
     println!(
         "Next: coalition coverage {id} · coalition commitments {id} · coalition log verify {id}",

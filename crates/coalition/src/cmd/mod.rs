@@ -5,9 +5,11 @@ mod coalition;
 mod commitment;
 mod coverage;
 mod incident;
+mod key;
 mod log;
 pub(crate) mod negotiate;
 mod obligation;
+mod statement;
 
 use coalition_ledger::Receipt;
 use serde_json::json;
@@ -21,6 +23,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     let json = cli.json;
     match cli.command {
         Command::Negotiate(command) => negotiate::run(command, json),
+        Command::Key(command) => key::key(&command, json),
         command => {
             let dir = data_dir(cli.data_dir.as_deref())?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -58,7 +61,15 @@ async fn dispatch(session: &Session, command: Command, json: bool) -> anyhow::Re
         Command::Obligation(command) => obligation::run(session, command, json).await,
         Command::Coverage(args) => coverage::show(session, &args, json).await,
         Command::Log(command) => log::run(session, command, json).await,
-        Command::Bench(_) | Command::Negotiate(_) => {
+        Command::Principal(command) => key::principal(session, command, json).await,
+        Command::Statements(args) => statement::list(session, &args, json).await,
+        Command::Statement(command) => statement::run(session, command, json).await,
+        Command::Meetings(args) => statement::meetings(session, &args, json).await,
+        Command::Meeting(command) => statement::meeting(session, command, json).await,
+        Command::Communique(args) => statement::communique_cmd(session, &args, json).await,
+        Command::Aggregates(args) => statement::aggregates(session, &args, json).await,
+        Command::Aggregate(command) => statement::aggregate(session, command, json).await,
+        Command::Bench(_) | Command::Negotiate(_) | Command::Key(_) => {
             unreachable!("handled before the store is opened")
         }
     }

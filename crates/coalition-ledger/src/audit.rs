@@ -1,0 +1,109 @@
+//! The signature audit: replays a verified log and checks every approval again, as an offline
+//! verifier must — against the key the principal had registered *at that point* of the log,
+//! over the exact approval message, by a leader of a required signatory party.
+
+use coalition_core::party::PrincipalRole;
+use coalition_core::signature::approval_message;
+use coalition_core::{Event, State, apply};
+
+use crate::canonical::Envelope;
+
+/// The first approval that does not check out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {seq}: {problem}")]
+pub struct SignatureFailure {
+    /// The sequence number of the approval.
+    pub seq: u64,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// How many signatures were checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditSummary {
+    /// Approvals whose signature verified.
+    pub approvals: u64,
+    /// Key registrations seen.
+    pub keys: u64,
+}
+
+/// Checks every approval in `envelopes` (the whole log, in order).
+pub fn audit_signatures<'a>(
+    envelopes: impl IntoIterator<Item = &'a Envelope>,
+) -> Result<AuditSummary, SignatureFailure> {
+    let mut state = State::new();
+    let mut summary = AuditSummary::default();
+    for envelope in envelopes {
+        let fail = |problem: String| SignatureFailure {
+            seq: envelope.seq,
+            problem,
+        };
+        match &envelope.event {
+            Event::VersionApproved {
+                statement,
+                approval,
+            } => {
+                let principal = state.principal(&approval.principal).ok_or_else(|| {
+                    fail(format!(
+                        "approval by unknown principal {}",
+                        approval.principal
+                    ))
+                })?;
+                let key = principal.public_key.ok_or_else(|| {
+                    fail(format!(
+                        "signature by {}, who had no key registered at that point",
+                        approval.principal
+                    ))
+                })?;
+                let record = state
+                    .statements()
+                    .get(statement)
+                    .ok_or_else(|| fail(format!("approval of unknown statement {statement}")))?;
+                let version = record.version(approval.version).ok_or_else(|| {
+                    fail(format!(
+                        "approval of version {} of {statement}, which did not exist",
+                        approval.version
+                    ))
+                })?;
+                if version.content != approval.content {
+                    return Err(fail(format!(
+                        "approval names content {} but version {} is {}",
+                        approval.content, approval.version, version.content
+                    )));
+                }
+                if principal.role != PrincipalRole::Leader || principal.party != approval.party {
+                    return Err(fail(format!(
+                        "approval by {}, not a leader of {}",
+                        approval.principal, approval.party
+                    )));
+                }
+                if !record.signatories.contains(&approval.party) {
+                    return Err(fail(format!(
+                        "approval by {}, which is not a required signatory of {statement}",
+                        approval.party
+                    )));
+                }
+                let message = approval_message(
+                    &envelope.coalition,
+                    statement.as_str(),
+                    approval.version,
+                    &approval.content,
+                );
+                if !key.verify_strict(message.as_bytes(), &approval.signature) {
+                    return Err(fail(format!(
+                        "bad signature: {}'s approval of {statement} version {} does not verify under the key registered at that point",
+                        approval.principal, approval.version
+                    )));
+                }
+                summary.approvals += 1;
+            }
+            Event::KeyRegistered { .. } => summary.keys += 1,
+            Event::PrincipalRegistered { principal } if principal.public_key.is_some() => {
+                summary.keys += 1
+            }
+            _ => {}
+        }
+        apply(&mut state, &envelope.event);
+    }
+    Ok(summary)
+}
