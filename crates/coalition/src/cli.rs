@@ -141,7 +141,7 @@ pub(crate) enum Command {
 
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
-    /// Discard the demo coalition's existing log first.
+    /// Discard the demo coalition's existing log (and the checkpoint this machine kept for it).
     #[arg(long)]
     pub(crate) reset: bool,
 }

@@ -46,3 +46,19 @@ pub(crate) fn remember(
     std::fs::write(dir.join(format!("{coalition}.key")), format!("{key}\n"))?;
     Ok(())
 }
+
+/// Forgets the checkpoint kept for a coalition: only when its custodian deliberately starts the
+/// log again (`coalition demo --reset`), since any other log would then be refused.
+pub(crate) fn forget(coalition: &CoalitionId) -> anyhow::Result<()> {
+    let dir = dir()?;
+    for name in [
+        format!("{coalition}.checkpoint"),
+        format!("{coalition}.key"),
+    ] {
+        match std::fs::remove_file(dir.join(name)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err.into()),
+            _ => {}
+        }
+    }
+    Ok(())
+}

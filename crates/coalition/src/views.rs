@@ -116,3 +116,10 @@ impl<'a> IncidentView<'a> {
         }
     }
 }
+
+/// Sorts ids the way people count: `OB-2` before `OB-10`.
+pub(crate) fn natural_key(id: &str) -> (String, u64, String) {
+    let digits_from = id.rfind(|c: char| !c.is_ascii_digit()).map_or(0, |i| i + 1);
+    let (stem, number) = id.split_at(digits_from);
+    (stem.to_owned(), number.parse().unwrap_or(0), id.to_owned())
+}

@@ -29,6 +29,7 @@ pub(crate) async fn demo(session: &Session, args: &DemoArgs, json: bool) -> anyh
     if args.reset {
         session.store.discard(&id).await?;
         remove_if_present(&session.log_key_path(&id))?;
+        crate::trust::forget(&id)?;
         let keys = session.dir.join(DEMO_KEYS);
         if keys.exists() {
             std::fs::remove_dir_all(&keys)?;

@@ -17,7 +17,7 @@ use crate::clock;
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
 use crate::session::{Session, viewer};
-use crate::views::{CommitmentView, response_text};
+use crate::views::{CommitmentView, natural_key, response_text};
 
 pub(crate) async fn list(
     session: &Session,
@@ -32,7 +32,7 @@ pub(crate) async fn list(
         Some(at) => at,
         None => clock::now()?,
     };
-    let views: Vec<CommitmentView<'_>> = gate
+    let mut views: Vec<CommitmentView<'_>> = gate
         .commitments()
         .filter(|r| {
             args.guarantor
@@ -47,6 +47,7 @@ pub(crate) async fn list(
         .map(|r| CommitmentView::new(state, r, at))
         .filter(|v| args.in_force_at.is_none() || v.status == CommitmentStatus::InForce)
         .collect();
+    views.sort_by_cached_key(|v| natural_key(v.record.id.as_str()));
     if json {
         return print_json(&views);
     }

@@ -15,13 +15,14 @@ use crate::clock;
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
 use crate::session::{Session, viewer};
-use crate::views::{IncidentView, ObligationView};
+use crate::views::{IncidentView, ObligationView, natural_key};
 
 pub(crate) async fn list(session: &Session, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
     let loaded = session.load(&args.coalition, args.view.as_of).await?;
     let viewer = viewer(&loaded.state, &args.view)?;
     let gate = Gate::new(&loaded.state, &viewer);
-    let views: Vec<IncidentView<'_>> = gate.incidents().map(IncidentView::new).collect();
+    let mut views: Vec<IncidentView<'_>> = gate.incidents().map(IncidentView::new).collect();
+    views.sort_by_cached_key(|v| natural_key(v.incident.id.as_str()));
     if json {
         return print_json(&views);
     }

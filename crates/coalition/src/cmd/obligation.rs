@@ -8,7 +8,7 @@ use crate::cli::{ObligationCommand, ObligationsArgs};
 use crate::clock;
 use crate::output::{print_json, print_table, table};
 use crate::session::{Session, viewer};
-use crate::views::ObligationView;
+use crate::views::{ObligationView, natural_key};
 
 pub(crate) async fn list(
     session: &Session,
@@ -22,7 +22,7 @@ pub(crate) async fn list(
         Some(at) => at,
         None => clock::now()?,
     };
-    let views: Vec<ObligationView<'_>> = gate
+    let mut views: Vec<ObligationView<'_>> = gate
         .obligations()
         .filter(|o| {
             args.incident
@@ -32,6 +32,7 @@ pub(crate) async fn list(
         .map(|o| ObligationView::new(o, now))
         .filter(|v| !args.overdue || v.status == ObligationStatus::Overdue)
         .collect();
+    views.sort_by_cached_key(|v| natural_key(v.obligation.id.as_str()));
     if json {
         return print_json(&views);
     }
