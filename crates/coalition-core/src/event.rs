@@ -403,8 +403,9 @@ impl Event {
     /// The marking the event is classified at.
     pub fn marking(&self) -> Marking {
         match self {
-            Event::CoalitionFounded { .. }
-            | Event::CategoryDefined { .. }
+            // The founder's record is inside the event, so the event is as open as that record.
+            Event::CoalitionFounded { founder, .. } => founder.marking.clone(),
+            Event::CategoryDefined { .. }
             | Event::CeasefireEntered { .. }
             | Event::CeasefireEnded { .. }
             | Event::KeyRegistered { .. }

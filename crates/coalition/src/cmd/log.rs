@@ -118,11 +118,18 @@ pub(crate) async fn run(session: &Session, command: LogCommand, json: bool) -> a
             let loaded = session.load(&coalition, None).await?;
             let bundle = Bundle::build(&coalition, &loaded.entries, &session.log_key(&coalition)?)?;
             let bytes = bundle.to_bytes();
+            // The bundle holds every event: it is as classified as the most classified one.
+            let highest = loaded
+                .entries
+                .iter()
+                .map(|(_, envelope)| envelope.classification.level)
+                .max()
+                .unwrap_or(coalition_core::classification::Level::Public);
             std::fs::write(&out, &bytes)
                 .map_err(|e| bad_input(format!("--out {}: {e}", out.display())))?;
             if json {
                 return print_json(
-                    &json!({"coalition": coalition, "events": bundle.entries.len(), "bytes": bytes.len(), "out": out}),
+                    &json!({"coalition": coalition, "events": bundle.entries.len(), "bytes": bytes.len(), "out": out, "classification": highest}),
                 );
             }
             println!(
@@ -132,6 +139,9 @@ pub(crate) async fn run(session: &Session, command: LogCommand, json: bool) -> a
                 out.display(),
                 bytes.len()
             );
+            if highest > coalition_core::classification::Level::Public {
+                println!("the bundle holds the whole log: handle it as {highest}");
+            }
             Ok(())
         }
     }
