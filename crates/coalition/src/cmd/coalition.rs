@@ -567,6 +567,5 @@ pub(crate) async fn instrument(
             },
         ),
     };
-    let receipt = session.execute(coalition, actor, &[cmd]).await?;
-    crate::cmd::print_receipt(&receipt, json)
+    super::record(session, coalition, actor, cmd, json).await
 }

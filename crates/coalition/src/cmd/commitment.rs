@@ -160,14 +160,14 @@ pub(crate) async fn run(
             at,
             act,
         } => {
-            let receipt = session
-                .execute(
-                    &coalition,
-                    &act.actor,
-                    &[Command::WithdrawCommitment { commitment: id, at }],
-                )
-                .await?;
-            super::print_receipt(&receipt, json)
+            super::record(
+                session,
+                &coalition,
+                &act.actor,
+                Command::WithdrawCommitment { commitment: id, at },
+                json,
+            )
+            .await
         }
         CommitmentCommand::Support {
             coalition,
@@ -177,19 +177,19 @@ pub(crate) async fn run(
             at,
             act,
         } => {
-            let receipt = session
-                .execute(
-                    &coalition,
-                    &act.actor,
-                    &[Command::RecordSupport {
-                        commitment: id,
-                        stage,
-                        quantity,
-                        at,
-                    }],
-                )
-                .await?;
-            super::print_receipt(&receipt, json)
+            super::record(
+                session,
+                &coalition,
+                &act.actor,
+                Command::RecordSupport {
+                    commitment: id,
+                    stage,
+                    quantity,
+                    at,
+                },
+                json,
+            )
+            .await
         }
     }
 }

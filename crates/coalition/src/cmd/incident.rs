@@ -121,17 +121,17 @@ pub(crate) async fn run(
             reason,
             act,
         } => {
-            let receipt = session
-                .execute(
-                    &coalition,
-                    &act.actor,
-                    &[Command::RejectIncident {
-                        incident: id,
-                        reason,
-                    }],
-                )
-                .await?;
-            super::print_receipt(&receipt, json)
+            super::record(
+                session,
+                &coalition,
+                &act.actor,
+                Command::RejectIncident {
+                    incident: id,
+                    reason,
+                },
+                json,
+            )
+            .await
         }
         IncidentCommand::Show {
             coalition,
@@ -244,19 +244,19 @@ pub(crate) async fn consultations(
         act,
     } = command;
     let marking = Marking::at(classification.unwrap_or(Level::Unclassified));
-    let receipt = session
-        .execute(
-            &coalition,
-            &act.actor,
-            &[Command::RequestConsultations {
-                by,
-                with,
-                at,
-                marking,
-            }],
-        )
-        .await?;
-    super::print_receipt(&receipt, json)
+    super::record(
+        session,
+        &coalition,
+        &act.actor,
+        Command::RequestConsultations {
+            by,
+            with,
+            at,
+            marking,
+        },
+        json,
+    )
+    .await
 }
 
 pub(crate) async fn ceasefire(
@@ -273,8 +273,5 @@ pub(crate) async fn ceasefire(
             ));
         }
     };
-    let receipt = session
-        .execute(&args.coalition, &args.act.actor, &[command])
-        .await?;
-    super::print_receipt(&receipt, json)
+    super::record(session, &args.coalition, &args.act.actor, command, json).await
 }

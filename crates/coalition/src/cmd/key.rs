@@ -72,6 +72,5 @@ pub(crate) async fn principal(
             },
         ),
     };
-    let receipt = session.execute(&coalition, &actor, &[command]).await?;
-    super::print_receipt(&receipt, json)
+    super::record(session, &coalition, &actor, command, json).await
 }

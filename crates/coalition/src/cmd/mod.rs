@@ -11,6 +11,7 @@ pub(crate) mod negotiate;
 mod obligation;
 mod statement;
 
+use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_ledger::Receipt;
 use serde_json::json;
 
@@ -73,6 +74,18 @@ async fn dispatch(session: &Session, command: Command, json: bool) -> anyhow::Re
             unreachable!("handled before the store is opened")
         }
     }
+}
+
+/// Records one command as `actor` and prints what was recorded.
+pub(crate) async fn record(
+    session: &Session,
+    coalition: &CoalitionId,
+    actor: &PrincipalId,
+    command: coalition_core::Command,
+    json: bool,
+) -> anyhow::Result<()> {
+    let receipt = session.execute(coalition, actor, &[command]).await?;
+    print_receipt(&receipt, json)
 }
 
 /// Prints what a write recorded: the new events' sequence numbers and kinds, and the new head.

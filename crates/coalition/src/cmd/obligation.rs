@@ -94,8 +94,5 @@ pub(crate) async fn run(
         }
     };
     let command = make(args.id.clone(), args.at, args.report.clone());
-    let receipt = session
-        .execute(&args.coalition, &args.act.actor, &[command])
-        .await?;
-    super::print_receipt(&receipt, json)
+    super::record(session, &args.coalition, &args.act.actor, command, json).await
 }

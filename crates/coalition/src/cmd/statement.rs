@@ -80,10 +80,7 @@ pub(crate) async fn run(
                 rule,
                 paragraphs,
             };
-            let receipt = session
-                .execute(&args.coalition, &args.act.actor, &[command])
-                .await?;
-            super::print_receipt(&receipt, json)
+            super::record(session, &args.coalition, &args.act.actor, command, json).await
         }
         StatementCommand::Revise {
             coalition,
@@ -92,17 +89,17 @@ pub(crate) async fn run(
             act,
         } => {
             let paragraphs = draft::read(&from)?;
-            let receipt = session
-                .execute(
-                    &coalition,
-                    &act.actor,
-                    &[Command::ReviseStatement {
-                        statement: id,
-                        paragraphs,
-                    }],
-                )
-                .await?;
-            super::print_receipt(&receipt, json)
+            super::record(
+                session,
+                &coalition,
+                &act.actor,
+                Command::ReviseStatement {
+                    statement: id,
+                    paragraphs,
+                },
+                json,
+            )
+            .await
         }
         StatementCommand::Show {
             coalition,
@@ -329,34 +326,34 @@ pub(crate) async fn run(
             super::print_receipt(&receipt, json)
         }
         StatementCommand::WithdrawApproval(a) => {
-            let receipt = session
-                .execute(
-                    &a.coalition,
-                    &a.act.actor,
-                    &[Command::WithdrawApproval { statement: a.id }],
-                )
-                .await?;
-            super::print_receipt(&receipt, json)
+            super::record(
+                session,
+                &a.coalition,
+                &a.act.actor,
+                Command::WithdrawApproval { statement: a.id },
+                json,
+            )
+            .await
         }
         StatementCommand::Object(a) => {
-            let receipt = session
-                .execute(
-                    &a.coalition,
-                    &a.act.actor,
-                    &[Command::ObjectToStatement { statement: a.id }],
-                )
-                .await?;
-            super::print_receipt(&receipt, json)
+            super::record(
+                session,
+                &a.coalition,
+                &a.act.actor,
+                Command::ObjectToStatement { statement: a.id },
+                json,
+            )
+            .await
         }
         StatementCommand::Conclude(a) => {
-            let receipt = session
-                .execute(
-                    &a.coalition,
-                    &a.act.actor,
-                    &[Command::ConcludeSilence { statement: a.id }],
-                )
-                .await?;
-            super::print_receipt(&receipt, json)
+            super::record(
+                session,
+                &a.coalition,
+                &a.act.actor,
+                Command::ConcludeSilence { statement: a.id },
+                json,
+            )
+            .await
         }
         StatementCommand::Status {
             coalition,
@@ -505,14 +502,14 @@ pub(crate) async fn meeting(
         agenda: args.agenda.clone(),
         marking: coalition_core::classification::Marking::public(),
     };
-    let receipt = session
-        .execute(
-            &args.coalition,
-            &args.act.actor,
-            &[Command::RecordMeeting(meeting)],
-        )
-        .await?;
-    super::print_receipt(&receipt, json)
+    super::record(
+        session,
+        &args.coalition,
+        &args.act.actor,
+        Command::RecordMeeting(meeting),
+        json,
+    )
+    .await
 }
 
 pub(crate) async fn communique_cmd(
@@ -638,12 +635,12 @@ pub(crate) async fn aggregate(
         act,
     } = command;
     let aggregate = Aggregate::parse(&aggregate).map_err(bad_input)?;
-    let receipt = session
-        .execute(
-            &coalition,
-            &act.actor,
-            &[Command::ReleaseAggregate { aggregate }],
-        )
-        .await?;
-    super::print_receipt(&receipt, json)
+    super::record(
+        session,
+        &coalition,
+        &act.actor,
+        Command::ReleaseAggregate { aggregate },
+        json,
+    )
+    .await
 }
