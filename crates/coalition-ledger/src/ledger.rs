@@ -174,15 +174,19 @@ impl Ledger {
         }
     }
 
-    /// The latest state and head of a coalition: the remembered state brought up to date with
-    /// the entries appended since, each verified against the one before.
+    /// The state to decide on: the one remembered after this ledger's last write, if any —
+    /// optimistically, since the append checks the head and a stale state only costs a retry —
+    /// or else the log read and verified from the start.
     async fn current(&self, coalition: &CoalitionId) -> Result<(State, Head), LedgerError> {
         let remembered = self
             .latest
             .lock()
             .ok()
             .and_then(|mut latest| latest.remove(coalition));
-        let (mut state, mut head) = remembered.unwrap_or_else(|| (State::new(), Head::EMPTY));
+        if let Some(remembered) = remembered {
+            return Ok(remembered);
+        }
+        let (mut state, mut head) = (State::new(), Head::EMPTY);
         for entry in self.store.read(coalition, head.seq + 1).await? {
             let envelope = verify_entry(coalition, head, &entry)?;
             apply(&mut state, &envelope.event);
