@@ -6,7 +6,7 @@ use std::time::Duration;
 use coalition_core::id::CoalitionId;
 use coalition_ledger::{EventStore, Hash, Head, SealedEvent, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 
 /// How hard the store works to keep acknowledged appends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,28 +53,26 @@ impl SqliteStore {
             Durability::Full => 2,
             Durability::NormalForNegativeControl => 1,
         };
+        // Checked once on a connection of its own first, so that a refusal is reported as one:
+        // the pool retries a connection whose `after_connect` fails until its acquire timeout
+        // (30 s) and then reports only "pool timed out".
+        let mut probe = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(backend)?;
+        let checked = assert_durable(&mut probe, expected_sync).await;
+        let _ = probe.close().await;
+        checked.map_err(|err| match err {
+            sqlx::Error::Configuration(message) => StoreError::Unsafe(message.to_string()),
+            other => backend(other),
+        })?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    // Asserted on every connection: a setting that could lose acknowledged
-                    // events is a reason to stop, not to warn.
-                    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await?;
-                    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await?;
-                    if !mode.eq_ignore_ascii_case("wal") || sync != expected_sync {
-                        return Err(sqlx::Error::Configuration(
-                            format!("journal_mode={mode}, synchronous={sync}; need wal and {expected_sync}").into(),
-                        ));
-                    }
-                    Ok(())
-                })
-            })
+            // Asserted on every connection: a setting that could lose acknowledged events is a
+            // reason to stop, not to warn.
+            .after_connect(move |conn, _meta| Box::pin(assert_durable(conn, expected_sync)))
             .connect_with(options)
             .await
-            .map_err(|err| match err {
-                sqlx::Error::Configuration(message) => StoreError::Unsafe(message.to_string()),
-                other => backend(other),
-            })?;
+            .map_err(backend)?;
         sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
@@ -139,6 +137,25 @@ impl SqliteStore {
         }
         tx.commit().await.map_err(backend)
     }
+}
+
+/// Refuses a connection unless the database is in WAL mode with the expected `synchronous`.
+async fn assert_durable(
+    conn: &mut SqliteConnection,
+    expected_sync: i64,
+) -> Result<(), sqlx::Error> {
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await?;
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await?;
+    if !mode.eq_ignore_ascii_case("wal") || sync != expected_sync {
+        return Err(sqlx::Error::Configuration(
+            format!("journal_mode={mode}, synchronous={sync}; need wal and {expected_sync}").into(),
+        ));
+    }
+    Ok(())
 }
 
 async fn head_in(
