@@ -13,8 +13,10 @@ use crate::seal::{Head, SealedEvent, seal};
 use crate::store::{EventStore, StoreError};
 use crate::verify::{ChainBreak, verify_chain, verify_entry};
 
-/// How many times `execute` re-decides after losing a race to another writer.
-const CONFLICT_RETRIES: usize = 8;
+/// How many times `execute` re-decides after losing a race to another writer. Each lost race
+/// means another writer's append went in, so with N writers a fair turn comes within about N
+/// tries; with 8, appends of 8 concurrent writers regularly failed with a conflict.
+const CONFLICT_RETRIES: usize = 64;
 
 /// Why a ledger operation failed.
 #[derive(Debug, thiserror::Error)]
