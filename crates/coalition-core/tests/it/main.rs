@@ -1,0 +1,6 @@
+//! The guarantee lifecycle, end to end through `decide` and `apply`.
+
+mod coverage;
+mod lifecycle;
+mod replay;
+mod support;
