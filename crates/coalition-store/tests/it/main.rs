@@ -1,0 +1,3 @@
+//! The storage contract, checked on every backend available.
+
+mod conformance;
