@@ -1,13 +1,13 @@
 //! Timing driver for `tools/peers/peers.py bench`: runs one analysis and prints one JSON line.
 //!
 //!     peers frontier DOMAIN.xml PROFILE.xml...   # GENIUS semantics, frontier over all outcomes
-//!     peers exchange FILE.csv ROUNDS             # exchange model, first-created ties
+//!     peers exchange FILE.csv ROUNDS [decimal|float]   # exchange model, first-created ties
 
 use std::time::Instant;
 
 use coalition_negotiate::analysis::{AnalyzeOptions, analyze};
 use coalition_negotiate::decide_csv;
-use coalition_negotiate::forecast::{ExchangeOptions, TieRule, exchange_model};
+use coalition_negotiate::forecast::{Arithmetic, ExchangeOptions, TieRule, exchange_model};
 use coalition_negotiate::genius::{Semantics, read_negotiation};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -43,16 +43,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 serde_json::json!({"seconds": seconds, "outcomes": a.outcomes as f64, "frontier": a.frontier.len(), "vectors": vectors.len()})
             );
         }
-        Some("exchange") if args.len() == 3 => {
+        Some("exchange") if (3..=4).contains(&args.len()) => {
             let text = std::fs::read_to_string(&args[1])?;
             let input = decide_csv::read(&text, &args[1])?;
             let rounds: usize = args[2].parse()?;
+            let arithmetic = match args.get(3).map(String::as_str) {
+                None | Some("decimal") => Arithmetic::Decimal,
+                Some("float") => Arithmetic::Float,
+                Some(other) => return Err(format!("unknown arithmetic {other:?}").into()),
+            };
             let start = Instant::now();
             let f = exchange_model(
                 &input,
                 ExchangeOptions {
                     rounds,
                     ties: TieRule::First,
+                    arithmetic,
                 },
             )?;
             let seconds = start.elapsed().as_secs_f64();
@@ -62,10 +68,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .zip(f.final_outcome())
                 .filter_map(|(i, v)| v.map(|v| (i.name.clone(), v.into())))
                 .collect();
-            println!("{}", serde_json::json!({"seconds": seconds, "final": fin}));
+            let exchanges: usize = f.rounds.iter().map(|r| r.exchanges.len()).sum();
+            println!(
+                "{}",
+                serde_json::json!({"seconds": seconds, "final": fin, "exchanges": exchanges})
+            );
         }
         _ => eprintln!(
-            "usage: peers frontier DOMAIN.xml PROFILE.xml... | peers exchange FILE.csv ROUNDS"
+            "usage: peers frontier DOMAIN.xml PROFILE.xml... | peers exchange FILE.csv ROUNDS [decimal|float]"
         ),
     }
     Ok(())

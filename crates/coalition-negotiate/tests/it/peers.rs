@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use coalition_negotiate::analysis::{AnalyzeOptions, analyze};
 use coalition_negotiate::bargaining::Solution;
 use coalition_negotiate::decide_csv;
-use coalition_negotiate::forecast::{ExchangeOptions, TieRule, exchange_model};
+use coalition_negotiate::forecast::{ExchangeOptions, exchange_model};
 use coalition_negotiate::genius::{Semantics, read_negotiation};
 use serde_json::Value;
 
@@ -221,89 +221,95 @@ fn the_shared_anac_domains_match_negmas_and_genius_rules() {
     }
 }
 
-/// Checks one exchange-model input against decide's results, round by round. A round may
-/// differ only after a round where one of decide's sign tests was a knife edge (decided by the
-/// rounding noise of its decimals); comparison stops there. Returns the rounds compared.
-fn check_exchange(path: &Path, expected: &Value) -> usize {
+/// Checks one exchange-model input against decide's results, every round: the same exchanges
+/// in the same order (actors, supply issues, gains to 1e-6) and the same predictions (1e-6).
+fn check_exchange(path: &Path, expected: &Value) {
     let text = std::fs::read_to_string(path).unwrap();
     let input = decide_csv::read(&text, &path.display().to_string()).unwrap();
     let rounds = expected["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 10, "decide's results for ten rounds");
     let f = exchange_model(
         &input,
         ExchangeOptions {
             rounds: rounds.len(),
-            ties: TieRule::First,
+            ..ExchangeOptions::default()
         },
     )
     .unwrap();
     let case = expected["case"].as_str().unwrap();
-    let same = |ours: &[Option<f64>], theirs: &Value| {
-        theirs.as_object().unwrap().iter().all(|(issue, v)| {
+    let check = |ours: &[Option<f64>], theirs: &Value, what: &str| {
+        let theirs = theirs.as_object().unwrap();
+        let ours_count = ours.iter().filter(|v| v.is_some()).count();
+        assert_eq!(ours_count, theirs.len(), "{case}: {what}: issues");
+        for (issue, v) in theirs {
             let k = input.issues.iter().position(|i| &i.name == issue).unwrap();
-            (ours[k].unwrap() - v.as_f64().unwrap()).abs() <= 1e-6
-        })
+            let (o, t) = (ours[k].unwrap(), v.as_f64().unwrap());
+            assert!(
+                (o - t).abs() <= 1e-6,
+                "{case}: {what}: {issue} is {o}, decide {t}"
+            );
+        }
     };
-    let compromise = coalition_negotiate::forecast::compromise(&input);
-    assert!(
-        same(&compromise, &expected["compromise"]),
-        "{case}: compromise model"
+    check(
+        &coalition_negotiate::forecast::compromise(&input),
+        &expected["compromise"],
+        "compromise model",
     );
-    assert!(
-        same(&f.initial, &expected["compromise"]),
-        "{case}: initial compromise"
-    );
-    let mut edge_seen = false;
+    check(&f.initial, &expected["compromise"], "initial compromise");
+    let mut total = 0;
     for (r, want) in rounds.iter().enumerate() {
-        edge_seen |= f.rounds[r].knife_edges > 0;
         let ex = expected["exchanges"][r].as_array().unwrap();
         let got = &f.rounds[r].exchanges;
-        let exchanges_same = got.len() == ex.len()
-            && got.iter().zip(ex).all(|(e, w)| {
-                input.actors[e.moves[0].actor] == w["i"].as_str().unwrap()
-                    && input.actors[e.moves[1].actor] == w["j"].as_str().unwrap()
-                    && input.issues[e.moves[0].supply_issue].name == w["i_supply"].as_str().unwrap()
-                    && (e.gain - w["gain"].as_f64().unwrap()).abs() <= 1e-6
-            });
-        if !(exchanges_same && same(&f.rounds[r].outcome, want)) {
+        let names = |e: &coalition_negotiate::forecast::Exchange| {
+            format!(
+                "{}/{} {}/{} {:.9}",
+                input.actors[e.moves[0].actor],
+                input.issues[e.moves[0].supply_issue].name,
+                input.actors[e.moves[1].actor],
+                input.issues[e.moves[1].supply_issue].name,
+                e.gain
+            )
+        };
+        for (k, (e, w)) in got.iter().zip(ex).enumerate() {
+            let at = format!(
+                "{case} round {} exchange {}: ours {}",
+                r + 1,
+                k + 1,
+                names(e)
+            );
+            let ours = [
+                input.actors[e.moves[0].actor].as_str(),
+                input.issues[e.moves[0].supply_issue].name.as_str(),
+                input.actors[e.moves[1].actor].as_str(),
+                input.issues[e.moves[1].supply_issue].name.as_str(),
+            ];
+            let theirs = ["i", "i_supply", "j", "j_supply"].map(|k| w[k].as_str().unwrap());
+            assert_eq!(ours, theirs, "{at}");
             assert!(
-                edge_seen,
-                "{case}: round {} differs from decide without a knife edge before it",
-                r + 1
+                (e.gain - w["gain"].as_f64().unwrap()).abs() <= 1e-6,
+                "{at}: decide's gain {}",
+                w["gain"]
             );
-            // Up to the first knife edge of the round, the exchanges must be decide's.
-            let upto = f.rounds[r].first_knife_edge.unwrap_or(0);
-            for (k, (e, w)) in got.iter().zip(ex).take(upto).enumerate() {
-                let at = format!("{case} round {} exchange {}", r + 1, k + 1);
-                assert_eq!(
-                    input.actors[e.moves[0].actor],
-                    w["i"].as_str().unwrap(),
-                    "{at}"
-                );
-                assert_eq!(
-                    input.actors[e.moves[1].actor],
-                    w["j"].as_str().unwrap(),
-                    "{at}"
-                );
-                assert!((e.gain - w["gain"].as_f64().unwrap()).abs() <= 1e-6, "{at}");
-            }
-            eprintln!(
-                "{case}: rounds 1-{r} equal to decide; round {}: the first {upto} exchanges equal, then a knife edge",
-                r + 1
-            );
-            return r;
         }
+        assert_eq!(
+            got.len(),
+            ex.len(),
+            "{case} round {}: number of exchanges",
+            r + 1
+        );
+        check(&f.rounds[r].outcome, want, &format!("round {}", r + 1));
+        total += got.len();
     }
-    rounds.len()
+    eprintln!("{case}: 10 rounds, {total} exchanges, all equal to decide's");
 }
 
 #[test]
 fn our_own_exchange_input_matches_decide() {
     let path = testdata().join("exchange/paris-forecast.csv");
-    let compared = check_exchange(
+    check_exchange(
         &path,
         &load(&testdata().join("expected/exchange-paris-forecast.json")),
     );
-    assert_eq!(compared, 10, "all ten rounds equal to decide");
 }
 
 #[test]

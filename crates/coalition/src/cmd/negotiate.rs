@@ -10,7 +10,8 @@ use coalition_negotiate::bloc::{BlocAnalysis, common_position};
 use coalition_negotiate::evaluate::{evaluate, parse_proposal};
 use coalition_negotiate::feasible::{StickingPoints, feasible_set, sticking_points};
 use coalition_negotiate::forecast::{
-    ExchangeForecast, ExchangeOptions, ForecastInput, TieRule, compromise, exchange_model,
+    Arithmetic, ExchangeForecast, ExchangeOptions, ForecastInput, TieRule, compromise,
+    exchange_model,
 };
 use coalition_negotiate::genius::{self, Semantics};
 use coalition_negotiate::model::Negotiation;
@@ -73,6 +74,14 @@ enum TiesArg {
     Random,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ArithmeticArg {
+    /// decide's decimals (28 digits, half even): decide's results exactly.
+    Decimal,
+    /// Binary floating point: faster, equal to decide until a knife edge.
+    Float,
+}
+
 /// Options of the exchange model.
 #[derive(Debug, Args)]
 pub(crate) struct ForecastOptions {
@@ -85,6 +94,9 @@ pub(crate) struct ForecastOptions {
     /// Seed of the coin flip (with --ties random).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Numbers of the exchange model: decide's 28-digit decimals, or binary floats.
+    #[arg(long, value_enum, default_value_t = ArithmeticArg::Decimal)]
+    arithmetic: ArithmeticArg,
 }
 
 #[derive(Debug, Args)]
@@ -457,7 +469,10 @@ fn forecast_text(
         ));
     }
     if ex.rounds.iter().any(|r| r.knife_edges > 0) {
-        out.push_str("  (some exchange-model steps were knife edges: see docs/negotiation.md)\n");
+        out.push_str(
+            "  (binary floats met knife edges, where decide's decimal rounding decides: \
+             use --arithmetic decimal for decide's results; see docs/negotiation.md)\n",
+        );
     }
 }
 
@@ -558,6 +573,10 @@ fn forecasts(
     let options = ExchangeOptions {
         rounds: f.rounds.unwrap_or(default_rounds),
         ties: tie_rule(f),
+        arithmetic: match f.arithmetic {
+            ArithmeticArg::Decimal => Arithmetic::Decimal,
+            ArithmeticArg::Float => Arithmetic::Float,
+        },
     };
     let ex = exchange_model(input, options).map_err(bad_input)?;
     Ok((compromise(input), ex))
@@ -939,6 +958,7 @@ mod tests {
         let opts = ForecastOptions {
             rounds: Some(3),
             ties: TiesArg::First,
+            arithmetic: ArithmeticArg::Decimal,
             seed: 0,
         };
         let (fc, ex) = forecasts(&fi, &opts, 10).unwrap();

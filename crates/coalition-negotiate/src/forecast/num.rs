@@ -1,0 +1,375 @@
+//! The two kinds of numbers the exchange model can compute with.
+//!
+//! * [`Dec`]: decimal floating point with 28 significant digits, every operation rounded half
+//!   to even: Python's default `decimal` context, the one decide computes in (decide never
+//!   changes the context). The arithmetic is libdecNumber's (through the `dec` crate), an
+//!   implementation of the General Decimal Arithmetic specification that Python's `decimal`
+//!   module also implements: `+ − × ÷` of operands of any length give the exact result rounded
+//!   once to 28 digits. Where decide mixes a binary float into its decimals (`Decimal(0.4)`,
+//!   comparisons with `1e-10`), the float's exact binary value is used, as Python does.
+//! * `f64`: binary floating point, fast, equal to decide until a decision turns on rounding
+//!   noise (a "knife edge").
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::{Add, Div, Mul, Neg, Sub};
+use std::sync::LazyLock;
+
+use dec::{Context, Decimal, Rounding};
+
+/// Storage of a model number: 36 digits, more than the 28 every result is rounded to.
+type D = Decimal<12>;
+/// Storage of the exact value of a binary float (up to 120 digits).
+type Wide = Decimal<40>;
+
+/// Python's default decimal context: 28 digits, half even, exponents within ±999999.
+static CONTEXT: LazyLock<Context<D>> = LazyLock::new(|| {
+    let mut cx = Context::<D>::default();
+    cx.set_precision(28).expect("28 digits fit in Decimal<12>");
+    cx.set_rounding(Rounding::HalfEven);
+    cx.set_min_exponent(-999_999).expect("valid exponent");
+    cx.set_max_exponent(999_999).expect("valid exponent");
+    cx
+});
+
+/// The exact decimal values of the binary floats decide mixes into its decimals.
+struct Floats {
+    /// `Decimal(0.4)`: `AbstractModel.SALIENCE_WEIGHT`.
+    salience_weight: Wide,
+    /// `Decimal(0.1)`: `AbstractModel.FIXED_WEIGHT`.
+    fixed_weight: Wide,
+    /// `1e-10`, the threshold of `is_move_valid` and of the gain test.
+    tiny: Wide,
+    /// `1e-20`, the tie threshold of decide's random rule.
+    tie: Wide,
+}
+
+static FLOATS: LazyLock<Floats> = LazyLock::new(|| Floats {
+    salience_weight: exact_float(0.4),
+    fixed_weight: exact_float(0.1),
+    tiny: exact_float(1e-10),
+    tie: exact_float(1e-20),
+});
+
+/// The exact value of a finite, positive binary float: `m · 2^e = m · 5^-e · 10^e`.
+fn exact_float(v: f64) -> Wide {
+    assert!(v.is_finite() && v > 0.0);
+    let bits = v.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (mut m, mut e) = if exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1u64 << 52), exp - 1075)
+    };
+    while m % 2 == 0 && e < 0 {
+        m /= 2;
+        e += 1;
+    }
+    let mut cx = Context::<Wide>::default();
+    cx.set_precision(120)
+        .expect("120 digits fit in Decimal<40>");
+    let mut d = cx.from_u64(m);
+    if e >= 0 {
+        let two = cx.from_u32(2);
+        for _ in 0..e {
+            cx.mul(&mut d, &two);
+        }
+    } else {
+        let five = cx.from_u32(5);
+        for _ in 0..-e {
+            cx.mul(&mut d, &five);
+        }
+        d.set_exponent(d.exponent() + e);
+    }
+    assert!(!cx.status().inexact(), "{v} needs more than 120 digits");
+    d
+}
+
+/// A number of the exchange model, with the operations decide's code applies to it.
+pub(crate) trait Num:
+    Copy
+    + fmt::Debug
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+{
+    /// Whether comparisons are counted as knife edges (only binary floats have them).
+    const COUNTS_KNIFE_EDGES: bool;
+
+    /// A number of the input, as the data file wrote it (the shortest decimal that reads
+    /// back as `v`: exactly what the file says when it has at most 15 significant digits).
+    fn input(v: f64) -> Self;
+    /// A small integer.
+    fn int(v: i32) -> Self;
+    /// The nearest binary float.
+    fn to_f64(self) -> f64;
+    /// `abs(self)`.
+    fn abs(self) -> Self;
+    /// Exact comparison.
+    fn cmp(self, other: Self) -> Ordering;
+    /// `self * Decimal(0.4)`.
+    fn times_salience_weight(self) -> Self;
+    /// `self * Decimal(0.1)`.
+    fn times_fixed_weight(self) -> Self;
+    /// `self - Decimal(0.1)`.
+    fn minus_fixed_weight(self) -> Self;
+    /// `self` against the float `1e-10`.
+    fn cmp_tiny(self) -> Ordering;
+    /// The order of two gains when exchanges are ranked.
+    fn gain_cmp(self, other: Self) -> Ordering;
+    /// decide's tie test of the random rule: `abs(a - b) < 1e-20`.
+    fn tie(self, other: Self) -> bool;
+    /// Whether two numbers are closer than [`super::KNIFE_EDGE`].
+    fn near(self, other: Self) -> bool;
+
+    fn lt(self, o: Self) -> bool {
+        self.cmp(o) == Ordering::Less
+    }
+    fn le(self, o: Self) -> bool {
+        self.cmp(o) != Ordering::Greater
+    }
+    fn gt(self, o: Self) -> bool {
+        self.cmp(o) == Ordering::Greater
+    }
+    fn ge(self, o: Self) -> bool {
+        self.cmp(o) != Ordering::Less
+    }
+    fn is_zero(self) -> bool {
+        self.cmp(Self::int(0)) == Ordering::Equal
+    }
+}
+
+impl Num for f64 {
+    const COUNTS_KNIFE_EDGES: bool = true;
+
+    fn input(v: f64) -> f64 {
+        v
+    }
+    fn int(v: i32) -> f64 {
+        f64::from(v)
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn abs(self) -> f64 {
+        f64::abs(self)
+    }
+    fn cmp(self, other: f64) -> Ordering {
+        self.partial_cmp(&other).unwrap_or(Ordering::Equal)
+    }
+    fn times_salience_weight(self) -> f64 {
+        self * 0.4
+    }
+    fn times_fixed_weight(self) -> f64 {
+        self * 0.1
+    }
+    fn minus_fixed_weight(self) -> f64 {
+        self - 0.1
+    }
+    fn cmp_tiny(self) -> Ordering {
+        Num::cmp(self, 1e-10)
+    }
+    /// Gains equal on paper may differ in their last bits, so they are ranked on a grid of
+    /// [`super::GAIN_GRID`].
+    fn gain_cmp(self, other: f64) -> Ordering {
+        gain_key(self).cmp(&gain_key(other))
+    }
+    fn tie(self, other: f64) -> bool {
+        gain_key(self) == gain_key(other)
+    }
+    fn near(self, other: f64) -> bool {
+        (self - other).abs() <= super::KNIFE_EDGE
+    }
+}
+
+fn gain_key(gain: f64) -> i64 {
+    (gain / super::GAIN_GRID).round() as i64
+}
+
+/// A decimal number computed as Python's `decimal` module does in its default context.
+#[derive(Clone, Copy)]
+pub(crate) struct Dec(D);
+
+impl fmt::Debug for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Dec {
+    fn op(mut self, f: impl FnOnce(&mut Context<D>, &mut D)) -> Dec {
+        let mut cx = CONTEXT.clone();
+        f(&mut cx, &mut self.0);
+        self
+    }
+}
+
+/// `+ − × ÷` in the decimal context, each result rounded once.
+macro_rules! decimal_operations {
+    ($($trait:ident $method:ident),*) => {$(
+        impl $trait for Dec {
+            type Output = Dec;
+            fn $method(self, o: Dec) -> Dec {
+                self.op(|cx, a| cx.$method(a, &o.0))
+            }
+        }
+    )*};
+}
+
+decimal_operations!(Add add, Sub sub, Mul mul, Div div);
+
+impl Neg for Dec {
+    type Output = Dec;
+    /// decide negates with `x *= -1`, which rounds like any product (a no-op for numbers of
+    /// at most 28 digits).
+    fn neg(self) -> Dec {
+        self * Dec::int(-1)
+    }
+}
+
+impl Num for Dec {
+    const COUNTS_KNIFE_EDGES: bool = false;
+
+    fn input(v: f64) -> Dec {
+        if v == 0.0 {
+            return Dec(D::zero());
+        }
+        // `{:e}` prints the shortest digits that read back as `v`.
+        let mut cx = Context::<D>::default();
+        Dec(cx
+            .parse(format!("{v:e}").as_str())
+            .expect("a finite float prints as a decimal"))
+    }
+    fn int(v: i32) -> Dec {
+        Dec(CONTEXT.clone().from_i32(v))
+    }
+    fn to_f64(self) -> f64 {
+        // Rust's parser rounds correctly, as Python's float(Decimal) does.
+        self.0.to_string().parse().unwrap_or(f64::NAN)
+    }
+    fn abs(self) -> Dec {
+        self.op(|cx, a| cx.abs(a))
+    }
+    fn cmp(self, other: Dec) -> Ordering {
+        CONTEXT
+            .clone()
+            .partial_cmp(&self.0, &other.0)
+            .unwrap_or(Ordering::Equal)
+    }
+    fn times_salience_weight(self) -> Dec {
+        self.op(|cx, a| cx.mul(a, &FLOATS.salience_weight))
+    }
+    fn times_fixed_weight(self) -> Dec {
+        self.op(|cx, a| cx.mul(a, &FLOATS.fixed_weight))
+    }
+    fn minus_fixed_weight(self) -> Dec {
+        self.op(|cx, a| cx.sub(a, &FLOATS.fixed_weight))
+    }
+    fn cmp_tiny(self) -> Ordering {
+        CONTEXT
+            .clone()
+            .partial_cmp(&self.0, &FLOATS.tiny)
+            .unwrap_or(Ordering::Equal)
+    }
+    fn gain_cmp(self, other: Dec) -> Ordering {
+        Num::cmp(self, other)
+    }
+    fn tie(self, other: Dec) -> bool {
+        let d = (self - other).abs();
+        CONTEXT.clone().partial_cmp(&d.0, &FLOATS.tie) == Some(Ordering::Less)
+    }
+    fn near(self, other: Dec) -> bool {
+        (self - other).abs().to_f64() <= super::KNIFE_EDGE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Dec {
+        Dec(Context::<D>::default().parse(s).unwrap())
+    }
+
+    fn same(a: Dec, b: &str) {
+        assert_eq!(Num::cmp(a, d(b)), Ordering::Equal, "{a:?} vs {b}");
+    }
+
+    #[test]
+    fn binary_floats_enter_with_their_exact_value_as_in_python() {
+        // str(Decimal(0.4)), str(Decimal(0.1)) and str(Decimal(1e-10)) in Python.
+        let wide = |w: &Wide, s: &str| {
+            let mut cx = Context::<Wide>::default();
+            cx.set_precision(120).unwrap();
+            let want = cx.parse(s).unwrap();
+            assert_eq!(
+                cx.partial_cmp(w, &want),
+                Some(Ordering::Equal),
+                "{w} vs {s}"
+            );
+        };
+        wide(
+            &FLOATS.salience_weight,
+            "0.40000000000000002220446049250313080847263336181640625",
+        );
+        wide(
+            &FLOATS.fixed_weight,
+            "0.1000000000000000055511151231257827021181583404541015625",
+        );
+        wide(
+            &FLOATS.tiny,
+            "1.0000000000000000364321973154977415791655470655996396089904010295867919921875E-10",
+        );
+    }
+
+    #[test]
+    fn operations_round_to_28_digits_half_even_like_python() {
+        // Results computed with Python's decimal module in its default context.
+        same(d("1") / d("3"), "0.3333333333333333333333333333");
+        same(d("2") / d("3"), "0.6666666666666666666666666667");
+        same(
+            d("1.178571428571428571428571429") * d("0.25"),
+            "0.2946428571428571428571428572",
+        );
+        same(d("-25.0") - d("5E-27"), "-25.00000000000000000000000000");
+        same(d("-25.0") - d("6E-27"), "-25.00000000000000000000000001");
+        same(
+            d("0.3694181326116373477672530447") * d("201240874327808021954598214.6"),
+            "74342027999312029761306241.67",
+        );
+        // (1 - 0.35) * Decimal(0.4): the float's 54 digits take part before rounding.
+        same(
+            (Dec::int(1) - d("0.35")).times_salience_weight(),
+            "0.2600000000000000144328993201",
+        );
+        same(
+            d("0.9").minus_fixed_weight(),
+            "0.7999999999999999944488848769",
+        );
+    }
+
+    #[test]
+    fn comparisons_with_float_thresholds_use_the_float_exact_value() {
+        assert_eq!(d("1E-10").cmp_tiny(), Ordering::Less);
+        assert_eq!(
+            d("1.000000000000000036432197315E-10").cmp_tiny(),
+            Ordering::Less
+        );
+        assert_eq!(
+            d("1.000000000000000036432197316E-10").cmp_tiny(),
+            Ordering::Greater
+        );
+    }
+
+    #[test]
+    fn inputs_are_read_as_the_file_wrote_them() {
+        same(Dec::input(0.1), "0.1");
+        same(Dec::input(70.0), "70");
+        same(Dec::input(0.65), "0.65");
+        assert_eq!(Dec::input(0.65).to_f64(), 0.65);
+        same(Dec::input(1e-7), "1E-7");
+    }
+}
