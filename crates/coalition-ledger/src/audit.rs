@@ -1,9 +1,11 @@
 //! The signature audit: replays a verified log and checks every approval again, as an offline
 //! verifier must — against the key the principal had registered *at that point* of the log,
-//! over the exact approval message, by a leader of a required signatory party.
+//! over the exact approval message, by a leader of a required signatory party — and that every
+//! version's text hashes to the content hash the approvals sign.
 
 use coalition_core::party::PrincipalRole;
 use coalition_core::signature::approval_message;
+use coalition_core::statement::content_hash;
 use coalition_core::{Event, State, apply};
 
 use crate::canonical::Envelope;
@@ -96,6 +98,22 @@ pub fn audit_signatures<'a>(
                     )));
                 }
                 summary.approvals += 1;
+            }
+            Event::StatementDrafted {
+                statement,
+                paragraphs,
+                content,
+                ..
+            }
+            | Event::StatementRevised {
+                statement,
+                paragraphs,
+                content,
+                ..
+            } if content_hash(paragraphs) != *content => {
+                return Err(fail(format!(
+                    "the text of {statement} does not hash to the content hash {content} that its version records (and approvals sign)"
+                )));
             }
             Event::KeyRegistered { .. } => summary.keys += 1,
             Event::PrincipalRegistered { principal } if principal.public_key.is_some() => {
