@@ -1,7 +1,8 @@
 //! The signature audit: replays a verified log and checks every approval again, as an offline
 //! verifier must — against the key the principal had registered *at that point* of the log,
-//! over the exact approval message, by a leader of a required signatory party — and that every
-//! version's text hashes to the content hash the approvals sign.
+//! over the exact approval message, by a leader of a required signatory party — that every
+//! version's text hashes to the content hash the approvals sign, and that every adoption is
+//! carried by its rule (the approvals, or a silence that held).
 
 use coalition_core::party::PrincipalRole;
 use coalition_core::signature::approval_message;
@@ -114,6 +115,19 @@ pub fn audit_signatures<'a>(
                 return Err(fail(format!(
                     "the text of {statement} does not hash to the content hash {content} that its version records (and approvals sign)"
                 )));
+            }
+            Event::StatementAdopted {
+                statement, version, ..
+            } => {
+                let holds = state.statements().get(statement).is_some_and(|record| {
+                    record.current().map(|v| v.number) == Some(*version)
+                        && record.rule_holds(envelope.recorded_at)
+                });
+                if !holds {
+                    return Err(fail(format!(
+                        "{statement} is recorded as adopted (version {version}) but its adoption rule did not hold at that point"
+                    )));
+                }
             }
             Event::KeyRegistered { .. } => summary.keys += 1,
             Event::PrincipalRegistered { principal } if principal.public_key.is_some() => {
