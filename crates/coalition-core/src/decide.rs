@@ -116,6 +116,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
                     expected: "a seat inside the coalition (an adversary has no principals)",
                 });
             }
+            if let Some(key) = &principal.public_key {
+                key_unused(state, key, &principal.id)?;
+            }
             Ok(vec![Event::PrincipalRegistered {
                 principal: principal.clone(),
             }])
@@ -510,6 +513,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
                     "a rotation needs a new key",
                 ));
             }
+            key_unused(state, key, principal)?;
             Ok(vec![Event::KeyRegistered {
                 principal: principal.clone(),
                 key: *key,
@@ -1261,6 +1265,27 @@ impl Rules<'_> {
             });
         }
         Ok(events)
+    }
+}
+
+/// A signing key identifies one principal: a key already registered to another is refused, or
+/// whoever holds it could approve for both (a leader signing with another party's key).
+fn key_unused(
+    state: &State,
+    key: &crate::signature::PublicKey,
+    for_principal: &crate::id::PrincipalId,
+) -> Result<(), Rejection> {
+    match state
+        .principals()
+        .values()
+        .find(|p| &p.id != for_principal && p.public_key.as_ref() == Some(key))
+    {
+        Some(holder) => Err(wrong_state(
+            format!("key {key}"),
+            format!("registered to {}", holder.id),
+            "a signing key belongs to one principal",
+        )),
+        None => Ok(()),
     }
 }
 
