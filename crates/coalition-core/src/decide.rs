@@ -675,6 +675,16 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
                     needed: computed.marking.level,
                 });
             }
+            if !crate::classification::may_read(&state.viewer_for(actor), &computed.marking) {
+                return Err(not_authorised(
+                    actor,
+                    "release an aggregate",
+                    format!(
+                        "{} may not read {aggregate} ({})",
+                        actor.party, computed.marking
+                    ),
+                ));
+            }
             if computed.marking.is_public() {
                 return Err(invalid(
                     "aggregate",
