@@ -746,14 +746,14 @@ pub(crate) fn audit_trace(text: &str) -> Audit {
         if is_sync && call.contains("-wal>") {
             if call.contains("<unfinished ...>") {
                 pending_wal.insert(pid);
-            } else if call.contains(") = 0") {
+            } else if returns_zero(call) {
                 audit.wal_fsyncs += 1;
                 synced_since_ack = true;
             }
         } else if call.starts_with("<... fsync resumed>")
             || call.starts_with("<... fdatasync resumed>")
         {
-            if pending_wal.remove(&pid) && call.contains(") = 0") {
+            if pending_wal.remove(&pid) && returns_zero(call) {
                 audit.wal_fsyncs += 1;
                 synced_since_ack = true;
             }
@@ -768,9 +768,39 @@ pub(crate) fn audit_trace(text: &str) -> Audit {
     audit
 }
 
+/// Whether a traced call returned 0. strace pads short lines before the result
+/// (`<... fsync resumed>)              = 0`), so look past the closing parenthesis.
+fn returns_zero(call: &str) -> bool {
+    call.rsplit_once(')')
+        .is_some_and(|(_, result)| result.trim_start() == "= 0")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_audit_reads_results_that_strace_pads_with_spaces() {
+        // Taken from a trace on a loaded machine: the fsync is interrupted by another thread.
+        let padded = "\
+18765 fsync(14</tmp/fz2/coalition.sqlite-wal> <unfinished ...>
+18689 <... write resumed>)              = 8
+18765 <... fsync resumed>)              = 0
+18669 write(1<pipe:[167825]>, \"ACK 64\\n\", 7) = 7
+18765 fsync(14</d/x-wal>)               = 0
+18669 write(1<pipe:[167825]>, \"ACK 65\\n\", 7) = 7
+18765 fsync(14</d/x-wal>)               = -1 EIO (Input/output error)
+18669 write(1<pipe:[167825]>, \"ACK 66\\n\", 7) = 7
+";
+        assert_eq!(
+            audit_trace(padded),
+            Audit {
+                acks: 3,
+                wal_fsyncs: 2,
+                unsynced_acks: 1
+            }
+        );
+    }
 
     #[test]
     fn the_audit_accepts_acks_after_a_completed_wal_fsync_only() {
