@@ -1,0 +1,283 @@
+//! Bad input exits 2 with a message that names the file and line, or the flag, and writes
+//! nothing: the log's head is the same afterwards.
+
+use crate::support::*;
+
+/// The Paris scenario as a new coalition `bad-copy`, so that only the defect stops the import.
+fn copy() -> String {
+    let text = scenario_text();
+    assert!(text.contains("\nid = \"paris-2026\"\n"));
+    text.replacen("\nid = \"paris-2026\"\n", "\nid = \"bad-copy\"\n", 1)
+}
+
+/// The 1-based number of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in the scenario"))
+        + 1
+}
+
+/// The 1-based number of the last line before `line` that starts with `prefix`.
+fn header_before(text: &str, line: usize, prefix: &str) -> usize {
+    text.lines()
+        .take(line)
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.starts_with(prefix))
+        .expect("a table header")
+        + 1
+}
+
+/// Imports `text` as `bad.toml` into a data directory holding the demo; it must exit 2 with a
+/// message starting `bad.toml:LINE:` for a LINE in `lines`, change neither the demo's log nor
+/// the list of coalitions, and return the message.
+fn import_fails(text: &str, lines: std::ops::RangeInclusive<usize>) -> String {
+    let env = Env::demo();
+    let before = (env.head(DEMO), env.json(&["coalitions"]));
+    let file = env.write("bad.toml", text);
+    let stderr = env.fails(2, &["import", file.to_str().unwrap()]);
+    let located = stderr
+        .split_once("bad.toml:")
+        .and_then(|(_, rest)| rest.split(':').next())
+        .and_then(|line| line.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("no bad.toml:LINE in {stderr}"));
+    assert!(
+        lines.contains(&located),
+        "line {located} reported, expected {lines:?}: {stderr}"
+    );
+    assert_eq!(
+        (env.head(DEMO), env.json(&["coalitions"])),
+        before,
+        "a refused import writes nothing"
+    );
+    stderr
+}
+
+#[test]
+fn the_unchanged_copy_imports_so_each_defect_below_is_what_fails() {
+    let env = Env::new();
+    let file = env.write("good.toml", &copy());
+    env.ok(&["import", file.to_str().unwrap()]);
+    assert!(has(&env.json(&["coalitions"]), "id", "bad-copy"));
+}
+
+#[test]
+fn malformed_toml_is_refused_with_its_line() {
+    let text = copy();
+    let line = line_of(&text, "role = \"protected-state\"");
+    let broken: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == line {
+                "role = \"protected-state".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    import_fails(&(broken.join("\n") + "\n"), line..=line);
+}
+
+#[test]
+fn an_unknown_party_code_in_a_scenario_is_refused_with_its_line() {
+    let text = copy();
+    let line = line_of(&text, "parties = [\"AUT\", \"TUR\"");
+    let bad = text.replacen(
+        "parties = [\"AUT\", \"TUR\"",
+        "parties = [\"AUT\", \"XTR\"",
+        1,
+    );
+    let stderr = import_fails(&bad, line..=line);
+    assert!(stderr.contains("XTR"), "{stderr}");
+}
+
+#[test]
+fn until_before_from_in_a_scenario_is_refused_with_its_line() {
+    let text = copy();
+    let until = line_of(&text, "until = \"2025-03-31\"");
+    let bad = text.replacen(
+        "until = \"2025-03-31\"",
+        "from = \"2025-06-01\"\nuntil = \"2025-03-31\"",
+        1,
+    );
+    let header = header_before(&bad, until, "[[commitments]]");
+    let stderr = import_fails(&bad, header..=until + 1);
+    assert!(
+        stderr.contains("2025-03-31") && stderr.contains("2025-06-01"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_duplicate_id_in_a_scenario_is_refused_with_its_line() {
+    let text = copy();
+    let second = line_of(&text, "id = \"fra-2024-consult\"");
+    let bad = text.replacen("id = \"fra-2024-consult\"", "id = \"gbr-2024-consult\"", 1);
+    let header = header_before(&bad, second, "[[commitments]]");
+    let stderr = import_fails(&bad, header..=second);
+    assert!(stderr.contains("gbr-2024-consult"), "{stderr}");
+}
+
+#[test]
+fn a_second_import_of_an_existing_coalition_is_refused() {
+    let env = Env::demo();
+    let before = env.head(DEMO);
+    let file = env.write("paris.toml", &scenario_text());
+    let stderr = env.fails(2, &["import", file.to_str().unwrap()]);
+    assert!(stderr.contains("paris.toml"), "{stderr}");
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert_eq!(env.head(DEMO), before);
+}
+
+#[test]
+fn a_missing_scenario_file_is_bad_input_naming_the_file() {
+    let env = Env::new();
+    let stderr = env.fails(2, &["import", "no-such-file.toml"]);
+    assert!(stderr.contains("no-such-file.toml"), "{stderr}");
+}
+
+/// One bad command line: what it is, its arguments, and what the message must contain.
+struct Case {
+    what: &'static str,
+    args: Vec<&'static str>,
+    says: Vec<&'static str>,
+}
+
+fn case(what: &'static str, args: &[&'static str], says: &[&'static str]) -> Case {
+    Case {
+        what,
+        args: args.to_vec(),
+        says: says.to_vec(),
+    }
+}
+
+#[test]
+fn every_bad_command_line_exits_2_saying_what_is_wrong_and_writes_nothing() {
+    let env = Env::demo();
+    env.ok(&report(&["--id", "INC-1"]));
+    let commitment = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut args = vec![
+            "commitment",
+            "add",
+            DEMO,
+            "--guarantor",
+            "FRA",
+            "--category",
+            "military",
+            "--what",
+            "air policing",
+            "--aggressor",
+            "RUS",
+            "--consult-within",
+            "24h",
+            "--from",
+            "2026-01-06",
+            "--as",
+            "macron",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let mut with_target = report(&[]);
+    with_target[6] = "UKX";
+    let mut with_time = report(&[]);
+    with_time[8] = "yesterday";
+    let mut unknown_guarantor = commitment(&[]);
+    unknown_guarantor[4] = "XFR";
+    let cases = vec![
+        case(
+            "an unknown party code on a flag",
+            &unknown_guarantor,
+            &["--guarantor", "XFR"],
+        ),
+        case("an unknown target", &with_target, &["--target", "UKX"]),
+        case(
+            "until before from",
+            &commitment(&["--until", "2025-12-31"]),
+            &["until", "2025-12-31", "2026-01-06"],
+        ),
+        case("a malformed time", &with_time, &["--at", "yesterday"]),
+        case(
+            "a duplicate incident id",
+            &report(&["--id", "INC-1"]),
+            &["INC-1", "already exists"],
+        ),
+        case(
+            "an unknown coalition (read)",
+            &["obligations", "atlantis"],
+            &["unknown coalition atlantis"],
+        ),
+        case(
+            "an unknown coalition (write)",
+            &[
+                "incident", "confirm", "atlantis", "INC-1", "--as", "monitor",
+            ],
+            &["unknown coalition atlantis"],
+        ),
+        case(
+            "an unknown incident",
+            &["incident", "confirm", DEMO, "INC-99", "--as", "monitor"],
+            &["INC-99"],
+        ),
+        case(
+            "an unknown principal",
+            &["incident", "confirm", DEMO, "INC-1", "--as", "nobody"],
+            &["unknown principal nobody"],
+        ),
+        case(
+            "a confirmation by a non-member (a US envoy)",
+            &["incident", "confirm", DEMO, "INC-1", "--as", "witkoff"],
+            &["witkoff", "not a member"],
+        ),
+        case(
+            "an unknown obligation",
+            &["obligation", "fulfil", DEMO, "OB-1", "--as", "starmer"],
+            &["OB-1"],
+        ),
+        case(
+            "a leader acting for another state",
+            &[
+                "consultations",
+                "request",
+                DEMO,
+                "--by",
+                "UKR",
+                "--with",
+                "GBR",
+                "--at",
+                "2026-11-20T06:00:00Z",
+                "--as",
+                "meloni",
+            ],
+            &["meloni"],
+        ),
+        case(
+            "an unknown category",
+            &{
+                let mut args = commitment(&[]);
+                args[6] = "cyber-defence";
+                args
+            },
+            &["cyber-defence"],
+        ),
+        case(
+            "a missing required flag",
+            &["incident", "confirm", DEMO, "INC-1"],
+            &["--as"],
+        ),
+    ];
+    let before = (env.head(DEMO), env.json(&["coalitions"]));
+    for Case { what, args, says } in cases {
+        let stderr = env.fails(2, &args);
+        for words in says {
+            assert!(stderr.contains(words), "{what}: {words:?} not in {stderr}");
+        }
+        assert_eq!(
+            (env.head(DEMO), env.json(&["coalitions"])),
+            before,
+            "{what} wrote something"
+        );
+    }
+}

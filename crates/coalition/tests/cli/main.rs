@@ -1,0 +1,9 @@
+//! The `coalition` binary, end to end, in throwaway data directories with a fixed clock.
+
+mod bad_input;
+mod demo_flow;
+mod durability;
+mod gate;
+mod help;
+mod support;
+mod tamper;

@@ -1,0 +1,215 @@
+//! Running the built `coalition` binary in a throwaway data directory with a fixed clock, as
+//! ripgrep's `TestCommand` does.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The clock every command sees unless a test moves it.
+pub(crate) const NOW: &str = "2026-11-20T12:00:00Z";
+
+/// The demo coalition.
+pub(crate) const DEMO: &str = "paris-2026";
+
+/// The scenario the demo loads.
+pub(crate) fn scenario_text() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/paris-2026.toml");
+    std::fs::read_to_string(path).expect("the Paris scenario")
+}
+
+/// A data directory, a directory for trusted checkpoints and a clock, all private to one test.
+pub(crate) struct Env {
+    root: tempfile::TempDir,
+    now: String,
+}
+
+/// What a run of the binary produced.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl Env {
+    pub(crate) fn new() -> Env {
+        Env {
+            root: tempfile::tempdir().expect("a temporary directory"),
+            now: NOW.to_owned(),
+        }
+    }
+
+    /// A fresh environment with the demo loaded.
+    pub(crate) fn demo() -> Env {
+        let env = Env::new();
+        env.ok(&["demo"]);
+        env
+    }
+
+    /// The root of the test's private directory (files written by the test go here).
+    pub(crate) fn root(&self) -> &Path {
+        self.root.path()
+    }
+
+    pub(crate) fn data_dir(&self) -> PathBuf {
+        self.root.path().join("data")
+    }
+
+    pub(crate) fn trust_dir(&self) -> PathBuf {
+        self.root.path().join("trust")
+    }
+
+    /// The SQLite file holding the record.
+    pub(crate) fn database(&self) -> PathBuf {
+        self.data_dir().join("coalition.sqlite")
+    }
+
+    /// Moves the clock.
+    pub(crate) fn set_now(&mut self, now: &str) {
+        now.clone_into(&mut self.now);
+    }
+
+    /// The binary, set up for this environment.
+    pub(crate) fn command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_coalition"));
+        command
+            .current_dir(self.root.path())
+            .env("COALITION_DATA_DIR", self.data_dir())
+            .env("COALITION_TRUST_DIR", self.trust_dir())
+            .env("COALITION_NOW", &self.now)
+            .env_remove("COALITION_CONFIG")
+            .env_remove("COALITION_KEY_PASSPHRASE")
+            .env_remove("RUST_LOG");
+        command
+    }
+
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        let output = assert_cmd::Command::from_std(self.command())
+            .args(args)
+            .output()
+            .expect("the binary runs");
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
+        let run = self.run(args);
+        assert_eq!(run.code, Some(0), "coalition {}: {run:?}", args.join(" "));
+        run.stdout
+    }
+
+    /// Runs a command with `--json` that must succeed; returns the parsed document.
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
+        let mut with_json = args.to_vec();
+        with_json.push("--json");
+        let stdout = self.ok(&with_json);
+        serde_json::from_str(&stdout).unwrap_or_else(|err| {
+            panic!(
+                "coalition {}: not one JSON document ({err}):\n{stdout}",
+                with_json.join(" ")
+            )
+        })
+    }
+
+    /// Runs a command that must fail with `code`; returns its stderr.
+    pub(crate) fn fails(&self, code: i32, args: &[&str]) -> String {
+        let run = self.run(args);
+        assert_eq!(
+            run.code,
+            Some(code),
+            "coalition {}: expected exit {code}: {run:?}",
+            args.join(" ")
+        );
+        assert!(
+            !run.stderr.trim().is_empty(),
+            "a failure says why on stderr"
+        );
+        run.stderr
+    }
+
+    /// The coalition's log head as `log verify --json` reports it: (events, head hash).
+    pub(crate) fn head(&self, coalition: &str) -> (u64, String) {
+        let report = self.json(&["log", "verify", coalition]);
+        assert_eq!(report["verified"], true, "{report}");
+        (
+            report["events"].as_u64().expect("events"),
+            report["head"].as_str().expect("head").to_owned(),
+        )
+    }
+
+    /// Writes a file in the test's directory; returns its path.
+    pub(crate) fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.root.path().join(name);
+        std::fs::write(&path, text).expect("write a test file");
+        path
+    }
+}
+
+/// `incident report` of an armed attack by RUS on UKR at 03:40 on 20 November 2026, reported
+/// by Zelenskyy, with `extra` flags.
+pub(crate) fn report<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "incident",
+        "report",
+        DEMO,
+        "--aggressor",
+        "RUS",
+        "--target",
+        "UKR",
+        "--at",
+        "2026-11-20T03:40:00Z",
+        "--as",
+        "zelenskyy",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The ceasefire of 1 March 2026 declared by the secretariat: the Paris guarantees of the
+/// parties that ratified come into force.
+pub(crate) const CEASEFIRE: [&str; 6] = [
+    "ceasefire",
+    DEMO,
+    "--in-force-from",
+    "2026-03-01T00:00:00Z",
+    "--as",
+    "secretariat",
+];
+
+/// The elements of a JSON array.
+pub(crate) fn items(value: &Value) -> &Vec<Value> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("expected an array: {value}"))
+}
+
+/// The element of a JSON array whose `key` is `id`.
+pub(crate) fn find<'a>(value: &'a Value, key: &str, id: &str) -> &'a Value {
+    items(value)
+        .iter()
+        .find(|item| item[key] == id)
+        .unwrap_or_else(|| panic!("no {key} = {id} in {value:#}"))
+}
+
+/// Whether a JSON array has an element whose `key` is `id`.
+pub(crate) fn has(value: &Value, key: &str, id: &str) -> bool {
+    items(value).iter().any(|item| item[key] == id)
+}
+
+/// Copies a directory tree.
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a directory");
+    for entry in std::fs::read_dir(from).expect("read a directory") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Tampering with the SQLite file itself: `log verify` exits 3 naming the event, and every
+//! other command on that coalition refuses to work on a broken record.
+
+use crate::support::*;
+
+/// A string only one event contains.
+const MARKER: &str = "unique-tamper-marker-4711";
+
+/// The demo plus an incident whose description is `MARKER`; returns its sequence number.
+fn with_marked_event() -> (Env, u64) {
+    let env = Env::demo();
+    let reported = env.json(&report(&["--description", MARKER]));
+    let seq = reported["seq"]
+        .as_u64()
+        .expect("the report's sequence number");
+    // More events after it, so the broken one is not the last.
+    env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", "monitor"]);
+    (env, seq)
+}
+
+fn occurrences(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
+    haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, window)| *window == needle)
+        .map(|(offset, _)| offset)
+        .collect()
+}
+
+#[test]
+fn one_changed_byte_in_the_database_file_is_named_by_log_verify_with_exit_3() {
+    let (env, seq) = with_marked_event();
+    env.ok(&["log", "verify", DEMO]);
+    // Every command has exited, so the WAL has been checkpointed into the main file.
+    let wal = env.data_dir().join("coalition.sqlite-wal");
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "the WAL was not checkpointed"
+    );
+    let mut bytes = std::fs::read(env.database()).unwrap();
+    let found = occurrences(&bytes, MARKER.as_bytes());
+    assert!(!found.is_empty(), "the event's text is in the file");
+    for offset in found {
+        // "unique" → "uNique": still valid JSON and UTF-8, a different event.
+        bytes[offset + 1] ^= 0x20;
+    }
+    std::fs::write(env.database(), &bytes).unwrap();
+
+    let stderr = env.fails(3, &["log", "verify", DEMO]);
+    assert!(stderr.contains(&format!("event {seq}")), "{stderr}");
+    let run = env.run(&["log", "verify", DEMO, "--json"]);
+    assert_eq!(run.code, Some(3));
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(report["verified"], false);
+    assert_eq!(report["first_bad_seq"], seq);
+
+    // Reads and writes on the broken coalition refuse too.
+    for args in [
+        vec!["obligations", DEMO],
+        vec!["commitments", DEMO],
+        vec!["coverage", DEMO],
+        vec!["log", "show", DEMO],
+        vec!["incident", "confirm", DEMO, "INC-1", "--as", "secretariat"],
+        CEASEFIRE.to_vec(),
+    ] {
+        let stderr = env.fails(3, &args);
+        assert!(
+            stderr.contains(&seq.to_string()),
+            "coalition {}: {stderr}",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
+fn byte_flips_anywhere_in_the_file_are_caught_or_change_nothing() {
+    // RELIABILITY row 5: no flip of the raw file may change what the log says and still verify.
+    let (env, _) = with_marked_event();
+    let genuine = env.json(&["log", "show", DEMO]);
+    let (events, head) = env.head(DEMO);
+    let pristine = std::fs::read(env.database()).unwrap();
+    let mut outcome = std::collections::BTreeMap::<&str, usize>::new();
+    // A fixed spread of offsets over the whole file (deterministic, 48 samples).
+    let samples = 48;
+    for k in 0..samples {
+        let offset = (pristine.len() / samples) * k + (k * 7919) % (pristine.len() / samples);
+        let copy = Env::new();
+        copy_tree(&env.data_dir(), &copy.data_dir());
+        copy_tree(&env.trust_dir(), &copy.trust_dir());
+        let mut bytes = pristine.clone();
+        bytes[offset] ^= 0x01;
+        std::fs::write(copy.database(), &bytes).unwrap();
+        let run = copy.run(&["log", "verify", DEMO, "--json"]);
+        match run.code {
+            Some(0) => {
+                let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+                assert_eq!(
+                    (
+                        report["events"].as_u64().unwrap(),
+                        report["head"].as_str().unwrap()
+                    ),
+                    (events, head.as_str()),
+                    "flip at {offset} verified with another head"
+                );
+                assert!(
+                    copy.json(&["log", "show", DEMO]) == genuine,
+                    "flip at {offset} changed the log and still verified"
+                );
+                *outcome.entry("no logical change").or_default() += 1;
+            }
+            Some(3) => *outcome.entry("caught (exit 3)").or_default() += 1,
+            // SQLite itself may find the file malformed, or a row may no longer belong to the
+            // coalition: an error, never a pass.
+            Some(1 | 2) => *outcome.entry("refused (exit 1 or 2)").or_default() += 1,
+            other => panic!("flip at {offset}: unexpected exit {other:?}: {run:?}"),
+        }
+    }
+    eprintln!("{samples} byte flips: {outcome:?}");
+    assert!(
+        outcome.get("caught (exit 3)").copied().unwrap_or(0) > 0,
+        "some flips land in event bodies: {outcome:?}"
+    );
+}
