@@ -1,7 +1,7 @@
 //! Timing driver for `tools/peers/peers.py bench`: runs one analysis and prints one JSON line.
 //!
 //!     peers frontier DOMAIN.xml PROFILE.xml...   # GENIUS semantics, frontier over all outcomes
-//!     peers exchange FILE.csv ROUNDS [decimal|float]   # exchange model, first-created ties
+//!     peers exchange FILE.csv ROUNDS [decimal|decimal-only|float]   # exchange model, first-created ties
 
 use std::time::Instant;
 
@@ -50,6 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let arithmetic = match args.get(3).map(String::as_str) {
                 None | Some("decimal") => Arithmetic::Decimal,
                 Some("float") => Arithmetic::Float,
+                Some("decimal-only") => Arithmetic::DecimalOnly,
                 Some(other) => return Err(format!("unknown arithmetic {other:?}").into()),
             };
             let start = Instant::now();
@@ -75,7 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         _ => eprintln!(
-            "usage: peers frontier DOMAIN.xml PROFILE.xml... | peers exchange FILE.csv ROUNDS [decimal|float]"
+            "usage: peers frontier DOMAIN.xml PROFILE.xml... | peers exchange FILE.csv ROUNDS [decimal|decimal-only|float]"
         ),
     }
     Ok(())

@@ -28,6 +28,7 @@
 use crate::error::ModelError;
 
 mod engine;
+mod hybrid;
 mod num;
 
 /// An issue of a forecast: positions lie between `lower` and `upper`.
@@ -83,9 +84,15 @@ pub enum TieRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Arithmetic {
     /// Decimals of 28 significant digits rounded half to even after every operation, as
-    /// Python's `decimal` module in decide: decide's results, exactly. The default.
+    /// Python's `decimal` module in decide: decide's results, exactly. The default. Steps are
+    /// first computed in binary floats with error bounds, and in decimals wherever the bounds
+    /// cannot guarantee decide's decision, for every exchange carried out and for gains that
+    /// may tie.
     #[default]
     Decimal,
+    /// The same results as [`Arithmetic::Decimal`], every step computed in decimals (the
+    /// reference the float filter is checked against; several times slower).
+    DecimalOnly,
     /// Binary floating point: faster; equal to decide until a decision turns on rounding
     /// (counted in [`Round::knife_edges`]).
     Float,
@@ -245,7 +252,11 @@ pub fn exchange_model(
 ) -> Result<ExchangeForecast, ModelError> {
     validate(input)?;
     match options.arithmetic {
-        Arithmetic::Decimal => engine::Model::<num::Dec>::new(input).run(options),
+        Arithmetic::Decimal => match hybrid::run(input, options)? {
+            Ok(forecast) => Ok(forecast),
+            Err(hybrid::Fallback) => engine::Model::<num::Dec>::new(input).run(options),
+        },
+        Arithmetic::DecimalOnly => engine::Model::<num::Dec>::new(input).run(options),
         Arithmetic::Float => engine::Model::<f64>::new(input).run(options),
     }
 }
@@ -342,5 +353,70 @@ mod tests {
         let mut i = input();
         i.stances[0].position = 120.0;
         assert!(exchange_model(&i, ExchangeOptions::default()).is_err());
+    }
+
+    /// Random inputs on coarse grids, so that compromises land on positions, moves reach the
+    /// scale's ends and gains tie: the knife edges the float filter must hand to decimals.
+    fn random_input(seed: u64) -> ForecastInput {
+        let mut rng = SplitMix(seed);
+        let mut pick = |options: &[f64]| options[(rng.next_f64() * options.len() as f64) as usize];
+        let n_actors = 4 + (seed % 4) as usize;
+        let n_issues = 3 + (seed % 3) as usize;
+        let issues = (0..n_issues)
+            .map(|k| ForecastIssue {
+                name: format!("i{k}"),
+                lower: if k == 0 { 0.5 } else { 0.0 },
+                upper: if k == 0 { 7.0 } else { 100.0 },
+            })
+            .collect::<Vec<_>>();
+        let mut stances = Vec::new();
+        for actor in 0..n_actors {
+            for (issue, i) in issues.iter().enumerate() {
+                let position = if issue == 0 {
+                    pick(&[0.5, 1.0, 3.25, 7.0])
+                } else {
+                    pick(&[0.0, 25.0, 50.0, 70.0, 100.0])
+                };
+                stances.push(ForecastStance {
+                    actor,
+                    issue,
+                    position: position.clamp(i.lower, i.upper),
+                    salience: pick(&[0.2, 0.4, 0.5, 0.65, 0.8, 1.0]),
+                    power: pick(&[0.5, 1.0, 1.0, 2.0]),
+                });
+            }
+        }
+        ForecastInput {
+            actors: (0..n_actors).map(|a| format!("a{a}")).collect(),
+            issues,
+            stances,
+        }
+    }
+
+    #[test]
+    fn the_float_filter_changes_nothing_of_decides_decimals() {
+        let mut exchanges = 0;
+        for seed in 0..40 {
+            let input = random_input(seed);
+            let run = |arithmetic| {
+                let options = ExchangeOptions {
+                    rounds: 6,
+                    arithmetic,
+                    ..ExchangeOptions::default()
+                };
+                exchange_model(&input, options).unwrap()
+            };
+            let (filtered, reference) = (run(Arithmetic::Decimal), run(Arithmetic::DecimalOnly));
+            assert_eq!(filtered, reference, "seed {seed}");
+            exchanges += reference
+                .rounds
+                .iter()
+                .map(|r| r.exchanges.len())
+                .sum::<usize>();
+        }
+        assert!(
+            exchanges > 200,
+            "the cases exercise the model ({exchanges} exchanges)"
+        );
     }
 }

@@ -19,7 +19,7 @@ use super::{
 use crate::error::ModelError;
 
 #[derive(Debug, Clone, Copy)]
-struct Scale<T> {
+pub(super) struct Scale<T> {
     lower: T,
     step: T,
 }
@@ -41,68 +41,71 @@ impl<T: Num> Scale<T> {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Stance<T> {
-    actor: usize,
-    position: T,
-    salience: T,
-    power: T,
+pub(super) struct Stance<T> {
+    pub(super) actor: usize,
+    pub(super) position: T,
+    pub(super) salience: T,
+    pub(super) power: T,
     /// `salience * power`.
-    sc: T,
-    left: bool,
+    pub(super) sc: T,
+    pub(super) left: bool,
 }
 
 /// One side of an exchange (decide's `AbstractExchangeActor`).
 #[derive(Debug, Clone)]
-struct Side<T> {
-    actor: usize,
-    supply_issue: usize,
-    demand_issue: usize,
-    supply_pos: T,
-    supply_sal: T,
-    supply_pow: T,
+pub(super) struct Side<T> {
+    pub(super) actor: usize,
+    pub(super) supply_issue: usize,
+    pub(super) demand_issue: usize,
+    pub(super) supply_pos: T,
+    pub(super) supply_sal: T,
+    pub(super) supply_pow: T,
     /// `supply.power * supply.salience`.
-    supply_sc: T,
-    demand_pos: T,
-    demand_sal: T,
-    y: T,
-    start: T,
-    mv: T,
-    moves: Vec<T>,
+    pub(super) supply_sc: T,
+    pub(super) demand_pos: T,
+    pub(super) demand_sal: T,
+    pub(super) y: T,
+    pub(super) start: T,
+    pub(super) mv: T,
+    pub(super) moves: Vec<T>,
     /// `by_exchange_ratio`'s factor with this side supplying:
     /// `(supply.salience + opposite.demand.salience) / (demand.salience + opposite.supply.salience)`.
-    ratio: T,
+    pub(super) ratio: T,
+    /// How far the entries of `moves` before the current one may be from decide's (they
+    /// were computed in binary floats); 0 when they are decide's numbers.
+    pub(super) hist_err: f64,
 }
 
 #[derive(Debug, Clone)]
-struct Pending<T> {
-    i: Side<T>,
-    j: Side<T>,
-    gain: T,
-    valid: bool,
-    dp: T,
-    dq: T,
+pub(super) struct Pending<T> {
+    pub(super) i: Side<T>,
+    pub(super) j: Side<T>,
+    pub(super) gain: T,
+    pub(super) valid: bool,
+    pub(super) dp: T,
+    pub(super) dq: T,
     /// decide's `updates`: per issue, actor → position, in insertion order.
-    updates: Vec<(usize, usize, T)>,
+    pub(super) updates: Vec<(usize, usize, T)>,
 }
 
 /// What [`Model::recalculate`] needs of the exchange just carried out.
-struct Done<T> {
-    i: DoneSide<T>,
-    j: DoneSide<T>,
+pub(super) struct Done<T> {
+    pub(super) i: DoneSide<T>,
+    pub(super) j: DoneSide<T>,
 }
 
 #[derive(Clone, Copy)]
-struct DoneSide<T> {
-    actor: usize,
-    supply_issue: usize,
-    demand_issue: usize,
-    y: T,
-    start: T,
-    last_move: Option<T>,
+pub(super) struct DoneSide<T> {
+    pub(super) actor: usize,
+    pub(super) supply_issue: usize,
+    pub(super) demand_issue: usize,
+    pub(super) y: T,
+    pub(super) start: T,
+    pub(super) last_move: Option<T>,
 }
 
 impl<T: Num> DoneSide<T> {
-    fn of(s: &Side<T>) -> DoneSide<T> {
+    pub(super) fn of(s: &Side<T>) -> DoneSide<T> {
         DoneSide {
             actor: s.actor,
             supply_issue: s.supply_issue,
@@ -115,22 +118,22 @@ impl<T: Num> DoneSide<T> {
 }
 
 pub(super) struct Model<'a, T> {
-    input: &'a ForecastInput,
-    scales: Vec<Scale<T>>,
+    pub(super) input: &'a ForecastInput,
+    pub(super) scales: Vec<Scale<T>>,
     /// Per issue, the stances in input order (decide's dict order).
-    ai: Vec<Vec<Stance<T>>>,
+    pub(super) ai: Vec<Vec<Stance<T>>>,
     /// `[issue * actors + actor]` → index into `ai[issue]`.
-    lookup: Vec<Option<usize>>,
-    nbs: Vec<T>,
+    pub(super) lookup: Vec<Option<usize>>,
+    pub(super) nbs: Vec<T>,
     /// Per issue, Σ salience × power.
-    den: Vec<T>,
+    pub(super) den: Vec<T>,
     /// Per issue and stance, `position * salience * power` at the round's positions.
-    terms: Vec<Vec<T>>,
+    pub(super) terms: Vec<Vec<T>>,
     /// Per issue, the running sums of `terms` from 0: `prefix[k]` sums the first `k`.
-    prefix: Vec<Vec<T>>,
-    knife_edges: Cell<usize>,
-    first_knife_edge: Cell<Option<usize>>,
-    realized_so_far: Cell<usize>,
+    pub(super) prefix: Vec<Vec<T>>,
+    pub(super) knife_edges: Cell<usize>,
+    pub(super) first_knife_edge: Cell<Option<usize>>,
+    pub(super) realized_so_far: Cell<usize>,
 }
 
 impl<'a, T: Num> Model<'a, T> {
@@ -203,24 +206,24 @@ impl<'a, T: Num> Model<'a, T> {
         })
     }
 
-    fn knife_edge(&self) {
+    pub(super) fn knife_edge(&self) {
         self.knife_edges.set(self.knife_edges.get() + 1);
         if self.first_knife_edge.get().is_none() {
             self.first_knife_edge.set(Some(self.realized_so_far.get()));
         }
     }
 
-    fn index(&self, issue: usize, actor: usize) -> Option<usize> {
+    pub(super) fn index(&self, issue: usize, actor: usize) -> Option<usize> {
         self.lookup[issue * self.input.actors.len() + actor]
     }
 
-    fn get(&self, issue: usize, actor: usize) -> Option<&Stance<T>> {
+    pub(super) fn get(&self, issue: usize, actor: usize) -> Option<&Stance<T>> {
         self.index(issue, actor).map(|k| &self.ai[issue][k])
     }
 
     /// `AbstractModel.calc_nbs`: per issue Σ salience·power, and the compromise
     /// Σ position·salience·power / Σ salience·power; also the round's cached terms.
-    fn calc_nbs(&mut self) {
+    pub(super) fn calc_nbs(&mut self) {
         for (issue, list) in self.ai.iter().enumerate() {
             let mut den = T::int(0);
             for a in list {
@@ -244,7 +247,7 @@ impl<'a, T: Num> Model<'a, T> {
         }
     }
 
-    fn denormalised_nbs(&self) -> Vec<Option<f64>> {
+    pub(super) fn denormalised_nbs(&self) -> Vec<Option<f64>> {
         (0..self.input.issues.len())
             .map(|i| {
                 (!self.ai[i].is_empty()).then(|| self.scales[i].denormalise(self.nbs[i]).to_f64())
@@ -315,15 +318,7 @@ impl<'a, T: Num> Model<'a, T> {
     fn round(&mut self, rng: &mut Option<SplitMix>) -> Result<(Round, usize), ModelError> {
         // ModelLoop.loop: calc_nbs, determine_positions, calc_combinations,
         // determine_groups_and_calculate_exchanges.
-        self.calc_nbs();
-        self.knife_edges.set(0);
-        self.first_knife_edge.set(None);
-        self.realized_so_far.set(0);
-        for (issue, list) in self.ai.iter_mut().enumerate() {
-            for a in list {
-                a.left = a.position.le(self.nbs[issue]);
-            }
-        }
+        self.start_round();
         let mut pool: Vec<Pending<T>> = Vec::new();
         let n_issues = self.input.issues.len();
         for p in 0..n_issues {
@@ -390,9 +385,42 @@ impl<'a, T: Num> Model<'a, T> {
             self.realized_so_far.set(realized.len());
         }
 
+        let realized: Vec<&Pending<T>> = realized.iter().map(|&r| &pool[r]).collect();
+        let (outcome, exchanges) = self.finish_round(&realized);
+        Ok((
+            Round {
+                outcome,
+                exchanges,
+                knife_edges: self.knife_edges.get(),
+                first_knife_edge: self.first_knife_edge.get(),
+            },
+            ties,
+        ))
+    }
+
+    /// The start of `ModelLoop.loop`: `calc_nbs` and `determine_positions`.
+    pub(super) fn start_round(&mut self) {
+        self.calc_nbs();
+        self.knife_edges.set(0);
+        self.first_knife_edge.set(None);
+        self.realized_so_far.set(0);
+        for (issue, list) in self.ai.iter_mut().enumerate() {
+            for a in list {
+                a.left = a.position.le(self.nbs[issue]);
+            }
+        }
+    }
+
+    /// The end of `ModelLoop.loop`: the realized exchanges (reported in the issues' units),
+    /// the compromise of the positions the actors vote with (the round's outcome), and the
+    /// next round's starting positions (`calculations.new_start_position`, with decide's
+    /// binary floats 0.4 and 0.1).
+    pub(super) fn finish_round(
+        &mut self,
+        realized: &[&Pending<T>],
+    ) -> (Vec<Option<f64>>, Vec<Exchange>) {
         let mut exchanges = Vec::with_capacity(realized.len());
-        for &r in &realized {
-            let e = &pool[r];
+        for e in realized {
             let mv = |s: &Side<T>| Move {
                 actor: s.actor,
                 supply_issue: s.supply_issue,
@@ -406,8 +434,8 @@ impl<'a, T: Num> Model<'a, T> {
             });
         }
         // The actors vote with their new positions; the round's outcome is their compromise.
-        for &r in &realized {
-            for s in [&pool[r].i, &pool[r].j] {
+        for e in realized {
+            for s in [&e.i, &e.j] {
                 if let Some(k) = self.index(s.supply_issue, s.actor) {
                     self.ai[s.supply_issue][k].position = s.y;
                 }
@@ -416,8 +444,8 @@ impl<'a, T: Num> Model<'a, T> {
         self.calc_nbs();
         let outcome = self.denormalised_nbs();
         // calculations.new_start_position, with decide's binary floats 0.4 and 0.1.
-        for &r in &realized {
-            for s in [&pool[r].i, &pool[r].j] {
+        for e in realized {
+            for s in [&e.i, &e.j] {
                 let (sal, x, y) = (s.supply_sal, s.start, s.y);
                 let one = T::int(1);
                 let swv = (one - sal).times_salience_weight() * y;
@@ -428,18 +456,10 @@ impl<'a, T: Num> Model<'a, T> {
                 }
             }
         }
-        Ok((
-            Round {
-                outcome,
-                exchanges,
-                knife_edges: self.knife_edges.get(),
-                first_knife_edge: self.first_knife_edge.get(),
-            },
-            ties,
-        ))
+        (outcome, exchanges)
     }
 
-    fn side(&self, actor: usize, supply: usize, demand: usize) -> Side<T> {
+    pub(super) fn side(&self, actor: usize, supply: usize, demand: usize) -> Side<T> {
         let zero = T::int(0);
         let (s, d) = (self.get(supply, actor), self.get(demand, actor));
         let (sp, ss, sw, sc) = s.map_or((zero, zero, zero, zero), |a| {
@@ -461,6 +481,7 @@ impl<'a, T: Num> Model<'a, T> {
             mv: zero,
             moves: Vec::new(),
             ratio: zero,
+            hist_err: 0.0,
         }
     }
 
@@ -472,23 +493,48 @@ impl<'a, T: Num> Model<'a, T> {
         p: usize,
         q: usize,
     ) -> Result<Pending<T>, ModelError> {
-        let sal =
-            |actor: usize, issue: usize| self.get(issue, actor).map_or(T::int(0), |a| a.salience);
-        for (a, issue) in [(i, q), (j, q)] {
-            if sal(a, issue).is_zero() {
+        self.check_saliences(i, j, q)?;
+        let mut e = self.pending(i, j, p, q, self.swapped(i, j, p, q), true);
+        self.calculate(&mut e);
+        Ok(e)
+    }
+
+    /// The exchange divides by both actors' saliences on `q`.
+    pub(super) fn check_saliences(&self, i: usize, j: usize, q: usize) -> Result<(), ModelError> {
+        for a in [i, j] {
+            if self.get(q, a).is_none_or(|s| s.salience.is_zero()) {
                 return Err(ModelError::Exchange(format!(
                     "salience of `{}` on `{}` is 0; the exchange model divides by it",
-                    self.input.actors[a], self.input.issues[issue].name
+                    self.input.actors[a], self.input.issues[q].name
                 )));
             }
         }
-        let (mut a, mut b) = if (sal(i, p) / sal(i, q)).lt(sal(j, p) / sal(j, q)) {
+        Ok(())
+    }
+
+    /// Whether `j` supplies `q` (decide: `s[i,p] / s[i,q] < s[j,p] / s[j,q]`).
+    pub(super) fn swapped(&self, i: usize, j: usize, p: usize, q: usize) -> bool {
+        let sal =
+            |actor: usize, issue: usize| self.get(issue, actor).map_or(T::int(0), |a| a.salience);
+        (sal(i, p) / sal(i, q)).lt(sal(j, p) / sal(j, q))
+    }
+
+    /// The exchange before its first calculation; `ratios` computes the sides'
+    /// `by_exchange_ratio` factors.
+    pub(super) fn pending(
+        &self,
+        i: usize,
+        j: usize,
+        p: usize,
+        q: usize,
+        swapped: bool,
+        ratios: bool,
+    ) -> Pending<T> {
+        let (a, b) = if swapped {
             (self.side(j, q, p), self.side(i, p, q))
         } else {
             (self.side(i, q, p), self.side(j, p, q))
         };
-        a.ratio = (a.supply_sal + b.demand_sal) / (a.demand_sal + b.supply_sal);
-        b.ratio = (b.supply_sal + a.demand_sal) / (b.demand_sal + a.supply_sal);
         let zero = T::int(0);
         let mut e = Pending {
             i: a,
@@ -499,12 +545,14 @@ impl<'a, T: Num> Model<'a, T> {
             dq: zero,
             updates: Vec::new(),
         };
-        self.calculate(&mut e);
-        Ok(e)
+        if ratios {
+            set_ratios(&mut e);
+        }
+        e
     }
 
     /// `EqualGainExchange.calculate` with p = 0 (no random component).
-    fn calculate(&self, e: &mut Pending<T>) {
+    pub(super) fn calculate(&self, e: &mut Pending<T>) {
         let den_i = self.den[e.i.supply_issue];
         let den_j = self.den[e.j.supply_issue];
         e.dp = by_absolute_move(&e.j, &e.i, den_j);
@@ -587,7 +635,17 @@ impl<'a, T: Num> Model<'a, T> {
     }
 
     /// `AbstractExchange.recalculate` after `done` was carried out.
-    fn recalculate(&self, e: &mut Pending<T>, done: &Done<T>) {
+    pub(super) fn recalculate(&self, e: &mut Pending<T>, done: &Done<T>) {
+        if prepare_recalculation(e, done) {
+            self.calculate(e);
+        }
+    }
+}
+
+/// The part of `AbstractExchange.recalculate` before `calculate`: takes over the new supply
+/// positions and the demand positions that moved; returns whether to recalculate.
+pub(super) fn prepare_recalculation<T: Num>(e: &mut Pending<T>, done: &Done<T>) -> bool {
+    {
         let mut re_calc = invalidate_by_supply(e, done);
         for (giver, taker) in [(&done.i, &done.j), (&done.j, &done.i)] {
             // `taker` demands the issue `giver` supplies.
@@ -624,10 +682,17 @@ impl<'a, T: Num> Model<'a, T> {
                 }
             }
         }
-        if re_calc {
-            self.calculate(e);
-        }
+        re_calc
     }
+}
+
+/// `by_exchange_ratio`'s salience factors, with side i and with side j supplying.
+pub(super) fn set_ratios<T: Num>(e: &mut Pending<T>) {
+    let (a, b) = (&e.i, &e.j);
+    let ra = (a.supply_sal + b.demand_sal) / (a.demand_sal + b.supply_sal);
+    let rb = (b.supply_sal + a.demand_sal) / (b.demand_sal + a.supply_sal);
+    e.i.ratio = ra;
+    e.j.ratio = rb;
 }
 
 /// `invalidate_exchange_by_supply`.
@@ -676,7 +741,7 @@ fn expected_utility<T: Num>(actor: &Side<T>, demand_ratio: T, supply_ratio: T) -
 }
 
 /// `AbstractExchangeActor.is_move_valid`.
-fn is_move_valid<T: Num>(s: &Side<T>, mv: T) -> bool {
+pub(super) fn is_move_valid<T: Num>(s: &Side<T>, mv: T) -> bool {
     let (zero, hundred) = (T::int(0), T::int(100));
     let size = mv.abs();
     if size.gt(hundred) || size.cmp_tiny().is_le() {
@@ -689,6 +754,17 @@ fn is_move_valid<T: Num>(s: &Side<T>, mv: T) -> bool {
     let mut sum = zero;
     for &m in &s.moves {
         sum = sum + m;
+    }
+    if s.hist_err > 0.0 {
+        // Earlier moves known to within hist_err only: the sum's test and their signs must
+        // hold for any values within the bound, or the answer is not guaranteed.
+        let slack = 2.0 * s.hist_err;
+        let sum_margin = (sum.to_f64() - 100.0).abs() > slack + 1e-9;
+        let earlier = &s.moves[..s.moves.len().saturating_sub(1)];
+        let signs_clear = earlier.iter().all(|m| m.to_f64().abs() > slack);
+        if !sum_margin || !signs_clear {
+            super::num::mark_unsure();
+        }
     }
     if sum.gt(hundred) {
         return false;

@@ -9,7 +9,11 @@
 //!   comparisons with `1e-10`), the float's exact binary value is used, as Python does.
 //! * `f64`: binary floating point, fast, equal to decide until a decision turns on rounding
 //!   noise (a "knife edge").
+//! * [`Approx`]: a binary float with a bound on its distance from the decimal decide would
+//!   have: comparisons whose answer the bound cannot guarantee raise [`unsure`], and the
+//!   caller then redoes the step in [`Dec`].
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
@@ -104,7 +108,7 @@ pub(crate) trait Num:
     fn input(v: f64) -> Self;
     /// A small integer.
     fn int(v: i32) -> Self;
-    /// The nearest binary float.
+    /// A binary float within 2 ulps.
     fn to_f64(self) -> f64;
     /// `abs(self)`.
     fn abs(self) -> Self;
@@ -200,6 +204,39 @@ impl fmt::Debug for Dec {
 }
 
 impl Dec {
+    /// A binary float within 3 roundings (relative 3·2⁻⁵³) of the decimal, without
+    /// formatting: the coefficient (at most 36 digits) times exactly representable powers of
+    /// ten.
+    pub(crate) fn fast_f64(self) -> f64 {
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        let exp = self.0.exponent();
+        if !self.0.is_finite() || !(-44..=22).contains(&exp) {
+            // Rust's parser rounds correctly.
+            return self.0.to_string().parse().unwrap_or(f64::NAN);
+        }
+        // Units of three digits, least significant first; 36 digits fit in an i128.
+        let c = self
+            .0
+            .coefficient_units()
+            .iter()
+            .rev()
+            .fold(0i128, |acc, &u| acc * 1000 + i128::from(u)) as f64;
+        let v = match exp {
+            0.. => c * POW10[exp as usize],
+            -22..0 => c / POW10[(-exp) as usize],
+            _ => c / 1e22 / POW10[(-exp - 22) as usize],
+        };
+        if self.0.is_negative() { -v } else { v }
+    }
+
+    /// Whether [`Dec::fast_f64`] is this decimal exactly.
+    fn is_float(self, v: f64) -> bool {
+        v.is_finite() && short_decimal(v) && Dec::input(v).cmp(self) == Ordering::Equal
+    }
+
     fn op(mut self, f: impl FnOnce(&mut Context<D>, &mut D)) -> Dec {
         let mut cx = CONTEXT.clone();
         f(&mut cx, &mut self.0);
@@ -247,8 +284,7 @@ impl Num for Dec {
         Dec(CONTEXT.clone().from_i32(v))
     }
     fn to_f64(self) -> f64 {
-        // Rust's parser rounds correctly, as Python's float(Decimal) does.
-        self.0.to_string().parse().unwrap_or(f64::NAN)
+        self.fast_f64()
     }
     fn abs(self) -> Dec {
         self.op(|cx, a| cx.abs(a))
@@ -371,5 +407,211 @@ mod tests {
         same(Dec::input(0.65), "0.65");
         assert_eq!(Dec::input(0.65).to_f64(), 0.65);
         same(Dec::input(1e-7), "1E-7");
+    }
+}
+
+thread_local! {
+    static UNSURE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether an [`Approx`] comparison since the last [`clear_unsure`] could not be guaranteed.
+pub(crate) fn unsure() -> bool {
+    UNSURE.with(Cell::get)
+}
+
+/// Forgets earlier unsure comparisons.
+pub(crate) fn clear_unsure() {
+    UNSURE.with(|u| u.set(false));
+}
+
+/// Marks the current step as unsure.
+pub(crate) fn mark_unsure() {
+    UNSURE.with(|u| u.set(true));
+}
+
+/// Relative error of one binary operation, doubled: also covers the 28-digit rounding of the
+/// decimal result (5·10⁻²⁸ relative) and the rounding of the bound's own arithmetic.
+const REL: f64 = f64::EPSILON;
+
+/// A binary float `v` within `e` of the decimal decide computes for the same expression.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Approx {
+    pub(crate) v: f64,
+    pub(crate) e: f64,
+}
+
+impl Approx {
+    /// A binary float near a decimal (exact, `e = 0`, when the decimal is a binary float of
+    /// few digits, as positions and moves often are).
+    pub(crate) fn of(d: Dec) -> Approx {
+        let v = d.fast_f64();
+        let e = if short_decimal(v) && d.is_float(v) {
+            0.0
+        } else {
+            v.abs() * 2.0 * REL
+        };
+        Approx { v, e }
+    }
+
+    /// The result `v` of a binary operation on operands within `e` of decide's: exact when
+    /// the operands are and `exact` says the binary operation was (then decide's decimal
+    /// operation was exact too, the result having at most 28 digits).
+    fn round(v: f64, e: f64, exact: impl FnOnce() -> bool) -> Approx {
+        if e == 0.0 && short_decimal(v) && exact() {
+            return Approx { v, e: 0.0 };
+        }
+        Approx {
+            v,
+            e: e + (v.abs() + e) * REL,
+        }
+    }
+
+    /// Compares, raising [`unsure`] when the bounds overlap.
+    fn certain_cmp(self, o: Approx) -> Ordering {
+        let (d, m) = (self.v - o.v, 2.0 * (self.e + o.e));
+        if !(d.abs() > m || (m == 0.0 && d.is_finite())) {
+            mark_unsure();
+        }
+        self.v.partial_cmp(&o.v).unwrap_or(Ordering::Equal)
+    }
+}
+
+impl Add for Approx {
+    type Output = Approx;
+    fn add(self, o: Approx) -> Approx {
+        let s = self.v + o.v;
+        Approx::round(s, self.e + o.e, || two_sum_error(self.v, o.v, s) == 0.0)
+    }
+}
+
+impl Sub for Approx {
+    type Output = Approx;
+    fn sub(self, o: Approx) -> Approx {
+        let s = self.v - o.v;
+        Approx::round(s, self.e + o.e, || two_sum_error(self.v, -o.v, s) == 0.0)
+    }
+}
+
+impl Mul for Approx {
+    type Output = Approx;
+    fn mul(self, o: Approx) -> Approx {
+        let p = self.v * o.v;
+        Approx::round(
+            p,
+            self.v.abs() * o.e + o.v.abs() * self.e + self.e * o.e,
+            || self.v.mul_add(o.v, -p) == 0.0,
+        )
+    }
+}
+
+impl Div for Approx {
+    type Output = Approx;
+    fn div(self, o: Approx) -> Approx {
+        let v = self.v / o.v;
+        let room = o.v.abs() - o.e;
+        let e = if room > 0.0 {
+            (self.e + v.abs() * o.e) / room
+        } else {
+            f64::INFINITY
+        };
+        Approx::round(v, e, || v.mul_add(o.v, -self.v) == 0.0)
+    }
+}
+
+/// The rounding error of `s = a + b` (Knuth's TwoSum).
+fn two_sum_error(a: f64, b: f64, s: f64) -> f64 {
+    let bb = s - a;
+    (a - (s - bb)) + (b - bb)
+}
+
+/// Whether the binary float `v` is a decimal of at most 28 significant digits (it has as many
+/// decimals after the point as binary digits after the point; counted generously).
+fn short_decimal(v: f64) -> bool {
+    if v == 0.0 {
+        return true;
+    }
+    if !v.is_finite() || v.abs() >= 1e15 {
+        return false;
+    }
+    let bits = v.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let mantissa = if exp == 0 {
+        bits & ((1 << 52) - 1)
+    } else {
+        (bits & ((1 << 52) - 1)) | (1 << 52)
+    };
+    let low = if exp == 0 { -1074 } else { exp - 1075 } + mantissa.trailing_zeros() as i32;
+    let int_digits = if v.abs() >= 1.0 {
+        v.abs().log10().floor() as i32 + 1
+    } else {
+        0
+    };
+    int_digits + (-low).max(0) <= 28
+}
+
+impl Neg for Approx {
+    type Output = Approx;
+    fn neg(self) -> Approx {
+        Approx {
+            v: -self.v,
+            e: self.e,
+        }
+    }
+}
+
+impl Num for Approx {
+    const COUNTS_KNIFE_EDGES: bool = false;
+
+    /// The file's decimal is the shortest that reads back as `v`: within half an ulp of it.
+    fn input(v: f64) -> Approx {
+        Approx {
+            v,
+            e: if short_decimal(v) {
+                0.0
+            } else {
+                v.abs() * REL / 2.0
+            },
+        }
+    }
+    fn int(v: i32) -> Approx {
+        Approx {
+            v: f64::from(v),
+            e: 0.0,
+        }
+    }
+    fn to_f64(self) -> f64 {
+        self.v
+    }
+    fn abs(self) -> Approx {
+        Approx {
+            v: self.v.abs(),
+            e: self.e,
+        }
+    }
+    fn cmp(self, other: Approx) -> Ordering {
+        self.certain_cmp(other)
+    }
+    /// `0.4` is exactly `Decimal(0.4)`: the same binary float.
+    fn times_salience_weight(self) -> Approx {
+        self * Approx { v: 0.4, e: 0.0 }
+    }
+    fn times_fixed_weight(self) -> Approx {
+        self * Approx { v: 0.1, e: 0.0 }
+    }
+    fn minus_fixed_weight(self) -> Approx {
+        self - Approx { v: 0.1, e: 0.0 }
+    }
+    fn cmp_tiny(self) -> Ordering {
+        self.certain_cmp(Approx { v: 1e-10, e: 0.0 })
+    }
+    fn gain_cmp(self, other: Approx) -> Ordering {
+        self.certain_cmp(other)
+    }
+    fn tie(self, other: Approx) -> bool {
+        let d = (self - other).abs();
+        d.certain_cmp(Approx { v: 1e-20, e: 0.0 }) == Ordering::Less
+    }
+    fn near(self, _other: Approx) -> bool {
+        false
     }
 }
