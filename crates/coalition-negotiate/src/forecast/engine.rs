@@ -134,6 +134,19 @@ pub(super) struct Model<'a, T> {
     pub(super) knife_edges: Cell<usize>,
     pub(super) first_knife_edge: Cell<Option<usize>>,
     pub(super) realized_so_far: Cell<usize>,
+    /// The answers of `check_nbs`'s two sign tests in the current `calculate`, recorded (by
+    /// a float run, while no comparison has been unsure) or replayed (by the decimal run of
+    /// the same step, which then needs not compute the compromises they compare).
+    pub(super) sign_tests: Cell<SignTests>,
+}
+
+/// See [`Model::sign_tests`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct SignTests {
+    pub(super) replay: bool,
+    pub(super) record: bool,
+    pub(super) answers: [Option<(bool, bool)>; 2],
+    pub(super) next: usize,
 }
 
 impl<'a, T: Num> Model<'a, T> {
@@ -182,6 +195,7 @@ impl<'a, T: Num> Model<'a, T> {
             knife_edges: Cell::new(0),
             first_knife_edge: Cell::new(None),
             realized_so_far: Cell::new(0),
+            sign_tests: Cell::new(SignTests::default()),
         }
     }
 
@@ -598,15 +612,29 @@ impl<'a, T: Num> Model<'a, T> {
         } else {
             (&mut e.j, &mut e.i)
         };
-        let nbs0 = self.adjusted_nbs(me, &updates, me.supply_pos);
-        let nbs1 = self.adjusted_nbs(me, &updates, me.y);
         let x = opp.demand_pos;
-        if T::COUNTS_KNIFE_EDGES && (x.near(nbs0) || x.near(nbs1)) {
-            self.knife_edge();
-        }
-        // `(x - nbs) >= 0` has the sign of the exact difference, rounded or not.
-        let both_above = x.ge(nbs0) && x.ge(nbs1);
-        let both_below = x.le(nbs0) && x.le(nbs1);
+        let mut tests = self.sign_tests.get();
+        let slot = tests.next.min(1);
+        tests.next += 1;
+        let replayed = if tests.replay {
+            tests.answers[slot]
+        } else {
+            None
+        };
+        let (both_above, both_below) = replayed.unwrap_or_else(|| {
+            let nbs0 = self.adjusted_nbs(me, &updates, me.supply_pos);
+            let nbs1 = self.adjusted_nbs(me, &updates, me.y);
+            if T::COUNTS_KNIFE_EDGES && (x.near(nbs0) || x.near(nbs1)) {
+                self.knife_edge();
+            }
+            // `(x - nbs) >= 0` has the sign of the exact difference, rounded or not.
+            let answer = (x.ge(nbs0) && x.ge(nbs1), x.le(nbs0) && x.le(nbs1));
+            if tests.record {
+                tests.answers[slot] = (!super::num::unsure()).then_some(answer);
+            }
+            answer
+        });
+        self.sign_tests.set(tests);
         if !both_above && !both_below {
             let den = self.den[me.supply_issue];
             let delta = self

@@ -19,7 +19,9 @@ use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-use super::engine::{Done, DoneSide, Model, Pending, Side, prepare_recalculation, set_ratios};
+use super::engine::{
+    Done, DoneSide, Model, Pending, Side, SignTests, prepare_recalculation, set_ratios,
+};
 use super::num::{Approx, Dec, Num, clear_unsure, unsure};
 use super::{ExchangeForecast, ExchangeOptions, ForecastInput, Round, SplitMix, TieRule};
 use crate::error::ModelError;
@@ -56,6 +58,8 @@ struct Twin {
     fresh: bool,
     /// Whether `d`'s `by_exchange_ratio` factors are computed.
     ratios: bool,
+    /// The float run's sign tests of the current step (see [`Model::sign_tests`]).
+    sign_tests: [Option<(bool, bool)>; 2],
 }
 
 struct Hybrid<'a> {
@@ -150,7 +154,13 @@ impl Hybrid<'_> {
                 }
             }
             clear_unsure();
+            self.md.sign_tests.set(SignTests {
+                replay: true,
+                answers: t.sign_tests,
+                ..SignTests::default()
+            });
             self.md.calculate(&mut t.d);
+            self.md.sign_tests.set(SignTests::default());
             if !unsure() {
                 break;
             }
@@ -207,7 +217,12 @@ impl Hybrid<'_> {
     /// One step of an exchange: in floats, and again in decimals if they were not enough.
     fn calculate(&self, t: &mut Twin) -> Result<(), Fallback> {
         clear_unsure();
+        self.ma.sign_tests.set(SignTests {
+            record: true,
+            ..SignTests::default()
+        });
         self.ma.calculate(&mut t.a);
+        t.sign_tests = self.ma.sign_tests.get().answers;
         t.fresh = false;
         if unsure() { self.exact(t) } else { Ok(()) }
     }
@@ -321,6 +336,7 @@ impl Hybrid<'_> {
                                 earlier: [Vec::new(), Vec::new()],
                                 fresh: false,
                                 ratios: false,
+                                sign_tests: [None, None],
                             };
                             if let Err(f) = self.calculate(&mut t) {
                                 return Ok(Err(f));
