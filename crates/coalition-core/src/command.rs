@@ -268,3 +268,25 @@ pub struct NewIncident {
     /// The rest of the incident (its `id` field is ignored when `id` above is `None`).
     pub incident: Incident,
 }
+
+impl Command {
+    /// The time the command says something happened at, when the user states one: such a time
+    /// may not lie in the future, or the record would hold facts nobody has seen yet.
+    pub fn stated_time(&self) -> Option<Timestamp> {
+        match self {
+            Command::SignInstrument { at, .. }
+            | Command::RecordRatification { at, .. }
+            | Command::TerminateInstrument { at, .. }
+            | Command::EndCeasefire { at }
+            | Command::RequestConsultations { at, .. } => Some(*at),
+            Command::DeclareCeasefire { in_force_from } => Some(*in_force_from),
+            Command::ReportIncident(new) => Some(new.incident.occurred_at),
+            Command::WithdrawCommitment { at, .. }
+            | Command::RecordSupport { at, .. }
+            | Command::FulfilObligation { at, .. }
+            | Command::WaiveObligation { at, .. }
+            | Command::DisputeObligation { at, .. } => *at,
+            _ => None,
+        }
+    }
+}

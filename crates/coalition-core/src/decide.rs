@@ -52,6 +52,12 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
     let actor = state
         .principal(&ctx.actor)
         .ok_or_else(|| Rejection::UnknownPrincipal(ctx.actor.clone()))?;
+    if let Some(at) = command.stated_time().filter(|at| *at > ctx.now) {
+        return Err(invalid(
+            "at",
+            format!("{at} is in the future (now is {})", ctx.now),
+        ));
+    }
     let rules = Rules {
         state,
         actor,
@@ -261,6 +267,22 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
                 ));
             }
             let at = at.unwrap_or(ctx.now);
+            // A withdrawal cannot reach back past an attack the commitment has already answered.
+            let answered = state
+                .obligations()
+                .values()
+                .filter(|o| &o.obligation.commitment == commitment)
+                .filter_map(|o| state.incidents().get(&o.obligation.incident))
+                .find(|i| i.incident.occurred_at >= at);
+            if let Some(incident) = answered {
+                return Err(invalid(
+                    "at",
+                    format!(
+                        "{commitment} already answered incident {} of {}; it cannot be withdrawn as of an earlier time",
+                        incident.incident.id, incident.incident.occurred_at
+                    ),
+                ));
+            }
             Ok(vec![Event::CommitmentWithdrawn {
                 commitment: commitment.clone(),
                 at,

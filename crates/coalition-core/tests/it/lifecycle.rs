@@ -450,7 +450,9 @@ fn one_obligation() -> (Scenario, String) {
     let scenario = Scenario::new()
         .given(pledge("gbr", "GBR"))
         .given(attack("INC-1", "2026-05-31T03:00:00Z"))
-        .given(verify("INC-1"));
+        .given(verify("INC-1"))
+        // Settlements below are dated in June: the clock has moved past them.
+        .now("2026-07-01T00:00:00Z");
     let id = scenario.obligation_id("INC-1", "gbr", Consult);
     (scenario, id)
 }
@@ -832,4 +834,30 @@ fn a_second_ceasefire_while_one_is_in_force_is_refused() {
         .given(ceasefire("2026-03-01T00:00:00Z"))
         .when(ceasefire("2026-04-01T00:00:00Z"))
         .then_rejected_with(|r| matches!(r, Rejection::WrongState { .. }));
+}
+
+// --- Stated times ---------------------------------------------------------------------------------
+
+#[test]
+fn a_stated_time_in_the_future_is_refused_and_records_nothing() {
+    let (scenario, id) = one_obligation();
+    // The clock stands at 2026-07-01T00:00:00Z.
+    scenario
+        .when(fulfil(&id, "starmer", "2026-07-01T00:00:01Z"))
+        .then_rejected_with(|r| matches!(r, Rejection::Invalid { field: "at", .. }))
+        .when(ceasefire("2026-08-01T00:00:00Z"))
+        .then_rejected_with(|r| matches!(r, Rejection::Invalid { field: "at", .. }))
+        .when(fulfil(&id, "starmer", "2026-07-01T00:00:00Z"))
+        .then_accepted();
+}
+
+#[test]
+fn a_withdrawal_cannot_be_dated_before_an_attack_the_commitment_answered() {
+    let (scenario, _) = one_obligation();
+    // The pledge answered INC-1, which occurred at 2026-05-31T03:00:00Z.
+    scenario
+        .when(withdraw("gbr", "2026-05-30T00:00:00Z"))
+        .then_rejected_with(|r| matches!(r, Rejection::Invalid { field: "at", .. }))
+        .when(withdraw("gbr", "2026-06-15T00:00:00Z"))
+        .then_accepted();
 }

@@ -98,7 +98,7 @@ enum Op {
     Fulfil {
         obligation: usize,
         actor: usize,
-        hours_from_now: i64,
+        hours_ago: i64,
     },
     Waive {
         obligation: usize,
@@ -160,8 +160,9 @@ fn arb_op() -> impl Strategy<Value = Op> {
         2 => (0..PROTECTED.len(), 0..GUARANTORS.len(), 0i64..300).prop_map(
             |(by, with, hours_ago)| Op::Request { by, with, hours_ago }
         ),
-        3 => (0..12usize, 0..SETTLERS.len(), -100i64..300).prop_map(
-            |(obligation, actor, hours_from_now)| Op::Fulfil { obligation, actor, hours_from_now }
+        // Fulfilments are dated up to 300 hours back (a stated time may not be in the future).
+        3 => (0..12usize, 0..SETTLERS.len(), 0i64..300).prop_map(
+            |(obligation, actor, hours_ago)| Op::Fulfil { obligation, actor, hours_ago }
         ),
         2 => (0..12usize, 0..SETTLERS.len()).prop_map(|(obligation, actor)| Op::Waive { obligation, actor }),
         1 => (0..12usize, 0..SETTLERS.len()).prop_map(|(obligation, actor)| Op::Dispute { obligation, actor }),
@@ -297,11 +298,11 @@ fn step_for(scenario: &Scenario, op: &Op, counter: usize) -> Option<Step> {
         Op::Fulfil {
             obligation: n,
             actor,
-            hours_from_now,
+            hours_ago,
         } => fulfil(
             &obligation(*n),
             SETTLERS[*actor],
-            &hours_before(scenario, -hours_from_now),
+            &hours_before(scenario, *hours_ago),
         ),
         Op::Waive {
             obligation: n,
