@@ -30,18 +30,36 @@ pub(crate) enum NegotiateCommand {
     /// Everything at once: frontier and bargaining solutions; for a scenario also the bloc's
     /// common position, the ZOPA with the adversary or the sticking points, and the forecasts;
     /// for exchange-model input the forecasts.
+    #[command(
+        after_help = "Examples:\n  coalition negotiate analyze scenarios/paris-2026.toml\n  coalition negotiate analyze --genius laptop_domain.xml buyer.xml seller.xml --semantics raw --json\n  coalition negotiate analyze --exchange-csv sample_data.txt --rounds 10 --ties random --seed 7"
+    )]
     Analyze(AnalyzeArgs),
     /// What a proposal gives each party, which red lines it breaks, who would accept it.
+    #[command(
+        after_help = "Example:\n  coalition negotiate evaluate scenarios/paris-2026.toml --set duration=15 \\\n    --set \"donbas=demilitarised zone with mutual withdrawal\" --set alliance=non-aligned --set force=no --set sanctions=partial"
+    )]
     Evaluate(EvaluateArgs),
     /// The zone of possible agreement (red lines and reservation values of every party), or the
     /// sticking points when it is empty.
     #[command(alias = "zopa")]
+    #[command(
+        after_help = "Example:\n  coalition negotiate feasible scenarios/paris-2026.toml --json"
+    )]
     Feasible(FeasibleArgs),
     /// The Pareto frontier and the bargaining solutions only.
+    #[command(
+        after_help = "Example:\n  coalition negotiate frontier --genius laptop_domain.xml buyer.xml seller.xml"
+    )]
     Frontier(AnalyzeArgs),
     /// A bloc's common position and the ZOPA with its adversary near it.
+    #[command(
+        after_help = "Example:\n  coalition negotiate bloc scenarios/paris-2026.toml --bloc coalition"
+    )]
     Bloc(BlocArgs),
     /// The compromise and exchange models.
+    #[command(
+        after_help = "Example:\n  coalition negotiate forecast --exchange-csv cop21.csv --rounds 10 --json"
+    )]
     Forecast(ForecastArgs),
 }
 

@@ -71,7 +71,6 @@ fn every_command_has_help_and_every_leaf_command_an_example() {
 }
 
 #[test]
-#[ignore = "bug: `coalition negotiate analyze|evaluate|feasible|frontier|bloc|forecast --help` show no example (crates/coalition/src/cmd/negotiate.rs, another issue's code)"]
 fn every_negotiate_command_shows_an_example() {
     let missing = without_example(|path| path.starts_with("negotiate"));
     assert!(missing.is_empty(), "no example in the help of: {missing:?}");
