@@ -5,5 +5,6 @@ mod demo_flow;
 mod durability;
 mod gate;
 mod help;
+mod statements;
 mod support;
 mod tamper;

@@ -2,7 +2,7 @@
 //! signed with keys from `key generate`, status per party and meeting, adoption, the public
 //! text, the diff and the communiqué — and the SECRET paragraph's canary nowhere in public.
 
-use crate::world::{C, CANARY, DRAFT_V2, World};
+use super::world::{C, CANARY, DRAFT_V2, World};
 
 /// The row of `statement status` for a party.
 fn row<'a>(status: &'a str, party: &str) -> &'a str {

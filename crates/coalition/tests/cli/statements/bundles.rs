@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::world::{C, DRAFT_V2, Ran, World, path};
+use super::world::{C, DRAFT_V2, Ran, World, path};
 
 /// A coalition with the joint statement approved by FRA and GBR, adopted.
 fn adopted(draft: &str) -> World {

@@ -7,7 +7,7 @@
 //! by the secretariat. Each accepted command is kept as a batch (actor, time, events), so ledger
 //! tests can seal the same history.
 //!
-//! Shared by `coalition-core/tests/statements.rs` and `coalition-ledger/tests/bundle.rs`.
+//! Shared by these statement tests and `coalition-ledger/tests/it/bundle.rs`.
 
 #![allow(dead_code, unreachable_pub)]
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::world::{Ran, World};
+use super::world::{Ran, World};
 
 /// Runs, expects exit 2 and an unchanged head; returns stderr.
 fn refused(world: &World, run: impl FnOnce(&World) -> Ran) -> String {

@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt as _;
 
 use coalition_core::signature::PublicKey;
 
-use crate::world::{C, World, path};
+use super::world::{C, World, path};
 
 #[test]
 fn key_generate_writes_an_owner_only_file_and_prints_its_public_key() {
