@@ -104,6 +104,19 @@ pub struct Verified {
     pub audit: AuditSummary,
     /// The earlier checkpoint it was shown consistent with, if one was given.
     pub consistent_with: Option<Checkpoint>,
+    /// Every log key the log registered, in order.
+    pub log_keys: Vec<PublicKey>,
+}
+
+/// The log keys a log registered, in order (the first at founding, then rotations).
+pub fn log_keys(envelopes: &[Envelope]) -> Vec<PublicKey> {
+    envelopes
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::LogKeyRegistered { key, .. } => Some(*key),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The key registrations in a log, in order.
@@ -225,10 +238,7 @@ pub fn verify_bundle(
 
     let log_key = VerifierKey::parse(&bundle.log_key)
         .map_err(|e| BundleFailure::Checkpoint(e.to_string()))?;
-    let registered = envelopes.iter().rev().find_map(|e| match &e.event {
-        Event::LogKeyRegistered { key, .. } => Some(*key),
-        _ => None,
-    });
+    let registered = log_keys(&envelopes).last().copied();
     if registered.map(|k| k.0) != Some(log_key.public_key().to_bytes()) {
         return Err(BundleFailure::Checkpoint(
             "the log key is not the one registered in the log".into(),
@@ -264,6 +274,7 @@ pub fn verify_bundle(
         checkpoint,
         audit,
         consistent_with,
+        log_keys: log_keys(&envelopes),
     })
 }
 

@@ -3,6 +3,8 @@
 
 use coalition_core::id::CoalitionId;
 
+use rayon::prelude::*;
+
 use crate::canonical::{CanonicalError, Envelope, event_hash};
 use crate::hash::Hash;
 use crate::seal::{Head, SealedEvent};
@@ -58,40 +60,62 @@ pub fn verify_entry(
     before: Head,
     entry: &SealedEvent,
 ) -> Result<Envelope, ChainBreak> {
-    let fail = |problem: Problem| ChainBreak {
+    if entry.seq != before.seq + 1 {
+        return Err(ChainBreak {
+            seq: entry.seq,
+            problem: Problem::Sequence {
+                found: entry.seq,
+                expected: before.seq + 1,
+            },
+        });
+    }
+    let envelope = decode_entry(entry).map_err(|problem| ChainBreak {
         seq: entry.seq,
         problem,
-    };
-    if entry.seq != before.seq + 1 {
-        return Err(fail(Problem::Sequence {
-            found: entry.seq,
-            expected: before.seq + 1,
-        }));
-    }
+    })?;
+    link_entry(coalition, before, entry, &envelope).map_err(|problem| ChainBreak {
+        seq: entry.seq,
+        problem,
+    })?;
+    Ok(envelope)
+}
+
+/// The checks on an entry's own bytes: its hash, and that it is a canonical event. They need
+/// nothing from the other entries, so a log's entries are decoded in parallel.
+fn decode_entry(entry: &SealedEvent) -> Result<Envelope, Problem> {
     let computed = event_hash(&entry.body);
     if computed != entry.hash {
-        return Err(fail(Problem::Hash {
+        return Err(Problem::Hash {
             stored: entry.hash,
             computed,
-        }));
+        });
     }
-    let envelope = Envelope::from_canonical_bytes(&entry.body).map_err(|e| fail(e.into()))?;
+    Ok(Envelope::from_canonical_bytes(&entry.body)?)
+}
+
+/// The checks that tie a decoded entry to its place: its number, its coalition, its link.
+fn link_entry(
+    coalition: &CoalitionId,
+    before: Head,
+    entry: &SealedEvent,
+    envelope: &Envelope,
+) -> Result<(), Problem> {
     if envelope.seq != entry.seq {
-        return Err(fail(Problem::Sequence {
+        return Err(Problem::Sequence {
             found: envelope.seq,
             expected: entry.seq,
-        }));
+        });
     }
     if &envelope.coalition != coalition {
-        return Err(fail(Problem::Coalition(envelope.coalition.to_string())));
+        return Err(Problem::Coalition(envelope.coalition.to_string()));
     }
     if envelope.prev != before.hash {
-        return Err(fail(Problem::Link {
+        return Err(Problem::Link {
             stated: envelope.prev,
             expected: before.hash,
-        }));
+        });
     }
-    Ok(envelope)
+    Ok(())
 }
 
 /// Verifies a whole log from its first entry; returns the envelopes in order.
@@ -99,10 +123,24 @@ pub fn verify_chain(
     coalition: &CoalitionId,
     entries: &[SealedEvent],
 ) -> Result<Vec<Envelope>, ChainBreak> {
+    let decoded: Vec<Result<Envelope, Problem>> = entries.par_iter().map(decode_entry).collect();
     let mut head = Head::EMPTY;
     let mut envelopes = Vec::with_capacity(entries.len());
-    for entry in entries {
-        envelopes.push(verify_entry(coalition, head, entry)?);
+    for (entry, decoded) in entries.iter().zip(decoded) {
+        let fail = |problem: Problem| ChainBreak {
+            seq: entry.seq,
+            problem,
+        };
+        // Checked in the same order as `verify_entry`, so the same entry and problem are named.
+        if entry.seq != head.seq + 1 {
+            return Err(fail(Problem::Sequence {
+                found: entry.seq,
+                expected: head.seq + 1,
+            }));
+        }
+        let envelope = decoded.map_err(fail)?;
+        link_entry(coalition, head, entry, &envelope).map_err(fail)?;
+        envelopes.push(envelope);
         head = Head {
             seq: entry.seq,
             hash: entry.hash,

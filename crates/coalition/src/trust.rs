@@ -62,3 +62,25 @@ pub(crate) fn forget(coalition: &CoalitionId) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Refuses a log that never registered the key that signed the checkpoint this machine kept:
+/// it is another log under the same coalition id — recreated, or rewritten from scratch.
+pub(crate) fn confirm_same_log(
+    coalition: &CoalitionId,
+    trusted: &VerifierKey,
+    registered: &[coalition_core::signature::PublicKey],
+) -> anyhow::Result<()> {
+    if registered
+        .iter()
+        .any(|key| key.0 == trusted.public_key().to_bytes())
+    {
+        return Ok(());
+    }
+    Err(crate::failure::verification_failed(format!(
+        "{coalition}: not consistent with the earlier checkpoint this machine verified: that \
+         checkpoint was signed by {trusted}, a key this log never registered, so this is another \
+         log under the same id (recreated, or rewritten from scratch). If the coalition was \
+         deliberately recreated, remove {} to trust the new log.",
+        dir()?.join(format!("{coalition}.checkpoint")).display()
+    )))
+}

@@ -3,7 +3,7 @@
 use coalition_core::classification::may_read;
 use coalition_core::id::CoalitionId;
 use coalition_ledger::audit::audit_signatures;
-use coalition_ledger::bundle::{Bundle, check_extends, origin, sign_log, verify_bundle};
+use coalition_ledger::bundle::{Bundle, check_extends, log_keys, origin, sign_log, verify_bundle};
 use coalition_ledger::checkpoint::VerifierKey;
 use coalition_ledger::merkle;
 use coalition_ledger::verify::verify_chain;
@@ -193,8 +193,11 @@ async fn verify_stored(
     if let Ok(log_key) = session.log_key(coalition) {
         let (current, note) = sign_log(coalition, &entries, &log_key)?;
         let verifier = VerifierKey::new(&origin(coalition), log_key.verifying_key())?;
-        let mut earlier: Vec<(String, VerifierKey)> =
-            trust::last_verified(coalition)?.into_iter().collect();
+        let trusted = trust::last_verified(coalition)?;
+        if let Some((_, trusted_key)) = &trusted {
+            trust::confirm_same_log(coalition, trusted_key, &log_keys(&envelopes))?;
+        }
+        let mut earlier: Vec<(String, VerifierKey)> = trusted.into_iter().collect();
         if let Some(path) = &args.since_checkpoint {
             let note = std::fs::read_to_string(path)
                 .map_err(|e| bad_input(format!("--since-checkpoint {}: {e}", path.display())))?;
@@ -268,6 +271,7 @@ fn verify_bundle_file(args: &VerifyArgs, json: bool) -> anyhow::Result<()> {
     let bundle = Bundle::from_bytes(&bytes).map_err(|e| verification_failed(e.to_string()))?;
     let leaves: Vec<Hash> = bundle.entries.iter().map(|e| e.hash).collect();
     if let Some((note, key)) = trust::last_verified(&verified.coalition)? {
+        trust::confirm_same_log(&verified.coalition, &key, &verified.log_keys)?;
         check_extends(
             &note,
             &key,

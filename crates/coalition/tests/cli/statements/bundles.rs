@@ -133,7 +133,10 @@ fn a_truncated_or_rewritten_bundle_fails_against_an_earlier_checkpoint() {
     // The machine that verified the original log refuses the rewrite without being told.
     world.trust = world.dir().join("trust");
     let err = world.fails(3, &["log", "verify", "--bundle", path(&longer)]);
-    assert!(err.contains("verified earlier"), "{err}");
+    assert!(
+        err.contains("earlier checkpoint this machine verified"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -163,7 +166,10 @@ fn log_verify_refuses_a_rewritten_database_every_time() {
     let bundle = world.dir().join("rewritten.bundle");
     world.ok(&["log", "export", "paris-2026", "--out", path(&bundle)]);
     let err = world.fails(3, &["log", "verify", "--bundle", path(&bundle)]);
-    assert!(err.contains("verified earlier"), "{err}");
+    assert!(
+        err.contains("earlier checkpoint this machine verified"),
+        "{err}"
+    );
     // `demo --reset` is the custodian starting the log again on purpose: it forgets the kept
     // checkpoint, and the new log verifies.
     world.ok(&["demo", "--reset"]);
