@@ -73,6 +73,9 @@ pub struct Receipt {
 pub struct Ledger {
     store: Arc<dyn EventStore>,
     latest: Arc<Mutex<BTreeMap<CoalitionId, (State, Head)>>>,
+    /// One writer at a time per coalition within this process: writers queue instead of racing
+    /// and retrying. Other processes are still kept apart by the append's head check.
+    writers: Arc<Mutex<BTreeMap<CoalitionId, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl Ledger {
@@ -81,6 +84,7 @@ impl Ledger {
         Ledger {
             store,
             latest: Arc::default(),
+            writers: Arc::default(),
         }
     }
 
@@ -135,6 +139,8 @@ impl Ledger {
         now: Timestamp,
         commands: &[Command],
     ) -> Result<Receipt, LedgerError> {
+        let writer = self.writer(coalition);
+        let _turn = writer.lock().await;
         let mut attempt = 0;
         loop {
             let (mut state, head) = self.current(coalition).await?;
@@ -198,6 +204,16 @@ impl Ledger {
             };
         }
         Ok((state, head))
+    }
+
+    /// The lock that lets one writer at a time decide and append for `coalition`.
+    fn writer(&self, coalition: &CoalitionId) -> Arc<tokio::sync::Mutex<()>> {
+        match self.writers.lock() {
+            Ok(mut writers) => writers.entry(coalition.clone()).or_default().clone(),
+            // A poisoned map only means another writer panicked; a fresh lock is still correct,
+            // since the append's head check keeps writers from forking the log.
+            Err(_) => Arc::default(),
+        }
     }
 
     fn remember(&self, coalition: &CoalitionId, state: State, head: Head) {

@@ -61,7 +61,8 @@ async fn suite(store: Arc<dyn EventStore>) {
     a_stale_expected_hash_gets_a_conflict_and_writes_nothing(store.as_ref()).await;
     a_batch_that_fails_part_way_writes_nothing(store.as_ref()).await;
     coalitions_do_not_see_each_other(store.as_ref()).await;
-    concurrent_appenders_lose_nothing_and_never_fork(store).await;
+    concurrent_appenders_lose_nothing_and_never_fork(store.clone(), Writers::Separate).await;
+    concurrent_appenders_lose_nothing_and_never_fork(store, Writers::OneLedger).await;
 }
 
 async fn appends_in_order_and_reads_back(store: &dyn EventStore) {
@@ -227,14 +228,33 @@ fn report() -> Command {
     })
 }
 
-async fn concurrent_appenders_lose_nothing_and_never_fork(store: Arc<dyn EventStore>) {
-    let id = coalition("concurrent");
-    let founder = found(&Ledger::new(store.clone()), &id).await;
+/// Whether concurrent writers share one ledger (one process) or each have their own (separate
+/// servers, racing through the store's head check).
+#[derive(Clone, Copy)]
+enum Writers {
+    Separate,
+    OneLedger,
+}
+
+async fn concurrent_appenders_lose_nothing_and_never_fork(
+    store: Arc<dyn EventStore>,
+    writers: Writers,
+) {
+    let id = coalition(match writers {
+        Writers::Separate => "concurrent",
+        Writers::OneLedger => "concurrent-one-ledger",
+    });
+    let shared = Ledger::new(store.clone());
+    let founder = found(&shared, &id).await;
     let founding = store.head(&id).await.unwrap().seq;
     let mut tasks = Vec::new();
     for _ in 0..TASKS {
-        // Each task has its own ledger (its own cache), as separate servers would.
-        let ledger = Ledger::new(store.clone());
+        let ledger = match writers {
+            // Each task has its own ledger (its own cache), as separate servers would.
+            Writers::Separate => Ledger::new(store.clone()),
+            // One ledger queues its own writers per coalition.
+            Writers::OneLedger => shared.clone(),
+        };
         let (id, founder) = (id.clone(), founder.clone());
         tasks.push(tokio::spawn(async move {
             let mut acknowledged = Vec::new();
