@@ -27,6 +27,7 @@
 
 use crate::error::ModelError;
 
+mod dec28;
 mod engine;
 mod hybrid;
 mod num;

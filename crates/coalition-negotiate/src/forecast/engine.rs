@@ -49,6 +49,11 @@ pub(super) struct Stance<T> {
     /// `salience * power`.
     pub(super) sc: T,
     pub(super) left: bool,
+    /// `new_start_position`'s weights, which only depend on the salience:
+    /// `(1 - salience) * Decimal(0.4)` for the vote and
+    /// `(1 - (1 - salience) * Decimal(0.4)) - Decimal(0.1)` for the old position.
+    pub(super) vote_weight: T,
+    pub(super) keep_weight: T,
 }
 
 /// One side of an exchange (decide's `AbstractExchangeActor`).
@@ -174,7 +179,11 @@ impl<'a, T: Num> Model<'a, T> {
         for s in &input.stances {
             lookup[s.issue * n_actors + s.actor] = Some(ai[s.issue].len());
             let (salience, power) = (T::input(s.salience), T::input(s.power));
+            let one = T::int(1);
+            let vote_weight = (one - salience).times_salience_weight();
             ai[s.issue].push(Stance {
+                vote_weight,
+                keep_weight: (one - vote_weight).minus_fixed_weight(),
                 actor: s.actor,
                 position: scales[s.issue].normalise(T::input(s.position)),
                 salience,
@@ -458,15 +467,16 @@ impl<'a, T: Num> Model<'a, T> {
         self.calc_nbs();
         let outcome = self.denormalised_nbs();
         // calculations.new_start_position, with decide's binary floats 0.4 and 0.1.
+        // The weights are the stance's (its salience is the side's supply salience).
         for e in realized {
             for s in [&e.i, &e.j] {
-                let (sal, x, y) = (s.supply_sal, s.start, s.y);
-                let one = T::int(1);
-                let swv = (one - sal).times_salience_weight() * y;
-                let fwv = y.times_fixed_weight();
-                let pv = (one - (one - sal).times_salience_weight()).minus_fixed_weight() * x;
+                let (x, y) = (s.start, s.y);
                 if let Some(k) = self.index(s.supply_issue, s.actor) {
-                    self.ai[s.supply_issue][k].position = swv + fwv + pv;
+                    let a = &mut self.ai[s.supply_issue][k];
+                    let swv = a.vote_weight * y;
+                    let fwv = y.times_fixed_weight();
+                    let pv = a.keep_weight * x;
+                    a.position = swv + fwv + pv;
                 }
             }
         }

@@ -254,13 +254,19 @@ impl Hybrid<'_> {
         Ok(pool[x].d.gain.tie(pool[y].d.gain))
     }
 
-    /// `AbstractExchange.recalculate` on both number types.
+    /// `AbstractExchange.recalculate` on both number types; whether the exchange (and so
+    /// its gain) was recalculated.
     fn recalculate(
         &self,
         t: &mut Twin,
         done_d: &Done<Dec>,
         done_a: &Done<Approx>,
-    ) -> Result<(), Fallback> {
+    ) -> Result<bool, Fallback> {
+        // Only exchanges sharing an actor with the one carried out change.
+        let actors = [done_d.i.actor, done_d.j.actor];
+        if !actors.contains(&t.d.i.actor) && !actors.contains(&t.d.j.actor) {
+            return Ok(false);
+        }
         // A side whose supply position was taken over keeps its current move among the
         // earlier ones (see invalidate_exchange_by_supply).
         let same = |s: &Side<Dec>, d: &DoneSide<Dec>| {
@@ -301,7 +307,55 @@ impl Hybrid<'_> {
         if again {
             self.calculate(t)?;
         }
-        Ok(())
+        Ok(again)
+    }
+
+    /// decide's stable sort of `list` on the gains (highest first). When `changed` is given,
+    /// `list` is already in that order except for the flagged exchanges (the others kept
+    /// their gains since the last sort): those are sorted and merged in, ties going to the
+    /// one first in `list`, which is the order a stable sort gives.
+    fn sort(
+        &self,
+        pool: &mut [Twin],
+        list: &mut Vec<usize>,
+        changed: Option<&mut [bool]>,
+        failed: &Cell<bool>,
+    ) {
+        let Some(changed) = changed else {
+            list.sort_by(|&x, &y| self.order(pool, x, y, failed));
+            return;
+        };
+        // (position in `list`, exchange)
+        type Entries = Vec<(usize, usize)>;
+        let (mut moved, kept): (Entries, Entries) = list
+            .iter()
+            .copied()
+            .enumerate()
+            .partition(|&(_, e)| changed[e]);
+        for &(_, e) in &moved {
+            changed[e] = false;
+        }
+        if moved.is_empty() {
+            return;
+        }
+        moved.sort_by(|&(_, x), &(_, y)| self.order(pool, x, y, failed));
+        list.clear();
+        let (mut a, mut b) = (kept.into_iter().peekable(), moved.into_iter().peekable());
+        while let (Some(&(pk, k)), Some(&(pm, m))) = (a.peek(), b.peek()) {
+            let first_kept = match self.order(pool, k, m, failed) {
+                Ordering::Less => true,
+                Ordering::Greater => false,
+                Ordering::Equal => pk < pm,
+            };
+            if first_kept {
+                list.push(k);
+                a.next();
+            } else {
+                list.push(m);
+                b.next();
+            }
+        }
+        list.extend(a.map(|(_, e)| e).chain(b.map(|(_, e)| e)));
     }
 
     fn round(
@@ -352,8 +406,14 @@ impl Hybrid<'_> {
         let mut realized: Vec<usize> = Vec::new();
         let mut ties = 0;
         let failed = Cell::new(false);
+        // Exchanges recalculated since the last sort; `None` before the first sort and with
+        // random ties (which move an exchange to the end of the list).
+        let mut changed = vec![false; pool.len()];
+        let mut sorted = false;
         while !list.is_empty() {
-            list.sort_by(|&x, &y| self.order(&mut pool, x, y, &failed));
+            let incremental = (sorted && rng.is_none()).then_some(&mut changed[..]);
+            self.sort(&mut pool, &mut list, incremental, &failed);
+            sorted = true;
             if failed.get() {
                 return Ok(Err(Fallback));
             }
@@ -393,7 +453,10 @@ impl Hybrid<'_> {
                 if outcome.is_err() || !pool[e].a.valid {
                     return false;
                 }
-                outcome = self.recalculate(&mut pool[e], &done_d, &done_a);
+                match self.recalculate(&mut pool[e], &done_d, &done_a) {
+                    Ok(again) => changed[e] |= again,
+                    Err(f) => outcome = Err(f),
+                }
                 pool[e].a.valid
             });
             if let Err(f) = outcome {

@@ -19,22 +19,15 @@ use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 use std::sync::LazyLock;
 
-use dec::{Context, Decimal, Rounding};
+use dec::{Context, Decimal};
 
-/// Storage of a model number: 36 digits, more than the 28 every result is rounded to.
-type D = Decimal<12>;
+use super::dec28::{D, D28, context, float_parts};
+
 /// Storage of the exact value of a binary float (up to 120 digits).
 type Wide = Decimal<40>;
 
-/// Python's default decimal context: 28 digits, half even, exponents within ±999999.
-static CONTEXT: LazyLock<Context<D>> = LazyLock::new(|| {
-    let mut cx = Context::<D>::default();
-    cx.set_precision(28).expect("28 digits fit in Decimal<12>");
-    cx.set_rounding(Rounding::HalfEven);
-    cx.set_min_exponent(-999_999).expect("valid exponent");
-    cx.set_max_exponent(999_999).expect("valid exponent");
-    cx
-});
+/// Python's default decimal context (for the operations libdecNumber does).
+static CONTEXT: LazyLock<Context<D>> = LazyLock::new(context);
 
 /// The exact decimal values of the binary floats decide mixes into its decimals.
 struct Floats {
@@ -46,6 +39,11 @@ struct Floats {
     tiny: Wide,
     /// `1e-20`, the tie threshold of decide's random rule.
     tie: Wide,
+    /// The 28-digit numbers next to `1e-10`: below it (`tiny_below`, `tiny` rounded down)
+    /// and above it (rounded up). `1e-10` has 77 digits, so a 28-digit number is never
+    /// equal to it: it is at most `tiny_below` or at least `tiny_above`.
+    tiny_below: D28,
+    tiny_above: D28,
 }
 
 static FLOATS: LazyLock<Floats> = LazyLock::new(|| Floats {
@@ -53,39 +51,60 @@ static FLOATS: LazyLock<Floats> = LazyLock::new(|| Floats {
     fixed_weight: exact_float(0.1),
     tiny: exact_float(1e-10),
     tie: exact_float(1e-20),
+    tiny_below: neighbour(&exact_float(1e-10), dec::Rounding::Down),
+    tiny_above: neighbour(&exact_float(1e-10), dec::Rounding::Up),
 });
+
+/// A wide number rounded to 28 digits in the direction given (it must need rounding).
+fn neighbour(w: &Wide, rounding: dec::Rounding) -> D28 {
+    let mut cx = context();
+    cx.set_rounding(rounding);
+    let mut d = cx.from_i32(0);
+    cx.add(&mut d, w);
+    assert!(cx.status().inexact(), "{w} has at most 28 digits");
+    D28::from_dec(&d)
+}
 
 /// The exact value of a finite, positive binary float: `m · 2^e = m · 5^-e · 10^e`.
 fn exact_float(v: f64) -> Wide {
     assert!(v.is_finite() && v > 0.0);
-    let bits = v.to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i32;
-    let frac = bits & ((1u64 << 52) - 1);
-    let (mut m, mut e) = if exp == 0 {
-        (frac, -1074)
-    } else {
-        (frac | (1u64 << 52), exp - 1075)
-    };
+    let (mut m, mut e) = float_parts(v);
     while m % 2 == 0 && e < 0 {
         m /= 2;
         e += 1;
     }
+    // m · 2^e = m · 5^−e · 10^e: the digits of m · 5^−e (or m · 2^e) in base 10⁹, then
+    // read once (multiplying in libdecNumber 100 times over took most of a millisecond).
+    let (factor, times, exp10) = if e >= 0 { (2, e, 0) } else { (5, -e, e) };
+    let mut limbs: Vec<u64> = vec![m % 1_000_000_000, m / 1_000_000_000 % 1_000_000_000];
+    limbs.push(m / 1_000_000_000_000_000_000);
+    for _ in 0..times {
+        let mut carry = 0;
+        for l in &mut limbs {
+            let x = *l * factor + carry;
+            *l = x % 1_000_000_000;
+            carry = x / 1_000_000_000;
+        }
+        if carry > 0 {
+            limbs.push(carry);
+        }
+    }
+    while limbs.len() > 1 && limbs.last() == Some(&0) {
+        limbs.pop();
+    }
+    let mut text = String::new();
+    for (k, l) in limbs.iter().rev().enumerate() {
+        if k == 0 {
+            text.push_str(&l.to_string());
+        } else {
+            text.push_str(&format!("{l:09}"));
+        }
+    }
+    text.push_str(&format!("E{exp10}"));
     let mut cx = Context::<Wide>::default();
     cx.set_precision(120)
         .expect("120 digits fit in Decimal<40>");
-    let mut d = cx.from_u64(m);
-    if e >= 0 {
-        let two = cx.from_u32(2);
-        for _ in 0..e {
-            cx.mul(&mut d, &two);
-        }
-    } else {
-        let five = cx.from_u32(5);
-        for _ in 0..-e {
-            cx.mul(&mut d, &five);
-        }
-        d.set_exponent(d.exponent() + e);
-    }
+    let d = cx.parse(text.as_str()).expect("digits and an exponent");
     assert!(!cx.status().inexact(), "{v} needs more than 120 digits");
     d
 }
@@ -195,18 +214,18 @@ fn gain_key(gain: f64) -> i64 {
 
 /// A decimal number computed as Python's `decimal` module does in its default context.
 #[derive(Clone, Copy)]
-pub(crate) struct Dec(D);
+pub(crate) struct Dec(D28);
 
 impl fmt::Debug for Dec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        write!(f, "{}", self.0.to_dec())
     }
 }
 
 impl Dec {
     /// A binary float within 3 roundings (relative 3·2⁻⁵³) of the decimal, without
-    /// formatting: the coefficient (at most 36 digits) times exactly representable powers of
-    /// ten.
+    /// formatting: the coefficient (at most 28 digits, one rounding to binary) times or
+    /// divided by exactly representable powers of ten.
     pub(crate) fn fast_f64(self) -> f64 {
         const POW10: [f64; 23] = [
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -215,15 +234,9 @@ impl Dec {
         let exp = self.0.exponent();
         if !self.0.is_finite() || !(-44..=22).contains(&exp) {
             // Rust's parser rounds correctly.
-            return self.0.to_string().parse().unwrap_or(f64::NAN);
+            return self.0.to_dec().to_string().parse().unwrap_or(f64::NAN);
         }
-        // Units of three digits, least significant first; 36 digits fit in an i128.
-        let c = self
-            .0
-            .coefficient_units()
-            .iter()
-            .rev()
-            .fold(0i128, |acc, &u| acc * 1000 + i128::from(u)) as f64;
+        let c = self.0.coefficient() as f64;
         let v = match exp {
             0.. => c * POW10[exp as usize],
             -22..0 => c / POW10[(-exp) as usize],
@@ -232,15 +245,21 @@ impl Dec {
         if self.0.is_negative() { -v } else { v }
     }
 
-    /// Whether [`Dec::fast_f64`] is this decimal exactly.
+    /// Whether the binary float `v` is this decimal exactly.
     fn is_float(self, v: f64) -> bool {
-        v.is_finite() && short_decimal(v) && Dec::input(v).cmp(self) == Ordering::Equal
+        D28::exact_float(v).is_some_and(|x| x.partial_cmp(self.0) == Some(Ordering::Equal))
     }
 
-    fn op(mut self, f: impl FnOnce(&mut Context<D>, &mut D)) -> Dec {
+    /// An operation with a wide operand, in libdecNumber.
+    fn wide(self, f: impl FnOnce(&mut Context<D>, &mut D)) -> Dec {
         let mut cx = CONTEXT.clone();
-        f(&mut cx, &mut self.0);
-        self
+        let mut d = self.0.to_dec();
+        f(&mut cx, &mut d);
+        Dec(D28::from_dec(&d))
+    }
+
+    fn cmp_d28(self, o: D28) -> Ordering {
+        self.0.partial_cmp(o).unwrap_or(Ordering::Equal)
     }
 }
 
@@ -250,7 +269,7 @@ macro_rules! decimal_operations {
         impl $trait for Dec {
             type Output = Dec;
             fn $method(self, o: Dec) -> Dec {
-                self.op(|cx, a| cx.$method(a, &o.0))
+                Dec(self.0.$method(o.0))
             }
         }
     )*};
@@ -263,7 +282,7 @@ impl Neg for Dec {
     /// decide negates with `x *= -1`, which rounds like any product (a no-op for numbers of
     /// at most 28 digits).
     fn neg(self) -> Dec {
-        self * Dec::int(-1)
+        Dec(self.0.neg())
     }
 }
 
@@ -272,50 +291,77 @@ impl Num for Dec {
 
     fn input(v: f64) -> Dec {
         if v == 0.0 {
-            return Dec(D::zero());
+            return Dec(D28::ZERO);
         }
-        // `{:e}` prints the shortest digits that read back as `v`.
-        let mut cx = Context::<D>::default();
-        Dec(cx
-            .parse(format!("{v:e}").as_str())
-            .expect("a finite float prints as a decimal"))
+        // `{:e}` prints the shortest digits that read back as `v` (at most 17), as
+        // `-d.ddde-x`.
+        use std::io::Write;
+        assert!(v.is_finite(), "input numbers are finite");
+        let mut buf = [0u8; 40];
+        let mut w = &mut buf[..];
+        write!(w, "{v:e}").expect("a float's shortest form fits 40 bytes");
+        let len = 40 - w.len();
+        let text = std::str::from_utf8(&buf[..len]).expect("ASCII");
+        let (mantissa, exp) = text.split_once('e').expect("`{:e}` writes an exponent");
+        let (neg, mantissa) = match mantissa.strip_prefix('-') {
+            Some(m) => (true, m),
+            None => (false, mantissa),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let mut c = 0u128;
+        for b in int.bytes().chain(frac.bytes()) {
+            c = c * 10 + u128::from(b - b'0');
+        }
+        let exp: i32 = exp.parse().expect("`{:e}` writes an integer exponent");
+        Dec(D28::from_parts(neg, c, exp - frac.len() as i32))
     }
     fn int(v: i32) -> Dec {
-        Dec(CONTEXT.clone().from_i32(v))
+        Dec(D28::int(v))
     }
     fn to_f64(self) -> f64 {
         self.fast_f64()
     }
     fn abs(self) -> Dec {
-        self.op(|cx, a| cx.abs(a))
+        Dec(self.0.abs())
     }
     fn cmp(self, other: Dec) -> Ordering {
-        CONTEXT
-            .clone()
-            .partial_cmp(&self.0, &other.0)
-            .unwrap_or(Ordering::Equal)
+        self.cmp_d28(other.0)
     }
     fn times_salience_weight(self) -> Dec {
-        self.op(|cx, a| cx.mul(a, &FLOATS.salience_weight))
+        match self.0.times_tenth_float(4) {
+            Some(d) => Dec(d),
+            None => self.wide(|cx, a| cx.mul(a, &FLOATS.salience_weight)),
+        }
     }
     fn times_fixed_weight(self) -> Dec {
-        self.op(|cx, a| cx.mul(a, &FLOATS.fixed_weight))
+        match self.0.times_tenth_float(1) {
+            Some(d) => Dec(d),
+            None => self.wide(|cx, a| cx.mul(a, &FLOATS.fixed_weight)),
+        }
     }
     fn minus_fixed_weight(self) -> Dec {
-        self.op(|cx, a| cx.sub(a, &FLOATS.fixed_weight))
+        self.wide(|cx, a| cx.sub(a, &FLOATS.fixed_weight))
     }
     fn cmp_tiny(self) -> Ordering {
-        CONTEXT
-            .clone()
-            .partial_cmp(&self.0, &FLOATS.tiny)
-            .unwrap_or(Ordering::Equal)
+        if !self.0.is_finite() {
+            return CONTEXT
+                .clone()
+                .partial_cmp(&self.0.to_dec(), &FLOATS.tiny)
+                .unwrap_or(Ordering::Equal);
+        }
+        if self.cmp_d28(FLOATS.tiny_below).is_le() {
+            Ordering::Less
+        } else {
+            debug_assert!(self.cmp_d28(FLOATS.tiny_above).is_ge());
+            Ordering::Greater
+        }
     }
     fn gain_cmp(self, other: Dec) -> Ordering {
         Num::cmp(self, other)
     }
     fn tie(self, other: Dec) -> bool {
         let d = (self - other).abs();
-        CONTEXT.clone().partial_cmp(&d.0, &FLOATS.tie) == Some(Ordering::Less)
+        CONTEXT.clone().partial_cmp(&d.0.to_dec(), &FLOATS.tie) == Some(Ordering::Less)
     }
     fn near(self, other: Dec) -> bool {
         (self - other).abs().to_f64() <= super::KNIFE_EDGE
@@ -327,7 +373,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> Dec {
-        Dec(Context::<D>::default().parse(s).unwrap())
+        Dec(D28::from_dec(&Context::<D>::default().parse(s).unwrap()))
     }
 
     fn same(a: Dec, b: &str) {
@@ -388,6 +434,35 @@ mod tests {
     }
 
     #[test]
+    fn products_with_decimal_of_0_1_and_0_4_equal_libdecnumber() {
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 11
+        };
+        for case in 0..20_000 {
+            let digits = 1 + next() % 28;
+            let c = u128::from(next()) * u128::from(next()) % 10u128.pow(digits as u32);
+            let exp = (next() % 60) as i32 - 40;
+            let neg = next() % 2 == 0;
+            let x = Dec(D28::from_parts(neg, c, exp));
+            for (got, w) in [
+                (x.times_fixed_weight(), &FLOATS.fixed_weight),
+                (x.times_salience_weight(), &FLOATS.salience_weight),
+            ] {
+                let want = x.wide(|cx, a| cx.mul(a, w));
+                assert_eq!(
+                    Num::cmp(got, want),
+                    Ordering::Equal,
+                    "case {case}: {x:?}: {got:?} vs {want:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn comparisons_with_float_thresholds_use_the_float_exact_value() {
         assert_eq!(d("1E-10").cmp_tiny(), Ordering::Less);
         assert_eq!(
@@ -402,6 +477,10 @@ mod tests {
 
     #[test]
     fn inputs_are_read_as_the_file_wrote_them() {
+        same(Dec::input(-2.5e-7), "-2.5E-7");
+        same(Dec::input(123456.789), "123456.789");
+        same(Dec::input(5.960464477539063e-8), "5.960464477539063E-8");
+        same(Dec::input(1e300), "1E+300");
         same(Dec::input(0.1), "0.1");
         same(Dec::input(70.0), "70");
         same(Dec::input(0.65), "0.65");
@@ -541,11 +620,12 @@ fn short_decimal(v: f64) -> bool {
         (bits & ((1 << 52) - 1)) | (1 << 52)
     };
     let low = if exp == 0 { -1074 } else { exp - 1075 } + mantissa.trailing_zeros() as i32;
-    let int_digits = if v.abs() >= 1.0 {
-        v.abs().log10().floor() as i32 + 1
-    } else {
-        0
-    };
+    // Digits of the integer part: how many of 1, 10, 100, … (exact binary floats) are ≤ |v|.
+    const POW10: [f64; 15] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+    ];
+    let a = v.abs();
+    let int_digits = POW10.iter().take_while(|&&p| p <= a).count() as i32;
     int_digits + (-low).max(0) <= 28
 }
 
@@ -562,11 +642,12 @@ impl Neg for Approx {
 impl Num for Approx {
     const COUNTS_KNIFE_EDGES: bool = false;
 
-    /// The file's decimal is the shortest that reads back as `v`: within half an ulp of it.
+    /// The file's decimal is the shortest that reads back as `v`: within half an ulp of it,
+    /// and `v` itself only when `v` is that decimal (`2⁻²⁴` is read as `5.960464477539063E-8`).
     fn input(v: f64) -> Approx {
         Approx {
             v,
-            e: if short_decimal(v) {
+            e: if short_decimal(v) && Dec::input(v).is_float(v) {
                 0.0
             } else {
                 v.abs() * REL / 2.0
