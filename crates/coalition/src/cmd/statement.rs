@@ -14,7 +14,9 @@ use ed25519_dalek::Signer as _;
 use serde_json::json;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use crate::cli::{AggregateCommand, CommuniqueArgs, MeetingCommand, ReadArgs, StatementCommand};
+use crate::cli::{
+    AggregateCommand, CommuniqueArgs, MeetingCommand, ReadArgs, StatementActArgs, StatementCommand,
+};
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
 use crate::session::{Session, viewer};
@@ -326,31 +328,28 @@ pub(crate) async fn run(
             super::print_receipt(&receipt, json)
         }
         StatementCommand::WithdrawApproval(a) => {
-            super::record(
+            act_on(
                 session,
-                &a.coalition,
-                &a.act.actor,
-                Command::WithdrawApproval { statement: a.id },
+                a,
+                |statement| Command::WithdrawApproval { statement },
                 json,
             )
             .await
         }
         StatementCommand::Object(a) => {
-            super::record(
+            act_on(
                 session,
-                &a.coalition,
-                &a.act.actor,
-                Command::ObjectToStatement { statement: a.id },
+                a,
+                |statement| Command::ObjectToStatement { statement },
                 json,
             )
             .await
         }
         StatementCommand::Conclude(a) => {
-            super::record(
+            act_on(
                 session,
-                &a.coalition,
-                &a.act.actor,
-                Command::ConcludeSilence { statement: a.id },
+                a,
+                |statement| Command::ConcludeSilence { statement },
                 json,
             )
             .await
@@ -416,6 +415,23 @@ pub(crate) async fn run(
             Ok(())
         }
     }
+}
+
+/// Records a command that names only a statement, as the acting principal.
+async fn act_on(
+    session: &Session,
+    args: StatementActArgs,
+    command: impl FnOnce(coalition_core::statement::StatementId) -> Command,
+    json: bool,
+) -> anyhow::Result<()> {
+    super::record(
+        session,
+        &args.coalition,
+        &args.act.actor,
+        command(args.id),
+        json,
+    )
+    .await
 }
 
 /// The meeting (title, place) where an approval was given, if visible.
