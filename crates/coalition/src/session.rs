@@ -105,6 +105,34 @@ impl Session {
     }
 }
 
+/// A coalition loaded for one reader: every read command starts here and reads through
+/// [`Reading::gate`].
+pub(crate) struct Reading {
+    pub(crate) loaded: Loaded,
+    pub(crate) viewer: Viewer,
+}
+
+impl Reading {
+    /// The state as the reader may see it.
+    pub(crate) fn gate(&self) -> coalition_core::disclosure::Gate<'_> {
+        coalition_core::disclosure::Gate::new(&self.loaded.state, &self.viewer)
+    }
+}
+
+impl Session {
+    /// Loads a coalition as of `--as-of` and names the reader (`--as`, `--public`, or the
+    /// custodian).
+    pub(crate) async fn read(
+        &self,
+        coalition: &CoalitionId,
+        view: &ViewArgs,
+    ) -> anyhow::Result<Reading> {
+        let loaded = self.load(coalition, view.as_of).await?;
+        let viewer = viewer(&loaded.state, view)?;
+        Ok(Reading { loaded, viewer })
+    }
+}
+
 /// Maps ledger errors to exit codes: refusals and unknown names are bad input (2), a broken
 /// record is a verification failure (3), anything else is internal (1).
 pub(crate) fn ledger_error(err: LedgerError) -> anyhow::Error {
@@ -122,7 +150,7 @@ pub(crate) fn ledger_error(err: LedgerError) -> anyhow::Error {
 }
 
 /// The reader named by `--as` / `--public`, or the custodian of the file.
-pub(crate) fn viewer(state: &State, view: &ViewArgs) -> anyhow::Result<Viewer> {
+fn viewer(state: &State, view: &ViewArgs) -> anyhow::Result<Viewer> {
     if view.public {
         return Ok(Viewer::Public);
     }

@@ -3,7 +3,6 @@
 use coalition_core::command::Command;
 use coalition_core::commitment::CommitmentStatus;
 use coalition_core::communique::Aggregate;
-use coalition_core::disclosure::Gate;
 use coalition_core::event::Event;
 use coalition_core::id::CoalitionId;
 use coalition_core::instrument::{Consent, Ratification, TerminationCondition};
@@ -19,7 +18,7 @@ use crate::failure::bad_input;
 use crate::keyfile;
 use crate::output::{print_json, print_table, table};
 use crate::scenario::{self, ScenarioError};
-use crate::session::{Session, viewer};
+use crate::session::Session;
 
 /// The bundled Paris scenario, so `coalition demo` works from any directory.
 pub(crate) const PARIS_SCENARIO: &str = include_str!("../../../../scenarios/paris-2026.toml");
@@ -389,9 +388,8 @@ pub(crate) async fn coalitions(session: &Session, json: bool) -> anyhow::Result<
 }
 
 pub(crate) async fn members(session: &Session, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let viewer = viewer(&loaded.state, &args.view)?;
-    let gate = Gate::new(&loaded.state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (_loaded, gate) = (&reading.loaded, reading.gate());
     let seats: Vec<_> = gate.seats().collect();
     if json {
         return print_json(&seats);
@@ -430,9 +428,8 @@ pub(crate) async fn principals(
     args: &ReadArgs,
     json: bool,
 ) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let viewer = viewer(&loaded.state, &args.view)?;
-    let gate = Gate::new(&loaded.state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (_loaded, gate) = (&reading.loaded, reading.gate());
     let principals: Vec<_> = gate.principals().collect();
     if json {
         return print_json(&principals);
@@ -456,9 +453,8 @@ pub(crate) async fn instruments(
     args: &ReadArgs,
     json: bool,
 ) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let viewer = viewer(&loaded.state, &args.view)?;
-    let gate = Gate::new(&loaded.state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (_loaded, gate) = (&reading.loaded, reading.gate());
     let now = args.view.as_of.map_or_else(clock::now, Ok)?;
     let records: Vec<_> = gate.instruments().collect();
     if json {

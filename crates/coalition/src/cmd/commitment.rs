@@ -6,7 +6,6 @@ use coalition_core::commitment::{
     Amount, Commitment, CommitmentStatus, Response, ResponseKind, Trigger, Validity,
 };
 use coalition_core::dates::Span;
-use coalition_core::disclosure::Gate;
 use coalition_core::event::Event;
 use coalition_core::id::CommitmentId;
 use coalition_core::names::{Named, parse_named};
@@ -16,7 +15,7 @@ use crate::cli::{CommitmentAddArgs, CommitmentCommand, CommitmentsArgs};
 use crate::clock;
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
-use crate::session::{Session, viewer};
+use crate::session::Session;
 use crate::views::{CommitmentView, natural_key, response_text};
 
 pub(crate) async fn list(
@@ -24,10 +23,8 @@ pub(crate) async fn list(
     args: &CommitmentsArgs,
     json: bool,
 ) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let state = &loaded.state;
-    let viewer = viewer(state, &args.view)?;
-    let gate = Gate::new(state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (state, gate) = (&reading.loaded.state, reading.gate());
     let at = match args.in_force_at.or(args.view.as_of) {
         Some(at) => at,
         None => clock::now()?,
@@ -94,10 +91,8 @@ pub(crate) async fn run(
             id,
             view,
         } => {
-            let loaded = session.load(&coalition, view.as_of).await?;
-            let state = &loaded.state;
-            let viewer = viewer(state, &view)?;
-            let gate = Gate::new(state, &viewer);
+            let reading = session.read(&coalition, &view).await?;
+            let (state, gate) = (&reading.loaded.state, reading.gate());
             let record = gate
                 .commitment(&id)
                 .ok_or_else(|| bad_input(format!("unknown commitment {id}")))?;

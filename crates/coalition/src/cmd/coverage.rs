@@ -1,20 +1,17 @@
 //! `coverage`: what the protected state can count on, year by year.
 
 use coalition_core::coverage::{CoverEnd, CoverageQuery, coverage};
-use coalition_core::disclosure::Gate;
 use coalition_core::names::Named;
 
 use crate::cli::CoverageArgs;
 use crate::clock;
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
-use crate::session::{Session, viewer};
+use crate::session::Session;
 
 pub(crate) async fn show(session: &Session, args: &CoverageArgs, json: bool) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let state = &loaded.state;
-    let viewer = viewer(state, &args.view)?;
-    let gate = Gate::new(state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (state, gate) = (&reading.loaded.state, reading.gate());
     let protected = match &args.protected {
         Some(party) => party.clone(),
         None => state

@@ -3,7 +3,6 @@
 
 use coalition_core::classification::{Level, Marking};
 use coalition_core::command::{Command, NewIncident};
-use coalition_core::disclosure::Gate;
 use coalition_core::event::Event;
 use coalition_core::id::IncidentId;
 use coalition_core::incident::Incident;
@@ -14,13 +13,12 @@ use crate::cli::{CeasefireArgs, ConsultationsCommand, IncidentCommand, ReadArgs}
 use crate::clock;
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
-use crate::session::{Session, viewer};
+use crate::session::Session;
 use crate::views::{IncidentView, ObligationView, natural_key};
 
 pub(crate) async fn list(session: &Session, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let viewer = viewer(&loaded.state, &args.view)?;
-    let gate = Gate::new(&loaded.state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (_loaded, gate) = (&reading.loaded, reading.gate());
     let mut views: Vec<IncidentView<'_>> = gate.incidents().map(IncidentView::new).collect();
     views.sort_by_cached_key(|v| natural_key(v.incident.id.as_str()));
     if json {
@@ -138,9 +136,8 @@ pub(crate) async fn run(
             id,
             view,
         } => {
-            let loaded = session.load(&coalition, view.as_of).await?;
-            let viewer = viewer(&loaded.state, &view)?;
-            let gate = Gate::new(&loaded.state, &viewer);
+            let reading = session.read(&coalition, &view).await?;
+            let (_loaded, gate) = (&reading.loaded, reading.gate());
             let record = gate
                 .incident(&id)
                 .ok_or_else(|| bad_input(format!("unknown incident {id}")))?;

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::cli::{LogCommand, ReadArgs, VerifyArgs};
 use crate::failure::{bad_input, verification_failed};
 use crate::output::{print_json, print_table, table};
-use crate::session::{Session, viewer};
+use crate::session::Session;
 use crate::trust;
 
 pub(crate) async fn run(session: &Session, command: LogCommand, json: bool) -> anyhow::Result<()> {
@@ -315,19 +315,13 @@ fn verify_bundle_file(args: &VerifyArgs, json: bool) -> anyhow::Result<()> {
 }
 
 async fn show(session: &Session, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let viewer = viewer(&loaded.state, &args.view)?;
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (loaded, viewer) = (&reading.loaded, &reading.viewer);
     let entries = loaded
         .entries
         .iter()
         .filter(|(_, envelope)| args.view.as_of.is_none_or(|t| envelope.recorded_at <= t))
-        .map(|(sealed, envelope)| {
-            (
-                sealed,
-                envelope,
-                may_read(&viewer, &envelope.classification),
-            )
-        });
+        .map(|(sealed, envelope)| (sealed, envelope, may_read(viewer, &envelope.classification)));
     if json {
         let rows: Vec<_> = entries
             .map(|(sealed, envelope, readable)| {

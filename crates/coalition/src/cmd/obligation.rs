@@ -1,13 +1,12 @@
 //! `obligations`, `obligation fulfil|waive|dispute`.
 
 use coalition_core::command::Command;
-use coalition_core::disclosure::Gate;
 use coalition_core::obligation::ObligationStatus;
 
 use crate::cli::{ObligationCommand, ObligationsArgs};
 use crate::clock;
 use crate::output::{print_json, print_table, table};
-use crate::session::{Session, viewer};
+use crate::session::Session;
 use crate::views::{ObligationView, natural_key};
 
 pub(crate) async fn list(
@@ -15,9 +14,8 @@ pub(crate) async fn list(
     args: &ObligationsArgs,
     json: bool,
 ) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let viewer = viewer(&loaded.state, &args.view)?;
-    let gate = Gate::new(&loaded.state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (_loaded, gate) = (&reading.loaded, reading.gate());
     let now = match args.at.or(args.view.as_of) {
         Some(at) => at,
         None => clock::now()?,

@@ -19,13 +19,12 @@ use crate::cli::{
 };
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
-use crate::session::{Session, viewer};
+use crate::session::Session;
 use crate::{draft, keyfile};
 
 pub(crate) async fn list(session: &Session, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let viewer = viewer(&loaded.state, &args.view)?;
-    let gate = Gate::new(&loaded.state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (_loaded, gate) = (&reading.loaded, reading.gate());
     let statements: Vec<&StatementRecord> = gate.statements().collect();
     if json {
         let rows: Vec<_> = statements
@@ -109,9 +108,8 @@ pub(crate) async fn run(
             version,
             view,
         } => {
-            let loaded = session.load(&coalition, view.as_of).await?;
-            let viewer = viewer(&loaded.state, &view)?;
-            let gate = Gate::new(&loaded.state, &viewer);
+            let reading = session.read(&coalition, &view).await?;
+            let (_loaded, gate) = (&reading.loaded, reading.gate());
             let record = gate
                 .statement(&id)
                 .ok_or_else(|| bad_input(format!("unknown statement {id}")))?;
@@ -167,9 +165,8 @@ pub(crate) async fn run(
             to,
             view,
         } => {
-            let loaded = session.load(&coalition, view.as_of).await?;
-            let viewer = viewer(&loaded.state, &view)?;
-            let gate = Gate::new(&loaded.state, &viewer);
+            let reading = session.read(&coalition, &view).await?;
+            let (_loaded, gate) = (&reading.loaded, reading.gate());
             let record = gate
                 .statement(&id)
                 .ok_or_else(|| bad_input(format!("unknown statement {id}")))?;
@@ -359,9 +356,8 @@ pub(crate) async fn run(
             id,
             view,
         } => {
-            let loaded = session.load(&coalition, view.as_of).await?;
-            let viewer = viewer(&loaded.state, &view)?;
-            let gate = Gate::new(&loaded.state, &viewer);
+            let reading = session.read(&coalition, &view).await?;
+            let (_loaded, gate) = (&reading.loaded, reading.gate());
             let record = gate
                 .statement(&id)
                 .ok_or_else(|| bad_input(format!("unknown statement {id}")))?;
@@ -447,9 +443,8 @@ fn where_given(gate: &Gate<'_>, standing: &PartyStanding) -> Option<String> {
 }
 
 pub(crate) async fn meetings(session: &Session, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let viewer = viewer(&loaded.state, &args.view)?;
-    let gate = Gate::new(&loaded.state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (_loaded, gate) = (&reading.loaded, reading.gate());
     let meetings: Vec<&Meeting> = gate.meetings().collect();
     if json {
         return print_json(&meetings);
@@ -600,10 +595,8 @@ pub(crate) async fn aggregates(
     args: &ReadArgs,
     json: bool,
 ) -> anyhow::Result<()> {
-    let loaded = session.load(&args.coalition, args.view.as_of).await?;
-    let state = &loaded.state;
-    let viewer = viewer(state, &args.view)?;
-    let gate = Gate::new(state, &viewer);
+    let reading = session.read(&args.coalition, &args.view).await?;
+    let (state, gate) = (&reading.loaded.state, reading.gate());
     let mut rows = Vec::new();
     for aggregate in Aggregate::standard() {
         let computed = communique::compute(state, &aggregate);
