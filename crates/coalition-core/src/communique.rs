@@ -102,7 +102,7 @@ impl fmt::Display for Aggregate {
 }
 
 /// An aggregate's value over the whole record, and the marking its inputs give it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AggregateValue {
     /// What was counted.
     pub aggregate: Aggregate,
@@ -167,7 +167,7 @@ pub struct Release {
 }
 
 /// One public statement in a communiqué.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PublicStatement {
     /// The statement.
     pub id: StatementId,
@@ -182,7 +182,7 @@ pub struct PublicStatement {
 }
 
 /// One published number.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PublicFigure {
     /// What it counts.
     pub aggregate: Aggregate,
@@ -197,7 +197,7 @@ pub struct PublicFigure {
 }
 
 /// What may be published.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Communique {
     /// The meeting it is for, if any.
     pub meeting: Option<MeetingId>,

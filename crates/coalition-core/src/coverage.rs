@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::commitment::{Category, CommitmentStatus, Stage, Strength, Window};
 use crate::dates::{Day, Timestamp};
@@ -31,7 +31,7 @@ pub struct CoverageQuery {
 }
 
 /// The coverage report.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Coverage {
     /// The protected state.
     pub protected: PartyCode,
@@ -57,7 +57,7 @@ pub struct Coverage {
 }
 
 /// One category's cover.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CategoryCover {
     /// The category.
     pub category: Category,
@@ -74,7 +74,7 @@ pub struct CategoryCover {
 }
 
 /// When cover ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "ends", content = "last_day")]
 pub enum CoverEnd {
     /// No such cover is in force.
@@ -86,7 +86,7 @@ pub enum CoverEnd {
 }
 
 /// The best strength per category on one day.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TimelineRow {
     /// The day.
     pub day: Day,
@@ -95,7 +95,7 @@ pub struct TimelineRow {
 }
 
 /// A commitment with a known last day.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Lapse {
     /// The commitment.
     pub commitment: CommitmentId,
@@ -108,7 +108,7 @@ pub struct Lapse {
 }
 
 /// A reference to a commitment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CommitmentRef {
     /// The commitment.
     pub commitment: CommitmentId,
@@ -121,7 +121,7 @@ pub struct CommitmentRef {
 }
 
 /// A commitment waiting for its activation condition.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Awaiting {
     /// The commitment.
     pub commitment: CommitmentId,
@@ -134,7 +134,7 @@ pub struct Awaiting {
 }
 
 /// Quantities in one unit, by stage.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountTotals {
     /// The unit.
     pub unit: String,

@@ -251,7 +251,7 @@ pub enum TermEnd {
 }
 
 /// An instrument together with what has happened to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstrumentRecord {
     /// The instrument as recorded.
     pub instrument: Instrument,

@@ -47,7 +47,7 @@ pub struct Obligation {
 }
 
 /// When an obligation falls due.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "deadline", content = "at")]
 pub enum Deadline {
     /// Due at this instant.
@@ -121,7 +121,7 @@ pub enum Settlement {
 }
 
 /// What a user sees as an obligation's status at a given `now`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ObligationStatus {
     /// Open, not past due.

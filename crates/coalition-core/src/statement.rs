@@ -112,7 +112,7 @@ pub struct Approval {
 }
 
 /// Where a statement stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "status")]
 pub enum StatementStatus {
     /// Being negotiated and approved.
@@ -148,7 +148,7 @@ pub struct StatementRecord {
 }
 
 /// Where one required party stands on the current version.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "standing")]
 pub enum PartyStanding {
     /// Approved the current version.

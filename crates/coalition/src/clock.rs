@@ -1,19 +1,26 @@
-//! The one place the clock is read.
-//!
-//! `COALITION_NOW` (RFC 3339) fixes the clock, so tests and rehearsed demonstrations are
-//! reproducible; the log records whatever time this returns.
+//! The clock the CLI records with: `COALITION_NOW` (RFC 3339) fixes it, so tests and rehearsed
+//! demonstrations are reproducible; otherwise the system clock.
 
+use std::sync::Arc;
+
+use coalition_app::clock::{Clock, FixedClock, SystemClock};
 use coalition_core::dates::Timestamp;
 
 use crate::failure::bad_input;
 
-/// The current time, or `COALITION_NOW` when set.
-pub(crate) fn now() -> anyhow::Result<Timestamp> {
+/// The clock named by the environment.
+pub(crate) fn from_env() -> anyhow::Result<Arc<dyn Clock>> {
     match std::env::var("COALITION_NOW") {
         Ok(text) => {
-            Timestamp::parse(&text).map_err(|err| bad_input(format!("COALITION_NOW: {err}")))
+            let at = Timestamp::parse(&text)
+                .map_err(|err| bad_input(format!("COALITION_NOW: {err}")))?;
+            Ok(Arc::new(FixedClock(at)))
         }
-        #[allow(clippy::disallowed_methods)] // the one sanctioned read of the system clock
-        Err(_) => Ok(Timestamp::from_datetime(time::OffsetDateTime::now_utc())),
+        Err(_) => Ok(Arc::new(SystemClock)),
     }
+}
+
+/// The current time by that clock.
+pub(crate) fn now() -> anyhow::Result<Timestamp> {
+    Ok(from_env()?.now())
 }

@@ -1,17 +1,14 @@
-//! The `coalition` command-line tool. It parses, calls the library crates and renders; the
-//! rules live in `coalition-core`, the record in `coalition-ledger` and `coalition-store`.
+//! The `coalition` command-line tool: parse → one `coalition-app` call → render the view as text
+//! or JSON. The rules live in `coalition-core`, the record in `coalition-ledger` and
+//! `coalition-store`, what a reader may do and see in `coalition-app`.
 
 mod cli;
 mod clock;
 mod cmd;
-mod draft;
+mod config;
 mod failure;
-mod keyfile;
+mod key;
 mod output;
-mod scenario;
-mod session;
-mod trust;
-mod views;
 
 use std::process::ExitCode;
 
@@ -23,7 +20,7 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", failure::render(&err));
             ExitCode::from(failure::exit_code(&err))
         }
     }

@@ -37,9 +37,9 @@ use rand::Rng;
 use serde_json::json;
 
 use crate::clock;
+use crate::config::DATABASE_FILE;
 use crate::failure::{bad_input, verification_failed};
 use crate::output::print_json;
-use crate::session::DATABASE_FILE;
 
 /// Benchmarks and durability harnesses.
 #[derive(Debug, Subcommand)]

@@ -1,35 +1,18 @@
 //! `coverage`: what the protected state can count on, year by year.
 
-use coalition_core::coverage::{CoverEnd, CoverageQuery, coverage};
+use coalition_app::App;
+use coalition_core::commitment::Strength;
+use coalition_core::coverage::CoverEnd;
 use coalition_core::names::Named;
 
 use crate::cli::CoverageArgs;
-use crate::clock;
-use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
-use crate::session::Session;
 
-pub(crate) async fn show(session: &Session, args: &CoverageArgs, json: bool) -> anyhow::Result<()> {
-    let reading = session.read(&args.coalition, &args.view).await?;
-    let (state, gate) = (&reading.loaded.state, reading.gate());
-    let protected = match &args.protected {
-        Some(party) => party.clone(),
-        None => state
-            .coalition()
-            .map(|c| c.protected.clone())
-            .ok_or_else(|| bad_input("coalition not founded"))?,
-    };
-    let at = match args.at.or(args.view.as_of) {
-        Some(at) => at,
-        None => clock::now()?,
-    };
-    let query = CoverageQuery {
-        protected,
-        at,
-        horizon_years: args.years,
-        assume_ceasefire: args.assume_ceasefire,
-    };
-    let report = coverage(&gate, &query);
+pub(crate) async fn show(app: &App, args: &CoverageArgs, json: bool) -> anyhow::Result<()> {
+    let reader = app
+        .read(&args.coalition, &super::reading(&args.view, args.at))
+        .await?;
+    let report = reader.coverage(args.protected.clone(), args.years, args.assume_ceasefire)?;
     if json {
         return print_json(&report);
     }
@@ -76,9 +59,9 @@ pub(crate) async fn show(session: &Session, args: &CoverageArgs, json: bool) -> 
         let mut cells = vec![row.day.to_string()];
         cells.extend(categories.iter().map(|c| {
             row.cover.get(c).map_or("·".to_owned(), |s| match s {
-                coalition_core::commitment::Strength::Guarantee => "G".into(),
-                coalition_core::commitment::Strength::PoliticalCommitment => "p".into(),
-                coalition_core::commitment::Strength::Assurance => "a".into(),
+                Strength::Guarantee => "G".into(),
+                Strength::PoliticalCommitment => "p".into(),
+                Strength::Assurance => "a".into(),
             })
         }));
         timeline.add_row(cells);

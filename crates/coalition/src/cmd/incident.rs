@@ -1,26 +1,21 @@
 //! `incidents`, `incident report|confirm|reject|trigger|show`, `consultations request`,
 //! `ceasefire`.
 
-use coalition_core::classification::{Level, Marking};
-use coalition_core::command::{Command, NewIncident};
+use coalition_app::request::NewIncidentRequest;
+use coalition_app::views::ReceiptView;
+use coalition_app::{App, Request};
 use coalition_core::event::Event;
-use coalition_core::id::IncidentId;
-use coalition_core::incident::Incident;
 use coalition_core::names::Named;
-use serde_json::json;
 
 use crate::cli::{CeasefireArgs, ConsultationsCommand, IncidentCommand, ReadArgs};
-use crate::clock;
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
-use crate::session::Session;
-use crate::views::{IncidentView, ObligationView, natural_key};
 
-pub(crate) async fn list(session: &Session, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let reading = session.read(&args.coalition, &args.view).await?;
-    let (_loaded, gate) = (&reading.loaded, reading.gate());
-    let mut views: Vec<IncidentView<'_>> = gate.incidents().map(IncidentView::new).collect();
-    views.sort_by_cached_key(|v| natural_key(v.incident.id.as_str()));
+pub(crate) async fn list(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    let reader = app
+        .read(&args.coalition, &super::reading(&args.view, None))
+        .await?;
+    let views = reader.incidents();
     if json {
         return print_json(&views);
     }
@@ -35,82 +30,50 @@ pub(crate) async fn list(session: &Session, args: &ReadArgs, json: bool) -> anyh
         "MARKING",
     ]);
     for v in &views {
+        let i = &v.incident;
         t.add_row(vec![
-            v.incident.id.to_string(),
-            v.incident.kind.name().into(),
-            v.incident.aggressor.to_string(),
-            v.incident.target.to_string(),
-            v.incident.occurred_at.to_string(),
-            v.status.into(),
+            i.id.to_string(),
+            i.kind.name().into(),
+            i.aggressor.to_string(),
+            i.target.to_string(),
+            i.occurred_at.to_string(),
+            v.status.clone(),
             v.confirmations.len().to_string(),
-            v.incident.marking.to_string(),
+            i.marking.to_string(),
         ]);
     }
     print_table("", &t, "no incidents visible");
     Ok(())
 }
 
-pub(crate) async fn run(
-    session: &Session,
-    command: IncidentCommand,
-    json: bool,
-) -> anyhow::Result<()> {
+pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyhow::Result<()> {
     match command {
         IncidentCommand::Report(args) => {
-            let incident = Incident {
-                // Replaced by the id `decide` assigns when none is given.
-                id: IncidentId::parse("new")?,
+            let request = Request::ReportIncident(Box::new(NewIncidentRequest {
+                id: args.id.clone(),
                 aggressor: args.aggressor.clone(),
                 target: args.target.clone(),
                 kind: args.kind,
-                occurred_at: args.at,
+                at: args.at,
                 location: args.location.clone(),
                 description: args.description.clone(),
                 evidence: args.evidence.clone(),
-                marking: Marking {
-                    level: args.classification.unwrap_or(Level::Unclassified),
-                    originator: None,
-                    releasable_to: args.releasable_to.clone().map(|p| p.into_iter().collect()),
-                },
-            };
-            let command = Command::ReportIncident(NewIncident {
-                id: args.id.clone(),
-                incident,
-            });
-            let receipt = session
-                .execute(&args.coalition, &args.act.actor, &[command])
+                classification: args.classification,
+                releasable_to: args.releasable_to.clone(),
+            }));
+            let receipt = app
+                .submit(&args.coalition, &args.act.actor, request)
                 .await?;
-            let id = receipt.entries.iter().find_map(|(_, event)| match event {
-                Event::IncidentReported { incident, .. } => Some(incident.id.clone()),
-                _ => None,
-            });
-            let id = id.ok_or_else(|| anyhow::anyhow!("the incident was not recorded"))?;
-            if json {
-                return print_json(
-                    &json!({"id": id, "seq": receipt.head.seq, "head": receipt.head.hash}),
-                );
-            }
-            println!("{id}");
-            Ok(())
+            super::print_created(&receipt, json)
         }
         IncidentCommand::Confirm { coalition, id, act } => {
-            let receipt = session
-                .execute(
-                    &coalition,
-                    &act.actor,
-                    &[Command::ConfirmIncident { incident: id }],
-                )
-                .await?;
+            let request = Request::ConfirmIncident { incident: id };
+            let receipt = app.submit(&coalition, &act.actor, request).await?;
             print_activation(&receipt, json)
         }
         IncidentCommand::Trigger { coalition, id, act } => {
-            let receipt = session
-                .execute(
-                    &coalition,
-                    &act.actor,
-                    &[Command::TriggerProvisionally { incident: id }],
-                )
-                .await?;
+            let request = Request::TriggerIncident { incident: id };
+            let receipt = app.submit(&coalition, &act.actor, request).await?;
             print_activation(&receipt, json)
         }
         IncidentCommand::Reject {
@@ -119,40 +82,23 @@ pub(crate) async fn run(
             reason,
             act,
         } => {
-            super::record(
-                session,
-                &coalition,
-                &act.actor,
-                Command::RejectIncident {
-                    incident: id,
-                    reason,
-                },
-                json,
-            )
-            .await
+            let request = Request::RejectIncident {
+                incident: id,
+                reason,
+            };
+            super::submit(app, &coalition, &act.actor, request, json).await
         }
         IncidentCommand::Show {
             coalition,
             id,
             view,
         } => {
-            let reading = session.read(&coalition, &view).await?;
-            let (_loaded, gate) = (&reading.loaded, reading.gate());
-            let record = gate
-                .incident(&id)
-                .ok_or_else(|| bad_input(format!("unknown incident {id}")))?;
-            let now = clock::now()?;
-            let obligations: Vec<ObligationView<'_>> = gate
-                .obligations()
-                .filter(|o| o.obligation.incident == id)
-                .map(|o| ObligationView::new(o, now))
-                .collect();
+            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
+            let detail = reader.incident(&id)?;
             if json {
-                return print_json(
-                    &json!({"incident": IncidentView::new(record), "obligations": obligations}),
-                );
+                return print_json(&detail);
             }
-            let i = &record.incident;
+            let (v, i) = (&detail.incident, &detail.incident.incident);
             println!(
                 "{} — {} by {} against {} at {}",
                 i.id,
@@ -169,11 +115,9 @@ pub(crate) async fn run(
             }
             println!(
                 "  status: {}; reported by {} at {}",
-                record.status.name(),
-                record.reported_by,
-                record.reported_at
+                v.status, v.reported_by, v.reported_at
             );
-            for c in &record.confirmations {
+            for c in &v.confirmations {
                 println!(
                     "  confirmed by {} ({} of {}) at {}",
                     c.principal,
@@ -184,7 +128,7 @@ pub(crate) async fn run(
             }
             println!(
                 "  {} obligations visible; see `coalition obligations {coalition} --incident {id}`",
-                obligations.len()
+                detail.obligations.len()
             );
             Ok(())
         }
@@ -192,33 +136,29 @@ pub(crate) async fn run(
 }
 
 /// Prints what a confirmation or trigger recorded, saying how many obligations it opened.
-fn print_activation(receipt: &coalition_ledger::Receipt, json: bool) -> anyhow::Result<()> {
+fn print_activation(receipt: &ReceiptView, json: bool) -> anyhow::Result<()> {
     if json {
         return super::print_receipt(receipt, json);
     }
-    let opened = receipt
-        .entries
-        .iter()
-        .filter(|(_, e)| matches!(e, Event::ObligationOpened { .. }))
-        .count();
-    for (sealed, event) in &receipt.entries {
-        match event {
+    let opened = super::count(receipt, |e| matches!(e, Event::ObligationOpened { .. }));
+    for entry in &receipt.recorded {
+        match &entry.event {
             Event::IncidentVerified { incident, .. } => {
                 println!(
                     "#{} incident {incident} verified: {opened} obligations opened",
-                    sealed.seq
+                    entry.seq
                 );
             }
             Event::IncidentProvisionallyTriggered { incident, .. } => {
                 println!(
                     "#{} incident {incident} provisionally triggered: {opened} consultations opened",
-                    sealed.seq
+                    entry.seq
                 );
             }
             Event::IncidentConfirmed { confirmation, .. } => {
                 println!(
                     "#{} confirmation by {} ({})",
-                    sealed.seq, confirmation.principal, confirmation.party
+                    entry.seq, confirmation.principal, confirmation.party
                 );
             }
             _ => {}
@@ -228,7 +168,7 @@ fn print_activation(receipt: &coalition_ledger::Receipt, json: bool) -> anyhow::
 }
 
 pub(crate) async fn consultations(
-    session: &Session,
+    app: &App,
     command: ConsultationsCommand,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -240,35 +180,24 @@ pub(crate) async fn consultations(
         classification,
         act,
     } = command;
-    let marking = Marking::at(classification.unwrap_or(Level::Unclassified));
-    super::record(
-        session,
-        &coalition,
-        &act.actor,
-        Command::RequestConsultations {
-            by,
-            with,
-            at,
-            marking,
-        },
-        json,
-    )
-    .await
+    let request = Request::RequestConsultations {
+        by,
+        with,
+        at,
+        classification,
+    };
+    super::submit(app, &coalition, &act.actor, request, json).await
 }
 
-pub(crate) async fn ceasefire(
-    session: &Session,
-    args: &CeasefireArgs,
-    json: bool,
-) -> anyhow::Result<()> {
-    let command = match (args.when.in_force_from, args.when.ended_at) {
-        (Some(in_force_from), None) => Command::DeclareCeasefire { in_force_from },
-        (None, Some(at)) => Command::EndCeasefire { at },
+pub(crate) async fn ceasefire(app: &App, args: CeasefireArgs, json: bool) -> anyhow::Result<()> {
+    let request = match (args.when.in_force_from, args.when.ended_at) {
+        (Some(in_force_from), None) => Request::DeclareCeasefire { in_force_from },
+        (None, Some(at)) => Request::EndCeasefire { at },
         _ => {
             return Err(bad_input(
                 "give exactly one of --in-force-from and --ended-at",
             ));
         }
     };
-    super::record(session, &args.coalition, &args.act.actor, command, json).await
+    super::submit(app, &args.coalition, &args.act.actor, request, json).await
 }

@@ -1,63 +1,61 @@
 //! `key generate|public`, `principal add|rotate-key`.
 
-use coalition_core::classification::{Level, Marking};
-use coalition_core::command::Command;
-use coalition_core::party::Principal;
-use serde_json::json;
+use coalition_app::keys::{generate, public_key};
+use coalition_app::request::NewPrincipal;
+use coalition_app::views::KeyFileView;
+use coalition_app::{App, Request};
 
 use crate::cli::{KeyCommand, PrincipalCommand};
 use crate::failure::bad_input;
-use crate::keyfile;
+use crate::key::{self, PASSPHRASE_ENV, passphrase_from_env};
 use crate::output::print_json;
-use crate::session::Session;
 
 /// Key generation needs no record.
 pub(crate) fn key(command: &KeyCommand, json: bool) -> anyhow::Result<()> {
     let (public, file) = match command {
         KeyCommand::Generate { out, no_passphrase } => {
-            let passphrase = keyfile::passphrase_from_env();
+            let passphrase = passphrase_from_env();
             if passphrase.is_none() && !no_passphrase {
                 return Err(bad_input(format!(
-                    "set {} to encrypt the key, or pass --no-passphrase for a throwaway key",
-                    keyfile::PASSPHRASE_ENV
+                    "set {PASSPHRASE_ENV} to encrypt the key, or pass --no-passphrase for a throwaway key"
                 )));
             }
-            let key = keyfile::generate();
+            let signing = generate();
             let passphrase = if *no_passphrase { None } else { passphrase };
-            keyfile::write(out, &key, passphrase.as_deref())?;
-            (keyfile::public_key(&key)?, out)
+            key::write(out, &signing, passphrase.as_deref())?;
+            (public_key(&signing)?, out)
         }
-        KeyCommand::Public { key } => (keyfile::public_key(&keyfile::read(key)?)?, key),
+        KeyCommand::Public { key: path } => (public_key(&key::read(path)?)?, path),
     };
     if json {
-        return print_json(&json!({"public_key": public, "file": file}));
+        return print_json(&KeyFileView {
+            public_key: public,
+            file: file.clone(),
+        });
     }
     println!("{public}");
     Ok(())
 }
 
 pub(crate) async fn principal(
-    session: &Session,
+    app: &App,
     command: PrincipalCommand,
     json: bool,
 ) -> anyhow::Result<()> {
-    let (coalition, actor, command) = match command {
-        PrincipalCommand::Add(args) => {
-            let principal = Principal {
-                id: args.id.clone(),
-                name: args.name.clone(),
-                party: args.party.clone(),
+    let (coalition, actor, request) = match command {
+        PrincipalCommand::Add(args) => (
+            args.coalition,
+            args.act.actor,
+            Request::RegisterPrincipal(NewPrincipal {
+                id: args.id,
+                name: args.name,
+                party: args.party,
                 role: args.role,
                 clearance: args.clearance,
-                marking: Marking::at(args.classification.unwrap_or(Level::Unclassified)),
                 public_key: args.public_key,
-            };
-            (
-                args.coalition.clone(),
-                args.act.actor.clone(),
-                Command::RegisterPrincipal(principal),
-            )
-        }
+                classification: args.classification,
+            }),
+        ),
         PrincipalCommand::RotateKey {
             coalition,
             id,
@@ -66,11 +64,11 @@ pub(crate) async fn principal(
         } => (
             coalition,
             act.actor,
-            Command::RegisterKey {
+            Request::RotateKey {
                 principal: id,
-                key: public_key,
+                public_key,
             },
         ),
     };
-    super::record(session, &coalition, &actor, command, json).await
+    super::submit(app, &coalition, &actor, request, json).await
 }

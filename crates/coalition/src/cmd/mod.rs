@@ -1,4 +1,4 @@
-//! One module per family of subcommands: parse → call → render.
+//! One module per family of subcommands: parse → one `coalition-app` call → render.
 
 pub(crate) mod bench;
 mod coalition;
@@ -11,13 +11,15 @@ pub(crate) mod negotiate;
 mod obligation;
 mod statement;
 
+use coalition_app::views::ReceiptView;
+use coalition_app::{Access, App, Reading, Request, Who};
+use coalition_core::Event;
+use coalition_core::dates::Timestamp;
 use coalition_core::id::{CoalitionId, PrincipalId};
-use coalition_ledger::Receipt;
-use serde_json::json;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ViewArgs};
+use crate::config;
 use crate::output::print_json;
-use crate::session::{Session, data_dir};
 
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
@@ -26,82 +28,143 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Negotiate(command) => negotiate::run(command, json),
         Command::Key(command) => key::key(&command, json),
         command => {
-            let dir = data_dir(cli.data_dir.as_deref())?;
-            let runtime = tokio::runtime::Builder::new_multi_thread()
+            let dir = config::data_dir(cli.data_dir.as_deref())?;
+            // One-shot commands need no thread pool: the store has its own worker thread.
+            let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
                 if let Command::Bench(bench) = &command {
                     return bench::run(bench, &dir, json).await;
                 }
-                let session = Session::open(&dir).await?;
-                let result = dispatch(&session, command, json).await;
-                session.close().await;
+                let app = config::open(&dir, access(&command)).await?;
+                let result = dispatch(&app, &dir, command, json).await;
+                app.close().await;
                 result
             })
         }
     }
 }
 
-async fn dispatch(session: &Session, command: Command, json: bool) -> anyhow::Result<()> {
+/// Whether a command writes to the record (reads never create anything).
+fn access(command: &Command) -> Access {
+    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand};
+    let reads = match command {
+        Command::Coalitions
+        | Command::Members(_)
+        | Command::Principals(_)
+        | Command::Instruments(_)
+        | Command::Commitments(_)
+        | Command::Incidents(_)
+        | Command::Obligations(_)
+        | Command::Coverage(_)
+        | Command::Log(_)
+        | Command::Statements(_)
+        | Command::Meetings(_)
+        | Command::Communique(_)
+        | Command::Aggregates(_) => true,
+        Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
+        Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
+        Command::Statement(c) => matches!(
+            c,
+            StatementCommand::Show { .. }
+                | StatementCommand::Diff { .. }
+                | StatementCommand::Status { .. }
+        ),
+        _ => false,
+    };
+    if reads { Access::Read } else { Access::Write }
+}
+
+async fn dispatch(
+    app: &App,
+    dir: &std::path::Path,
+    command: Command,
+    json: bool,
+) -> anyhow::Result<()> {
     match command {
-        Command::Demo(args) => coalition::demo(session, &args, json).await,
-        Command::Import(args) => coalition::import(session, &args, json).await,
-        Command::Coalitions => coalition::coalitions(session, json).await,
-        Command::Members(args) => coalition::members(session, &args, json).await,
-        Command::Principals(args) => coalition::principals(session, &args, json).await,
-        Command::Instruments(args) => coalition::instruments(session, &args, json).await,
-        Command::Instrument(command) => coalition::instrument(session, &command, json).await,
-        Command::Commitments(args) => commitment::list(session, &args, json).await,
-        Command::Commitment(command) => commitment::run(session, command, json).await,
-        Command::Incidents(args) => incident::list(session, &args, json).await,
-        Command::Incident(command) => incident::run(session, command, json).await,
-        Command::Consultations(command) => incident::consultations(session, command, json).await,
-        Command::Ceasefire(args) => incident::ceasefire(session, &args, json).await,
-        Command::Obligations(args) => obligation::list(session, &args, json).await,
-        Command::Obligation(command) => obligation::run(session, command, json).await,
-        Command::Coverage(args) => coverage::show(session, &args, json).await,
-        Command::Log(command) => log::run(session, command, json).await,
-        Command::Principal(command) => key::principal(session, command, json).await,
-        Command::Statements(args) => statement::list(session, &args, json).await,
-        Command::Statement(command) => statement::run(session, command, json).await,
-        Command::Meetings(args) => statement::meetings(session, &args, json).await,
-        Command::Meeting(command) => statement::meeting(session, command, json).await,
-        Command::Communique(args) => statement::communique_cmd(session, &args, json).await,
-        Command::Aggregates(args) => statement::aggregates(session, &args, json).await,
-        Command::Aggregate(command) => statement::aggregate(session, command, json).await,
+        Command::Demo(args) => coalition::demo(app, dir, &args, json).await,
+        Command::Import(args) => coalition::import(app, &args, json).await,
+        Command::Coalitions => coalition::coalitions(app, json).await,
+        Command::Members(args) => coalition::members(app, &args, json).await,
+        Command::Principals(args) => coalition::principals(app, &args, json).await,
+        Command::Instruments(args) => coalition::instruments(app, &args, json).await,
+        Command::Instrument(command) => coalition::instrument(app, command, json).await,
+        Command::Commitments(args) => commitment::list(app, &args, json).await,
+        Command::Commitment(command) => commitment::run(app, command, json).await,
+        Command::Incidents(args) => incident::list(app, &args, json).await,
+        Command::Incident(command) => incident::run(app, command, json).await,
+        Command::Consultations(command) => incident::consultations(app, command, json).await,
+        Command::Ceasefire(args) => incident::ceasefire(app, args, json).await,
+        Command::Obligations(args) => obligation::list(app, &args, json).await,
+        Command::Obligation(command) => obligation::run(app, command, json).await,
+        Command::Coverage(args) => coverage::show(app, &args, json).await,
+        Command::Log(command) => log::run(app, command, json).await,
+        Command::Principal(command) => key::principal(app, command, json).await,
+        Command::Statements(args) => statement::list(app, &args, json).await,
+        Command::Statement(command) => statement::run(app, command, json).await,
+        Command::Meetings(args) => statement::meetings(app, &args, json).await,
+        Command::Meeting(command) => statement::meeting(app, command, json).await,
+        Command::Communique(args) => statement::communique(app, &args, json).await,
+        Command::Aggregates(args) => statement::aggregates(app, &args, json).await,
+        Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Bench(_) | Command::Negotiate(_) | Command::Key(_) => {
-            unreachable!("handled before the store is opened")
+            unreachable!("handled before the record is opened")
         }
     }
 }
 
-/// Records one command as `actor` and prints what was recorded.
-pub(crate) async fn record(
-    session: &Session,
+/// Who reads (`--as`, `--public`, or the custodian) and as of when; `at` is the command's own
+/// time of reading (`--at`, `--in-force-at`), if it has one.
+pub(crate) fn reading(view: &ViewArgs, at: Option<Timestamp>) -> Reading {
+    let who = match (&view.viewer, view.public) {
+        (_, true) => Who::Public,
+        (Some(id), false) => Who::Principal(id.clone()),
+        (None, false) => Who::Custodian,
+    };
+    Reading {
+        who,
+        as_of: view.as_of,
+        at,
+    }
+}
+
+/// Submits one request as `actor` and prints what was recorded.
+pub(crate) async fn submit(
+    app: &App,
     coalition: &CoalitionId,
     actor: &PrincipalId,
-    command: coalition_core::Command,
+    request: Request,
     json: bool,
 ) -> anyhow::Result<()> {
-    let receipt = session.execute(coalition, actor, &[command]).await?;
+    let receipt = app.submit(coalition, actor, request).await?;
     print_receipt(&receipt, json)
 }
 
 /// Prints what a write recorded: the new events' sequence numbers and kinds, and the new head.
-pub(crate) fn print_receipt(receipt: &Receipt, json: bool) -> anyhow::Result<()> {
+pub(crate) fn print_receipt(receipt: &ReceiptView, json: bool) -> anyhow::Result<()> {
     if json {
-        let events: Vec<_> = receipt
-            .entries
-            .iter()
-            .map(|(sealed, event)| json!({"seq": sealed.seq, "kind": event.kind(), "hash": sealed.hash}))
-            .collect();
-        return print_json(
-            &json!({"recorded": events, "head": {"seq": receipt.head.seq, "hash": receipt.head.hash}}),
-        );
+        return print_json(receipt);
     }
-    for (sealed, event) in &receipt.entries {
-        println!("recorded #{} {}", sealed.seq, event.kind());
+    for entry in &receipt.recorded {
+        println!("recorded #{} {}", entry.seq, entry.event.kind());
     }
     Ok(())
+}
+
+/// Prints the id a write created (or, with `--json`, the id and the new head).
+pub(crate) fn print_created(receipt: &ReceiptView, json: bool) -> anyhow::Result<()> {
+    let created = receipt
+        .created()
+        .ok_or_else(|| anyhow::anyhow!("nothing was created"))?;
+    if json {
+        return print_json(&created);
+    }
+    println!("{}", created.id);
+    Ok(())
+}
+
+/// How many recorded entries are of a kind.
+pub(crate) fn count(receipt: &ReceiptView, kind: fn(&Event) -> bool) -> usize {
+    receipt.recorded.iter().filter(|e| kind(&e.event)).count()
 }

@@ -26,54 +26,17 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer};
 use toml::Spanned;
 
+use super::SourceError;
+
 /// A scenario read into commands, each with the place in the file it came from.
 #[derive(Debug)]
-pub(crate) struct Scenario {
+pub struct Scenario {
     /// The coalition it creates.
-    pub(crate) coalition: CoalitionId,
+    pub coalition: CoalitionId,
     /// The principal the import is recorded under (the founding secretariat).
-    pub(crate) recorded_by: PrincipalId,
+    pub recorded_by: PrincipalId,
     /// The commands, in order, with their source span.
-    pub(crate) commands: Vec<(Command, Range<usize>)>,
-}
-
-/// A problem in a scenario file, with its position.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub(crate) struct ScenarioError {
-    pub(crate) file: String,
-    pub(crate) line: usize,
-    pub(crate) column: usize,
-    pub(crate) message: String,
-}
-
-/// Line and column (1-based) of a byte offset.
-pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |tail| tail.chars().count())
-        + 1;
-    (line, column)
-}
-
-impl ScenarioError {
-    pub(crate) fn at(
-        file: &str,
-        text: &str,
-        span: Option<Range<usize>>,
-        message: impl Into<String>,
-    ) -> Self {
-        let (line, column) = span.map_or((1, 1), |span| position(text, span.start));
-        ScenarioError {
-            file: file.to_owned(),
-            line,
-            column,
-            message: message.into(),
-        }
-    }
+    pub commands: Vec<(Command, Range<usize>)>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,11 +343,11 @@ fn marking(
 }
 
 /// Reads a scenario. `file` is only used in messages.
-pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
     let parsed: File = toml::from_str(text)
-        .map_err(|err| ScenarioError::at(file, text, err.span(), err.message().trim()))?;
+        .map_err(|err| SourceError::at(file, text, err.span(), err.message().trim()))?;
     let error =
-        |span: Range<usize>, message: String| ScenarioError::at(file, text, Some(span), message);
+        |span: Range<usize>, message: String| SourceError::at(file, text, Some(span), message);
 
     let coalition_span = parsed.coalition.span();
     let coalition = parsed.coalition.into_inner();
@@ -708,7 +671,7 @@ clearance = "SECRET"
 
     #[test]
     fn a_minimal_scenario_founds_the_coalition_first() {
-        let scenario = parse("s.toml", MINIMAL).unwrap();
+        let scenario = parse_scenario("s.toml", MINIMAL).unwrap();
         assert_eq!(scenario.coalition.as_str(), "test");
         assert!(matches!(
             scenario.commands[0].0,
@@ -724,8 +687,8 @@ clearance = "SECRET"
     #[test]
     fn a_bad_party_code_is_reported_at_its_line() {
         let text = MINIMAL.replace(r#"parties = ["FRA", "GBR"]"#, r#"parties = ["FRA", "XXX"]"#);
-        let err = parse("s.toml", &text).unwrap_err();
-        assert_eq!(err.line, 9, "{err}");
+        let err = parse_scenario("s.toml", &text).unwrap_err();
+        assert_eq!(err.line, Some(9), "{err}");
         assert!(err.to_string().starts_with("s.toml:9:"), "{err}");
         assert!(err.message.contains("unknown party code \"XXX\""), "{err}");
     }
@@ -733,22 +696,22 @@ clearance = "SECRET"
     #[test]
     fn malformed_toml_is_reported_with_its_line() {
         let text = MINIMAL.replace("role = \"member\"", "role = member");
-        let err = parse("s.toml", &text).unwrap_err();
-        assert_eq!(err.line, 10, "{err}");
+        let err = parse_scenario("s.toml", &text).unwrap_err();
+        assert_eq!(err.line, Some(10), "{err}");
     }
 
     #[test]
     fn an_unknown_field_is_an_error() {
         let text = MINIMAL.replace("role = \"member\"", "role = \"member\"\ncolour = \"blue\"");
-        let err = parse("s.toml", &text).unwrap_err();
+        let err = parse_scenario("s.toml", &text).unwrap_err();
         assert!(err.message.contains("colour"), "{err}");
     }
 
     #[test]
     fn a_missing_founder_is_an_error() {
         let text = MINIMAL.replace("recorded_by = \"sec\"", "recorded_by = \"nobody\"");
-        let err = parse("s.toml", &text).unwrap_err();
+        let err = parse_scenario("s.toml", &text).unwrap_err();
         assert!(err.message.contains("nobody"), "{err}");
-        assert_eq!(err.line, 2);
+        assert_eq!(err.line, Some(2));
     }
 }

@@ -8,14 +8,11 @@
 //!
 //! TOML: `[[paragraphs]]` tables with `text` and `marking` (the same printed form).
 
-use std::path::Path;
-
 use coalition_core::classification::Marking;
 use coalition_core::statement::Paragraph;
 use serde::Deserialize;
 
-use crate::failure::bad_input;
-use crate::scenario::position;
+use super::SourceError;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,24 +27,20 @@ struct TomlParagraph {
     marking: String,
 }
 
-/// Reads a draft file (Markdown, or TOML when the name ends in `.toml`).
-pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<Paragraph>> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
-    let name = path.display().to_string();
-    if path.extension().is_some_and(|ext| ext == "toml") {
-        parse_toml(&name, &text)
+/// Reads a draft's paragraphs: TOML when `name` ends in `.toml`, Markdown otherwise. `name` is
+/// only used in messages.
+pub fn parse_draft(name: &str, text: &str) -> Result<Vec<Paragraph>, SourceError> {
+    if name.ends_with(".toml") {
+        parse_toml(name, text)
     } else {
-        parse_markdown(&name, &text)
+        parse_markdown(name, text)
     }
 }
 
 /// Parses the TOML form.
-pub(crate) fn parse_toml(name: &str, text: &str) -> anyhow::Result<Vec<Paragraph>> {
-    let draft: TomlDraft = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map_or((1, 1), |span| position(text, span.start));
-        bad_input(format!("{name}:{line}:{column}: {}", e.message().trim()))
-    })?;
+fn parse_toml(name: &str, text: &str) -> Result<Vec<Paragraph>, SourceError> {
+    let draft: TomlDraft = toml::from_str(text)
+        .map_err(|e| SourceError::at(name, text, e.span(), e.message().trim()))?;
     draft
         .paragraphs
         .into_iter()
@@ -56,7 +49,7 @@ pub(crate) fn parse_toml(name: &str, text: &str) -> anyhow::Result<Vec<Paragraph
             let marking: Marking = p
                 .marking
                 .parse()
-                .map_err(|e| bad_input(format!("{name}: paragraphs[{i}].marking: {e}")))?;
+                .map_err(|e| SourceError::whole(name, format!("paragraphs[{i}].marking: {e}")))?;
             Ok(Paragraph {
                 text: p.text.trim().to_owned(),
                 marking,
@@ -66,7 +59,7 @@ pub(crate) fn parse_toml(name: &str, text: &str) -> anyhow::Result<Vec<Paragraph
 }
 
 /// Parses the Markdown form.
-pub(crate) fn parse_markdown(name: &str, text: &str) -> anyhow::Result<Vec<Paragraph>> {
+fn parse_markdown(name: &str, text: &str) -> Result<Vec<Paragraph>, SourceError> {
     let mut paragraphs = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     let mut start_line = 0;
@@ -86,27 +79,34 @@ pub(crate) fn parse_markdown(name: &str, text: &str) -> anyhow::Result<Vec<Parag
         current.push(trimmed);
     }
     if paragraphs.is_empty() {
-        return Err(bad_input(format!("{name}: no paragraphs found")));
+        return Err(SourceError::whole(name, "no paragraphs found"));
     }
     Ok(paragraphs)
 }
 
-fn marked_paragraph(name: &str, line: usize, text: &str) -> anyhow::Result<Paragraph> {
+fn marked_paragraph(name: &str, line: usize, text: &str) -> Result<Paragraph, SourceError> {
     let missing = || {
-        bad_input(format!(
-            "{name}:{line}: paragraph has no portion marking; start it with (PUBLIC), (RESTRICTED), (SECRET//REL TO FRA, GBR) …"
-        ))
+        SourceError::line(
+            name,
+            line,
+            "paragraph has no portion marking; start it with (PUBLIC), (RESTRICTED), (SECRET//REL TO FRA, GBR) …",
+        )
     };
     let rest = text.strip_prefix('(').ok_or_else(missing)?;
     let (marking, body) = rest.split_once(')').ok_or_else(missing)?;
-    let marking: Marking = marking
-        .parse()
-        .map_err(|e| bad_input(format!("{name}:{line}: {e}")))?;
+    let marking: Marking =
+        marking
+            .parse()
+            .map_err(|e: coalition_core::classification::InvalidMarking| {
+                SourceError::line(name, line, e.to_string())
+            })?;
     let body = body.trim();
     if body.is_empty() {
-        return Err(bad_input(format!(
-            "{name}:{line}: paragraph has a marking but no text"
-        )));
+        return Err(SourceError::line(
+            name,
+            line,
+            "paragraph has a marking but no text",
+        ));
     }
     Ok(Paragraph {
         text: body.to_owned(),

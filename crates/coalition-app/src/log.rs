@@ -1,0 +1,329 @@
+//! The log itself: the gated view of its entries, verification (in place and of a bundle),
+//! checkpoints, proofs and export. Verification failures are answers (a report that says what
+//! failed), not errors; this machine's trusted checkpoint is consulted and updated here.
+
+use std::path::Path;
+
+use coalition_core::classification::Level;
+use coalition_core::disclosure::Gate;
+use coalition_core::hash::Hash;
+use coalition_core::id::CoalitionId;
+use coalition_ledger::SealedEvent;
+use coalition_ledger::audit::audit_signatures;
+use coalition_ledger::bundle::{Bundle, check_extends, log_keys, origin, sign_log, verify_bundle};
+use coalition_ledger::checkpoint::VerifierKey;
+use coalition_ledger::merkle;
+use coalition_ledger::verify::verify_chain;
+use ed25519_dalek::SigningKey;
+
+use crate::app::App;
+use crate::error::AppError;
+use crate::reader::{Reader, Reading};
+use crate::trust::confirm_same_log;
+use crate::views::{
+    BundleVerification, CheckpointView, ConsistencyProofView, ExportView, InclusionProofView,
+    LogEntryView, LogVerification,
+};
+
+/// An earlier checkpoint a log must extend, given by the user.
+#[derive(Clone, Debug)]
+pub struct Since {
+    /// The signed note.
+    pub note: String,
+    /// The key that signed it (default: the log's own), as a verifier key string.
+    pub key: Option<String>,
+}
+
+impl Since {
+    fn key(&self) -> Result<Option<VerifierKey>, AppError> {
+        self.key
+            .as_deref()
+            .map(|text| {
+                VerifierKey::parse(text).map_err(|e| AppError::invalid("log-key", e.to_string()))
+            })
+            .transpose()
+    }
+}
+
+impl App {
+    /// The log entry by entry, as the reader may see it: entries it may not read are withheld
+    /// (their hashes still let anyone check the chain).
+    pub async fn log(
+        &self,
+        coalition: &CoalitionId,
+        reading: &Reading,
+    ) -> Result<Vec<LogEntryView>, AppError> {
+        let loaded = self.load(coalition, reading.as_of).await?;
+        let viewer = Reader::viewer(&loaded.state, &reading.who)?;
+        let gate = Gate::new(&loaded.state, &viewer);
+        Ok(loaded
+            .entries
+            .iter()
+            .filter(|(_, envelope)| reading.as_of.is_none_or(|t| envelope.recorded_at <= t))
+            .map(|(sealed, envelope)| {
+                if gate.may_read(&envelope.classification) {
+                    LogEntryView::Shown {
+                        seq: sealed.seq,
+                        recorded_at: envelope.recorded_at,
+                        actor: envelope.actor.clone(),
+                        kind: envelope.event.kind().to_owned(),
+                        classification: envelope.classification.clone(),
+                        payload: Box::new(envelope.event.clone()),
+                        prev: envelope.prev,
+                        hash: sealed.hash,
+                    }
+                } else {
+                    LogEntryView::Withheld {
+                        seq: sealed.seq,
+                        withheld: true,
+                        hash: sealed.hash,
+                    }
+                }
+            })
+            .collect())
+    }
+
+    /// Verifies a stored log: the chain, every approval signature, and consistency with the last
+    /// checkpoint this machine verified (and with `since`); then remembers a fresh checkpoint.
+    pub async fn verify(
+        &self,
+        coalition: &CoalitionId,
+        since: Option<&Since>,
+    ) -> Result<LogVerification, AppError> {
+        // The raw entries: a broken record must be reported, not loaded.
+        let entries = self.stored_entries(coalition).await?;
+        let failed = |seq: Option<u64>, problem: String| LogVerification::Failed {
+            coalition: coalition.clone(),
+            verified: false,
+            first_bad_seq: seq,
+            problem,
+        };
+        let envelopes = match verify_chain(coalition, &entries) {
+            Ok(envelopes) => envelopes,
+            Err(chain) => return Ok(failed(Some(chain.seq), chain.to_string())),
+        };
+        let audit = match audit_signatures(&envelopes) {
+            Ok(audit) => audit,
+            Err(e) => return Ok(failed(Some(e.seq), e.to_string())),
+        };
+        let leaves = leaves(&entries);
+        let head = entries.last().map_or(Hash::GENESIS, |e| e.hash);
+
+        let mut checked_against = None;
+        if let Some(log_key) = self.log_keys.get(coalition)? {
+            let (current, note) =
+                sign_log(coalition, &entries, &log_key).map_err(AppError::internal)?;
+            let verifier = verifier_key(coalition, &log_key)?;
+            let trusted = self.trust.last_verified(coalition)?;
+            if let Some(trusted) = &trusted {
+                confirm_same_log(
+                    self.trust.as_ref(),
+                    coalition,
+                    &trusted.key,
+                    &log_keys(&envelopes),
+                )?;
+            }
+            let mut earlier: Vec<(String, VerifierKey)> =
+                trusted.into_iter().map(|t| (t.note, t.key)).collect();
+            if let Some(since) = since {
+                earlier.push((
+                    since.note.clone(),
+                    since.key()?.unwrap_or_else(|| verifier.clone()),
+                ));
+            }
+            for (old_note, old_key) in &earlier {
+                match check_extends(old_note, old_key, coalition, &leaves, &current) {
+                    Ok(old) => checked_against = Some(old.size),
+                    Err(e) => return Ok(failed(None, e.to_string())),
+                }
+            }
+            self.trust.remember(coalition, &note, &verifier)?;
+        }
+        Ok(LogVerification::Verified {
+            coalition: coalition.clone(),
+            verified: true,
+            events: entries.len() as u64,
+            head,
+            approvals_verified: audit.approvals,
+            consistent_with_size: checked_against,
+        })
+    }
+
+    /// Verifies a bundle with no database: on its own, against `since`, and against the last
+    /// checkpoint this machine verified for its coalition; then remembers its checkpoint.
+    pub fn verify_bundle(
+        &self,
+        file: &Path,
+        bytes: &[u8],
+        since: Option<&Since>,
+    ) -> Result<BundleVerification, AppError> {
+        let failed = |problem: String| BundleVerification::Failed {
+            bundle: file.to_owned(),
+            verified: false,
+            problem,
+        };
+        let since_key = since.map(Since::key).transpose()?.flatten();
+        let verified =
+            match verify_bundle(bytes, since.map(|s| (s.note.as_str(), since_key.as_ref()))) {
+                Ok(verified) => verified,
+                Err(e) => return Ok(failed(e.to_string())),
+            };
+        // The bundle passed on its own; it must also extend what this machine verified before.
+        let bundle =
+            Bundle::from_bytes(bytes).map_err(|e| AppError::Verification(e.to_string()))?;
+        let leaves: Vec<Hash> = bundle.entries.iter().map(|e| e.hash).collect();
+        if let Some(trusted) = self.trust.last_verified(&verified.coalition)? {
+            confirm_same_log(
+                self.trust.as_ref(),
+                &verified.coalition,
+                &trusted.key,
+                &verified.log_keys,
+            )?;
+            if let Err(e) = check_extends(
+                &trusted.note,
+                &trusted.key,
+                &verified.coalition,
+                &leaves,
+                &verified.checkpoint,
+            ) {
+                return Ok(failed(format!(
+                    "{e} (the checkpoint this machine verified earlier)"
+                )));
+            }
+        }
+        let log_key = VerifierKey::parse(&bundle.log_key)
+            .map_err(|e| AppError::Verification(e.to_string()))?;
+        self.trust
+            .remember(&verified.coalition, &bundle.checkpoint, &log_key)?;
+        Ok(BundleVerification::Verified {
+            bundle: file.to_owned(),
+            verified: true,
+            coalition: verified.coalition.clone(),
+            events: verified.events,
+            root: verified.checkpoint.root,
+            approvals_verified: verified.audit.approvals,
+            consistent_with_size: verified.consistent_with.as_ref().map(|c| c.size),
+        })
+    }
+
+    /// Signs a checkpoint of the whole log with the coalition's log key.
+    pub async fn checkpoint(&self, coalition: &CoalitionId) -> Result<CheckpointView, AppError> {
+        let entries = self.verified_entries(coalition).await?;
+        let (checkpoint, note) =
+            sign_log(coalition, &entries, &self.log_key(coalition)?).map_err(AppError::internal)?;
+        Ok(CheckpointView {
+            origin: checkpoint.origin,
+            size: checkpoint.size,
+            root: checkpoint.root,
+            note,
+        })
+    }
+
+    /// An inclusion proof that entry `seq` is in the log (checked before it is returned).
+    pub async fn prove(
+        &self,
+        coalition: &CoalitionId,
+        seq: u64,
+    ) -> Result<InclusionProofView, AppError> {
+        let leaves = leaves(&self.verified_entries(coalition).await?);
+        let size = leaves.len() as u64;
+        if seq == 0 || seq > size {
+            return Err(AppError::invalid(
+                "seq",
+                format!("expected 1 to {size}, found {seq}"),
+            ));
+        }
+        let index = seq - 1;
+        let leaf = leaves[index as usize];
+        let root = merkle::root(&leaves);
+        let proof = merkle::inclusion_proof(&leaves, index).map_err(AppError::internal)?;
+        merkle::verify_inclusion(index, size, &leaf, &proof, &root).map_err(AppError::internal)?;
+        Ok(InclusionProofView {
+            seq,
+            leaf_index: index,
+            tree_size: size,
+            leaf_hash: leaf,
+            root,
+            proof,
+        })
+    }
+
+    /// A consistency proof from an earlier size to the current one (checked before it is
+    /// returned).
+    pub async fn consistency(
+        &self,
+        coalition: &CoalitionId,
+        old_size: u64,
+    ) -> Result<ConsistencyProofView, AppError> {
+        let leaves = leaves(&self.verified_entries(coalition).await?);
+        let size = leaves.len() as u64;
+        if old_size > size {
+            return Err(AppError::invalid(
+                "old-size",
+                format!("the log has only {size} events"),
+            ));
+        }
+        let proof = merkle::consistency_proof(&leaves, old_size).map_err(AppError::internal)?;
+        let old_root = merkle::root(&leaves[..old_size as usize]);
+        let new_root = merkle::root(&leaves);
+        merkle::verify_consistency(old_size, size, &old_root, &new_root, &proof)
+            .map_err(AppError::internal)?;
+        Ok(ConsistencyProofView {
+            old_size,
+            old_root,
+            new_size: size,
+            new_root,
+            proof,
+        })
+    }
+
+    /// The whole log, the public keys and a signed checkpoint, as bundle bytes; the view says
+    /// how classified the bundle is (as its most classified entry).
+    pub async fn export(&self, coalition: &CoalitionId) -> Result<(Vec<u8>, ExportView), AppError> {
+        let loaded = self.load(coalition, None).await?;
+        let bundle = Bundle::build(coalition, &loaded.entries, &self.log_key(coalition)?)
+            .map_err(AppError::internal)?;
+        let bytes = bundle.to_bytes();
+        let classification = loaded
+            .entries
+            .iter()
+            .map(|(_, envelope)| envelope.classification.level)
+            .max()
+            .unwrap_or(Level::Public);
+        let view = ExportView {
+            coalition: coalition.clone(),
+            events: bundle.entries.len(),
+            keys: bundle.keys.len(),
+            bytes: bytes.len(),
+            out: None,
+            classification,
+        };
+        Ok((bytes, view))
+    }
+
+    /// Every stored entry, verified (a broken chain is a verification failure).
+    async fn verified_entries(
+        &self,
+        coalition: &CoalitionId,
+    ) -> Result<Vec<SealedEvent>, AppError> {
+        let entries = self.stored_entries(coalition).await?;
+        verify_chain(coalition, &entries).map_err(|chain| {
+            AppError::Verification(format!("{coalition}: verification failed at {chain}"))
+        })?;
+        Ok(entries)
+    }
+
+    fn log_key(&self, coalition: &CoalitionId) -> Result<SigningKey, AppError> {
+        self.log_keys
+            .get(coalition)?
+            .ok_or_else(|| AppError::internal(format!("no log signing key for {coalition}")))
+    }
+}
+
+fn leaves(entries: &[SealedEvent]) -> Vec<Hash> {
+    entries.iter().map(|e| e.hash).collect()
+}
+
+fn verifier_key(coalition: &CoalitionId, key: &SigningKey) -> Result<VerifierKey, AppError> {
+    VerifierKey::new(&origin(coalition), key.verifying_key()).map_err(AppError::internal)
+}

@@ -1,0 +1,655 @@
+//! Writes as a front end submits them: one request type per action, with the defaults a user
+//! expects (the coalition's protected state, a commitment's marking originated by its guarantor),
+//! turned into the core's commands here and nowhere else. The CLI builds them from flags; the
+//! API will deserialize them from request bodies.
+
+use coalition_core::Command;
+use coalition_core::classification::{Level, Marking};
+use coalition_core::command::{NewCommitment, NewIncident};
+use coalition_core::commitment::{
+    Amount, Category, ClockStart, Commitment, Discretion, Response, ResponseKind, Stage, Trigger,
+    TriggerKind, Validity,
+};
+use coalition_core::communique::Aggregate;
+use coalition_core::dates::{Day, Span, Timestamp};
+use coalition_core::id::{
+    CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
+};
+use coalition_core::incident::{Incident, IncidentKind};
+use coalition_core::instrument::{Ratification, TerminationCondition};
+use coalition_core::names::parse_named;
+use coalition_core::party::{Principal, PrincipalRole};
+use coalition_core::signature::{PublicKey, SignatureBytes};
+use coalition_core::state::State;
+use coalition_core::statement::{
+    AdoptionRule, Attendance, Meeting, MeetingId, Paragraph, StatementId,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A write.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "action", deny_unknown_fields)]
+pub enum Request {
+    /// Register a principal acting for a party (the secretariat).
+    RegisterPrincipal(NewPrincipal),
+    /// Register a new signing key for a principal (rotation; the secretariat).
+    RotateKey {
+        /// The principal.
+        principal: PrincipalId,
+        /// The new public key.
+        public_key: PublicKey,
+    },
+    /// Record a party's signature of an instrument.
+    SignInstrument {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The party.
+        party: PartyCode,
+        /// When it signed.
+        at: Timestamp,
+    },
+    /// Record a party's ratification, or its parliament's rejection.
+    RatifyInstrument {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The party.
+        party: PartyCode,
+        /// When.
+        at: Timestamp,
+        /// The parliament rejected it.
+        #[serde(default)]
+        rejected: bool,
+    },
+    /// Extend an extendable term.
+    ExtendInstrument {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// Years to add.
+        years: u16,
+    },
+    /// Record that a termination condition was met.
+    TerminateInstrument {
+        /// The instrument.
+        instrument: InstrumentId,
+        /// The condition, as the instrument states it (`protected-state-joins-nato`).
+        condition: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// Record a commitment.
+    AddCommitment(Box<NewCommitmentRequest>),
+    /// Withdraw a commitment.
+    WithdrawCommitment {
+        /// The commitment.
+        commitment: CommitmentId,
+        /// When (default: now).
+        at: Option<Timestamp>,
+    },
+    /// Record the cumulative quantity that reached a stage.
+    RecordSupport {
+        /// The commitment.
+        commitment: CommitmentId,
+        /// The stage reached.
+        stage: Stage,
+        /// How many units have reached it so far.
+        quantity: u64,
+        /// When (default: now).
+        at: Option<Timestamp>,
+    },
+    /// Record that a ceasefire entered into force.
+    DeclareCeasefire {
+        /// When.
+        in_force_from: Timestamp,
+    },
+    /// Record that the ceasefire in force ended.
+    EndCeasefire {
+        /// When.
+        at: Timestamp,
+    },
+    /// Report an incident.
+    ReportIncident(Box<NewIncidentRequest>),
+    /// Confirm an incident towards verification.
+    ConfirmIncident {
+        /// The incident.
+        incident: IncidentId,
+    },
+    /// Start consultations before attribution is final.
+    TriggerIncident {
+        /// The incident.
+        incident: IncidentId,
+    },
+    /// Reject an incident.
+    RejectIncident {
+        /// The incident.
+        incident: IncidentId,
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
+    /// The protected state asks guarantors for consultations.
+    RequestConsultations {
+        /// The protected state.
+        by: PartyCode,
+        /// The guarantors asked.
+        with: Vec<PartyCode>,
+        /// When the request was made.
+        at: Timestamp,
+        /// Its classification (default UNCLASSIFIED).
+        classification: Option<Level>,
+    },
+    /// Report an obligation fulfilled.
+    FulfilObligation(ObligationReport),
+    /// Waive an obligation (the protected state).
+    WaiveObligation(ObligationReport),
+    /// Dispute an obligation.
+    DisputeObligation(ObligationReport),
+    /// Table a statement's first version.
+    DraftStatement(Box<NewStatementRequest>),
+    /// Table a new version.
+    ReviseStatement {
+        /// The statement.
+        statement: StatementId,
+        /// Its paragraphs.
+        paragraphs: Vec<Paragraph>,
+    },
+    /// Approve a version with a signature made on the signer's machine.
+    ApproveVersion {
+        /// The statement.
+        statement: StatementId,
+        /// The version.
+        version: u32,
+        /// The signature over the approval message (see `Reader::to_sign`).
+        signature: SignatureBytes,
+        /// The meeting where it is given.
+        meeting: Option<MeetingId>,
+    },
+    /// Withdraw the actor's party's approval.
+    WithdrawApproval {
+        /// The statement.
+        statement: StatementId,
+    },
+    /// Object under a silence procedure.
+    ObjectToStatement {
+        /// The statement.
+        statement: StatementId,
+    },
+    /// Conclude a silence procedure after its deadline.
+    ConcludeSilence {
+        /// The statement.
+        statement: StatementId,
+    },
+    /// Record a meeting.
+    RecordMeeting(Box<NewMeetingRequest>),
+    /// Release an aggregate's current value to the public.
+    ReleaseAggregate {
+        /// `members` or `guarantors:CATEGORY[,CATEGORY…]`.
+        aggregate: String,
+    },
+}
+
+/// A principal to register.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPrincipal {
+    /// Its id.
+    pub id: PrincipalId,
+    /// The person's or office's name.
+    pub name: String,
+    /// The party it acts for.
+    pub party: PartyCode,
+    /// Its role.
+    pub role: PrincipalRole,
+    /// Its clearance.
+    pub clearance: Level,
+    /// Its signing key.
+    pub public_key: Option<PublicKey>,
+    /// How widely its record may be shown (default UNCLASSIFIED).
+    pub classification: Option<Level>,
+}
+
+/// A commitment to record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCommitmentRequest {
+    /// An id to use (default: the next free `C-n`).
+    pub id: Option<CommitmentId>,
+    /// The party that commits.
+    pub guarantor: PartyCode,
+    /// The party protected (default: the coalition's protected state).
+    pub protected: Option<PartyCode>,
+    /// The kind of support.
+    pub category: Category,
+    /// What exactly, in words.
+    pub what: String,
+    /// How many units (with `unit`).
+    pub quantity: Option<u64>,
+    /// The unit of the quantity (with `quantity`).
+    pub unit: Option<String>,
+    /// The stage the amount has reached.
+    pub stage: Stage,
+    /// The state whose attack sets it off.
+    pub aggressor: PartyCode,
+    /// What sets it off.
+    pub kind: TriggerKind,
+    /// A stated scope for the trigger.
+    #[serde(default)]
+    pub scope: String,
+    /// Consult within this long.
+    pub consult_within: Option<Span>,
+    /// Deliver within this long.
+    pub deliver_within: Option<Span>,
+    /// Further responses as `KIND` or `KIND=SPAN` (a bare kind has no deadline).
+    #[serde(default)]
+    pub responses: Vec<String>,
+    /// Where the response clocks start.
+    pub clock_from: ClockStart,
+    /// How much choice the guarantor keeps.
+    pub discretion: Discretion,
+    /// The instrument it stands on.
+    pub instrument: Option<InstrumentId>,
+    /// First day in force.
+    pub from: Option<Day>,
+    /// Last day in force (inclusive).
+    pub until: Option<Day>,
+    /// Classification level (default UNCLASSIFIED).
+    pub classification: Option<Level>,
+    /// The originating party (default: the guarantor).
+    pub originator: Option<PartyCode>,
+    /// Releasable only to these parties.
+    pub releasable_to: Option<Vec<PartyCode>>,
+}
+
+/// An incident to report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncidentRequest {
+    /// An id to use (default: the next free `INC-n`).
+    pub id: Option<IncidentId>,
+    /// The state alleged to have attacked.
+    pub aggressor: PartyCode,
+    /// The state attacked.
+    pub target: PartyCode,
+    /// What happened.
+    pub kind: IncidentKind,
+    /// When it happened.
+    pub at: Timestamp,
+    /// Where.
+    #[serde(default)]
+    pub location: String,
+    /// What happened, in words.
+    #[serde(default)]
+    pub description: String,
+    /// References to evidence.
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    /// Classification level (default UNCLASSIFIED).
+    pub classification: Option<Level>,
+    /// Releasable only to these parties.
+    pub releasable_to: Option<Vec<PartyCode>>,
+}
+
+/// A fulfilment, waiver or dispute of an obligation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObligationReport {
+    /// The obligation.
+    pub obligation: ObligationId,
+    /// The report, note or reason.
+    #[serde(default)]
+    pub report: String,
+    /// When (default: now).
+    pub at: Option<Timestamp>,
+}
+
+/// A statement to table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStatementRequest {
+    /// Its id.
+    pub id: StatementId,
+    /// Its title.
+    pub title: String,
+    /// The parties whose leaders must approve.
+    pub signatories: Vec<PartyCode>,
+    /// Adopt once this many approve (default: all).
+    pub quorum: Option<u16>,
+    /// Silence procedure: adopted at this time unless a signatory objects before.
+    pub silence_until: Option<Timestamp>,
+    /// Version 1's paragraphs.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// A meeting to record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMeetingRequest {
+    /// Its id.
+    pub id: MeetingId,
+    /// Its title.
+    pub title: String,
+    /// The host party.
+    pub host: PartyCode,
+    /// Where.
+    pub place: String,
+    /// The day.
+    pub day: Day,
+    /// `PRINCIPAL:in-person` or `PRINCIPAL:remote`.
+    #[serde(default)]
+    pub attendees: Vec<String>,
+    /// Statements on the agenda.
+    #[serde(default)]
+    pub agenda: Vec<StatementId>,
+}
+
+impl Request {
+    /// The commands this request asks for, given the current state (for defaults).
+    pub(crate) fn into_commands(self, state: &State) -> Result<Vec<Command>, AppError> {
+        let command = match self {
+            Request::RegisterPrincipal(p) => Command::RegisterPrincipal(Principal {
+                id: p.id,
+                name: p.name,
+                party: p.party,
+                role: p.role,
+                clearance: p.clearance,
+                marking: Marking::at(p.classification.unwrap_or(Level::Unclassified)),
+                public_key: p.public_key,
+            }),
+            Request::RotateKey {
+                principal,
+                public_key,
+            } => Command::RegisterKey {
+                principal,
+                key: public_key,
+            },
+            Request::SignInstrument {
+                instrument,
+                party,
+                at,
+            } => Command::SignInstrument {
+                instrument,
+                party,
+                at,
+            },
+            Request::RatifyInstrument {
+                instrument,
+                party,
+                at,
+                rejected,
+            } => Command::RecordRatification {
+                instrument,
+                party,
+                status: if rejected {
+                    Ratification::Rejected
+                } else {
+                    Ratification::Ratified
+                },
+                at,
+            },
+            Request::ExtendInstrument { instrument, years } => {
+                Command::ExtendInstrument { instrument, years }
+            }
+            Request::TerminateInstrument {
+                instrument,
+                condition,
+                at,
+            } => Command::TerminateInstrument {
+                instrument,
+                condition: TerminationCondition::from_text(&condition),
+                at,
+            },
+            Request::AddCommitment(new) => new.into_command(state)?,
+            Request::WithdrawCommitment { commitment, at } => {
+                Command::WithdrawCommitment { commitment, at }
+            }
+            Request::RecordSupport {
+                commitment,
+                stage,
+                quantity,
+                at,
+            } => Command::RecordSupport {
+                commitment,
+                stage,
+                quantity,
+                at,
+            },
+            Request::DeclareCeasefire { in_force_from } => {
+                Command::DeclareCeasefire { in_force_from }
+            }
+            Request::EndCeasefire { at } => Command::EndCeasefire { at },
+            Request::ReportIncident(new) => new.into_command()?,
+            Request::ConfirmIncident { incident } => Command::ConfirmIncident { incident },
+            Request::TriggerIncident { incident } => Command::TriggerProvisionally { incident },
+            Request::RejectIncident { incident, reason } => {
+                Command::RejectIncident { incident, reason }
+            }
+            Request::RequestConsultations {
+                by,
+                with,
+                at,
+                classification,
+            } => Command::RequestConsultations {
+                by,
+                with,
+                at,
+                marking: Marking::at(classification.unwrap_or(Level::Unclassified)),
+            },
+            Request::FulfilObligation(r) => Command::FulfilObligation {
+                obligation: r.obligation,
+                at: r.at,
+                report: r.report,
+            },
+            Request::WaiveObligation(r) => Command::WaiveObligation {
+                obligation: r.obligation,
+                at: r.at,
+                note: r.report,
+            },
+            Request::DisputeObligation(r) => Command::DisputeObligation {
+                obligation: r.obligation,
+                at: r.at,
+                reason: r.report,
+            },
+            Request::DraftStatement(new) => Command::DraftStatement {
+                rule: match (new.quorum, new.silence_until) {
+                    (Some(_), Some(_)) => {
+                        return Err(AppError::invalid(
+                            "quorum",
+                            "give a quorum or a silence deadline, not both",
+                        ));
+                    }
+                    (Some(k), None) => AdoptionRule::Quorum { k },
+                    (None, Some(deadline)) => AdoptionRule::Silence { deadline },
+                    (None, None) => AdoptionRule::Unanimity,
+                },
+                statement: new.id,
+                title: new.title,
+                signatories: new.signatories,
+                paragraphs: new.paragraphs,
+            },
+            Request::ReviseStatement {
+                statement,
+                paragraphs,
+            } => Command::ReviseStatement {
+                statement,
+                paragraphs,
+            },
+            Request::ApproveVersion {
+                statement,
+                version,
+                signature,
+                meeting,
+            } => Command::ApproveVersion {
+                statement,
+                version,
+                signature,
+                meeting,
+            },
+            Request::WithdrawApproval { statement } => Command::WithdrawApproval { statement },
+            Request::ObjectToStatement { statement } => Command::ObjectToStatement { statement },
+            Request::ConcludeSilence { statement } => Command::ConcludeSilence { statement },
+            Request::RecordMeeting(new) => new.into_command()?,
+            Request::ReleaseAggregate { aggregate } => Command::ReleaseAggregate {
+                aggregate: Aggregate::parse(&aggregate)
+                    .map_err(|e| AppError::invalid("aggregate", e.to_string()))?,
+            },
+        };
+        Ok(vec![command])
+    }
+}
+
+impl NewCommitmentRequest {
+    fn into_command(self, state: &State) -> Result<Command, AppError> {
+        let protected = match self.protected {
+            Some(party) => party,
+            None => state
+                .coalition()
+                .map(|c| c.protected.clone())
+                .ok_or_else(|| AppError::invalid("protected", "the coalition is not founded"))?,
+        };
+        let mut responses = Vec::new();
+        if let Some(within) = self.consult_within {
+            responses.push(Response {
+                kind: ResponseKind::Consult,
+                within: Some(within),
+                clock: self.clock_from,
+            });
+        }
+        if let Some(within) = self.deliver_within {
+            responses.push(Response {
+                kind: ResponseKind::Deliver,
+                within: Some(within),
+                clock: self.clock_from,
+            });
+        }
+        for text in &self.responses {
+            responses.push(parse_response(text, self.clock_from)?);
+        }
+        if responses.is_empty() {
+            return Err(AppError::invalid(
+                "response",
+                "name at least one response: --consult-within SPAN, --deliver-within SPAN or --response KIND[=SPAN]",
+            ));
+        }
+        let commitment = Commitment {
+            // Replaced by the id `decide` assigns when none is given.
+            id: CommitmentId::parse("new").map_err(AppError::internal)?,
+            guarantor: self.guarantor.clone(),
+            protected,
+            instrument: self.instrument,
+            category: self.category,
+            what: self.what,
+            amount: match (self.quantity, self.unit) {
+                (Some(quantity), Some(unit)) => Some(Amount {
+                    quantity,
+                    unit,
+                    stage: self.stage,
+                }),
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(AppError::invalid("unit", "a quantity needs its unit"));
+                }
+                (None, Some(_)) => {
+                    return Err(AppError::invalid("quantity", "a unit needs its quantity"));
+                }
+            },
+            trigger: Trigger {
+                kind: self.kind,
+                aggressor: self.aggressor,
+                scope: self.scope,
+            },
+            discretion: self.discretion,
+            responses,
+            validity: Validity {
+                from: self.from,
+                until: self.until,
+            },
+            marking: Marking {
+                level: self.classification.unwrap_or(Level::Unclassified),
+                originator: Some(self.originator.unwrap_or(self.guarantor)),
+                releasable_to: self
+                    .releasable_to
+                    .map(|parties| parties.into_iter().collect()),
+            },
+            illustrative: false,
+        };
+        Ok(Command::AddCommitment(NewCommitment {
+            id: self.id,
+            commitment,
+        }))
+    }
+}
+
+/// Parses `KIND[=SPAN]`.
+fn parse_response(text: &str, clock: ClockStart) -> Result<Response, AppError> {
+    let (kind, within) = match text.split_once('=') {
+        Some((kind, span)) => (kind, Some(span)),
+        None => (text, None),
+    };
+    let kind: ResponseKind =
+        parse_named(kind).map_err(|err| AppError::invalid("response", format!("{text}: {err}")))?;
+    let within = within
+        .map(|span| {
+            Span::parse(span).map_err(|err| AppError::invalid("response", format!("{text}: {err}")))
+        })
+        .transpose()?;
+    Ok(Response {
+        kind,
+        within,
+        clock,
+    })
+}
+
+impl NewIncidentRequest {
+    fn into_command(self) -> Result<Command, AppError> {
+        Ok(Command::ReportIncident(NewIncident {
+            id: self.id,
+            incident: Incident {
+                // Replaced by the id `decide` assigns when none is given.
+                id: IncidentId::parse("new").map_err(AppError::internal)?,
+                aggressor: self.aggressor,
+                target: self.target,
+                kind: self.kind,
+                occurred_at: self.at,
+                location: self.location,
+                description: self.description,
+                evidence: self.evidence,
+                marking: Marking {
+                    level: self.classification.unwrap_or(Level::Unclassified),
+                    originator: None,
+                    releasable_to: self.releasable_to.map(|p| p.into_iter().collect()),
+                },
+            },
+        }))
+    }
+}
+
+impl NewMeetingRequest {
+    fn into_command(self) -> Result<Command, AppError> {
+        let mut attendees = Vec::new();
+        for text in &self.attendees {
+            let expected = || {
+                AppError::invalid(
+                    "attendee",
+                    format!("{text}: expected PRINCIPAL:in-person or PRINCIPAL:remote"),
+                )
+            };
+            let (principal, mode) = text.split_once(':').ok_or_else(expected)?;
+            let principal = PrincipalId::parse(principal)
+                .map_err(|e| AppError::invalid("attendee", format!("{text}: {e}")))?;
+            let mode: Attendance = parse_named(mode)
+                .map_err(|e| AppError::invalid("attendee", format!("{text}: {e}")))?;
+            attendees.push((principal, mode));
+        }
+        Ok(Command::RecordMeeting(Meeting {
+            id: self.id,
+            title: self.title,
+            host: self.host,
+            place: self.place,
+            day: self.day,
+            attendees,
+            agenda: self.agenda,
+            marking: Marking::public(),
+        }))
+    }
+}

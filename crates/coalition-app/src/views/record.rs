@@ -1,0 +1,256 @@
+//! The record itself: log entries as a reader may see them, write receipts, verification
+//! reports, checkpoints, proofs and exports.
+
+use std::path::PathBuf;
+
+use coalition_core::Event;
+use coalition_core::classification::{Level, Marking};
+use coalition_core::dates::Timestamp;
+use coalition_core::hash::Hash;
+use coalition_core::id::{CoalitionId, PrincipalId};
+use coalition_ledger::Head;
+use serde::{Deserialize, Serialize};
+
+/// One log entry as a reader may see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LogEntryView {
+    /// An entry the reader may read.
+    Shown {
+        /// Its position.
+        seq: u64,
+        /// When it was recorded.
+        recorded_at: Timestamp,
+        /// Who acted.
+        actor: PrincipalId,
+        /// What kind of event (`commitment_added`).
+        kind: String,
+        /// Its marking.
+        classification: Marking,
+        /// The event (its own `kind` and `payload`).
+        payload: Box<Event>,
+        /// The previous entry's hash.
+        prev: Hash,
+        /// Its hash.
+        hash: Hash,
+    },
+    /// An entry the reader may not read: its hash still lets anyone check the chain.
+    Withheld {
+        /// Its position.
+        seq: u64,
+        /// Always true.
+        withheld: bool,
+        /// Its hash.
+        hash: Hash,
+    },
+}
+
+/// Where a log ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadView {
+    /// The last sequence number.
+    pub seq: u64,
+    /// The last entry's hash.
+    pub hash: Hash,
+}
+
+impl From<Head> for HeadView {
+    fn from(head: Head) -> HeadView {
+        HeadView {
+            seq: head.seq,
+            hash: head.hash,
+        }
+    }
+}
+
+/// What a write recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    /// The entries appended, in order.
+    pub recorded: Vec<RecordedEntry>,
+    /// Where the log now ends.
+    pub head: HeadView,
+}
+
+/// One entry a write appended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordedEntry {
+    /// Its position.
+    pub seq: u64,
+    /// What happened (`kind` and `payload`).
+    #[serde(flatten)]
+    pub event: Event,
+    /// Its hash.
+    pub hash: Hash,
+}
+
+/// What a write that creates an item (a commitment, an incident) recorded: the new id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreatedView {
+    /// The id assigned or chosen.
+    pub id: String,
+    /// The log's new length.
+    pub seq: u64,
+    /// The log's new head.
+    pub head: Hash,
+}
+
+/// The outcome of verifying a stored log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LogVerification {
+    /// Everything checked out.
+    Verified {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// Always true.
+        verified: bool,
+        /// How many entries.
+        events: u64,
+        /// The last entry's hash.
+        head: Hash,
+        /// Approval signatures verified.
+        approvals_verified: u64,
+        /// The size of the earlier checkpoint the log was found consistent with.
+        consistent_with_size: Option<u64>,
+    },
+    /// Something did not.
+    Failed {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// Always false.
+        verified: bool,
+        /// The first bad entry, when one entry is at fault.
+        first_bad_seq: Option<u64>,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// The outcome of verifying a bundle offline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BundleVerification {
+    /// Everything checked out.
+    Verified {
+        /// The bundle file.
+        bundle: PathBuf,
+        /// Always true.
+        verified: bool,
+        /// Its coalition.
+        coalition: CoalitionId,
+        /// How many entries.
+        events: u64,
+        /// The checkpoint's root.
+        root: Hash,
+        /// Approval signatures verified.
+        approvals_verified: u64,
+        /// The size of the earlier checkpoint it was found consistent with.
+        consistent_with_size: Option<u64>,
+    },
+    /// Something did not.
+    Failed {
+        /// The bundle file.
+        bundle: PathBuf,
+        /// Always false.
+        verified: bool,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// A signed checkpoint of a log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointView {
+    /// The log's origin line.
+    pub origin: String,
+    /// The tree size.
+    pub size: u64,
+    /// The tree's root.
+    pub root: Hash,
+    /// The signed note (C2SP checkpoint format).
+    pub note: String,
+}
+
+/// An inclusion proof of one entry (RFC 9162).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InclusionProofView {
+    /// The entry's sequence number.
+    pub seq: u64,
+    /// Its leaf index (seq − 1).
+    pub leaf_index: u64,
+    /// The tree size proved against.
+    pub tree_size: u64,
+    /// The entry's leaf hash.
+    pub leaf_hash: Hash,
+    /// The tree's root.
+    pub root: Hash,
+    /// The audit path.
+    pub proof: Vec<Hash>,
+}
+
+/// A consistency proof between two sizes of a log (RFC 9162).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsistencyProofView {
+    /// The earlier size.
+    pub old_size: u64,
+    /// The root at the earlier size.
+    pub old_root: Hash,
+    /// The current size.
+    pub new_size: u64,
+    /// The current root.
+    pub new_root: Hash,
+    /// The proof.
+    pub proof: Vec<Hash>,
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportView {
+    /// The coalition.
+    pub coalition: CoalitionId,
+    /// How many entries the bundle holds.
+    pub events: usize,
+    /// How many public keys it carries.
+    pub keys: usize,
+    /// Its size in bytes.
+    pub bytes: usize,
+    /// Where it was written (set by the front end that wrote it).
+    pub out: Option<PathBuf>,
+    /// The highest marking of its entries: how it must be handled.
+    pub classification: Level,
+}
+
+impl ReceiptView {
+    /// The view of what the ledger appended.
+    pub(crate) fn of(receipt: coalition_ledger::Receipt) -> ReceiptView {
+        ReceiptView {
+            recorded: receipt
+                .entries
+                .into_iter()
+                .map(|(sealed, event)| RecordedEntry {
+                    seq: sealed.seq,
+                    hash: sealed.hash,
+                    event,
+                })
+                .collect(),
+            head: receipt.head.into(),
+        }
+    }
+
+    /// The item a write created (a commitment or an incident), with the new head.
+    pub fn created(&self) -> Option<CreatedView> {
+        self.recorded.iter().find_map(|entry| {
+            let id = match &entry.event {
+                Event::CommitmentAdded { commitment, .. } => commitment.id.to_string(),
+                Event::IncidentReported { incident, .. } => incident.id.to_string(),
+                _ => return None,
+            };
+            Some(CreatedView {
+                id,
+                seq: self.head.seq,
+                head: self.head.hash,
+            })
+        })
+    }
+}

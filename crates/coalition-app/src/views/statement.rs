@@ -1,0 +1,137 @@
+//! Statements (their versions, diffs and who has approved) and the figures a communiqué could
+//! publish.
+
+use coalition_core::classification::Marking;
+use coalition_core::hash::Hash;
+use coalition_core::id::PartyCode;
+use coalition_core::statement::{AdoptionRule, PartyStanding, StatementId, StatementStatus};
+use serde::{Deserialize, Serialize};
+
+/// One statement in a listing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementRow {
+    /// Its id.
+    pub id: StatementId,
+    /// Its title.
+    pub title: String,
+    /// Draft or adopted.
+    pub status: StatementStatus,
+    /// How it is adopted.
+    pub rule: AdoptionRule,
+    /// The latest version's number.
+    pub latest_version: Option<u32>,
+    /// The parties whose leaders must approve.
+    pub signatories: Vec<PartyCode>,
+    /// How many of them approved the latest version.
+    pub approvals_of_latest: usize,
+}
+
+/// One version of a statement, as the reader may read it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementShow {
+    /// The statement.
+    pub id: StatementId,
+    /// Its title.
+    pub title: String,
+    /// The version shown.
+    pub version: u32,
+    /// The version's content hash.
+    pub content: Hash,
+    /// Draft or adopted.
+    pub status: StatementStatus,
+    /// The paragraphs; for the public, only those it may read.
+    pub paragraphs: Vec<ParagraphView>,
+}
+
+/// A paragraph as the reader sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParagraphView {
+    /// Readable: its text and marking.
+    Shown {
+        /// Its number in the version, from 1.
+        number: usize,
+        /// Its portion marking.
+        marking: Marking,
+        /// Its text.
+        text: String,
+    },
+    /// Not readable by this reader.
+    Withheld {
+        /// Its number in the version, from 1.
+        number: usize,
+        /// Always true.
+        withheld: bool,
+    },
+}
+
+/// Two versions compared paragraph by paragraph.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementDiff {
+    /// The statement.
+    pub statement: StatementId,
+    /// The older version.
+    pub from: u32,
+    /// The newer version.
+    pub to: u32,
+    /// Every paragraph of both, in order: kept, removed or added.
+    pub changes: Vec<DiffLine>,
+}
+
+/// One paragraph of a diff.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffLine {
+    /// `=` kept, `-` removed, `+` added.
+    pub op: String,
+    /// Its number in the older version (0 when added).
+    pub old: usize,
+    /// Its number in the newer version (0 when removed).
+    pub new: usize,
+    /// `(MARKING) text`, or `[withheld]`.
+    pub paragraph: String,
+}
+
+/// Where every required party stands on a statement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementStanding {
+    /// The statement.
+    pub statement: StatementId,
+    /// Its title.
+    pub title: String,
+    /// Draft or adopted.
+    pub status: StatementStatus,
+    /// How it is adopted.
+    pub rule: AdoptionRule,
+    /// The latest version's number.
+    pub latest_version: Option<u32>,
+    /// One row per required party.
+    pub parties: Vec<StandingRow>,
+}
+
+/// One required party's standing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StandingRow {
+    /// The party.
+    pub party: PartyCode,
+    /// Approved, approved an older version, objected, or pending.
+    pub standing: PartyStanding,
+    /// The meeting where the approval was given (title, place, day), if the reader may see it.
+    pub meeting: Option<String>,
+}
+
+/// A figure a communiqué could publish.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AggregateRow {
+    /// What it counts (`members`, `guarantors:…`).
+    pub aggregate: String,
+    /// In words.
+    pub description: String,
+    /// Its value, if the reader may read its inputs.
+    pub value: Option<u64>,
+    /// Out of how many members, likewise.
+    pub of_members: Option<u64>,
+    /// The marking its inputs give it.
+    pub marking: String,
+    /// The value released to the public, if one was.
+    pub released_value: Option<u64>,
+}

@@ -1,0 +1,52 @@
+//! Where the CLI's record is: the data directory (`--data-dir`, `COALITION_DATA_DIR`, else the
+//! per-user data directory) holding `coalition.sqlite` and the log keys; trusted checkpoints in
+//! `COALITION_TRUST_DIR` (else the per-user config directory), apart from the record.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use coalition_app::keys::FileLogKeys;
+use coalition_app::trust::DirTrustStore;
+use coalition_app::{Access, App, Config};
+
+use crate::failure::bad_input;
+
+/// The file name of the database inside the data directory.
+pub(crate) const DATABASE_FILE: &str = "coalition.sqlite";
+
+/// Where `coalition demo` writes the demo leaders' keys, inside the data directory.
+pub(crate) const DEMO_KEYS: &str = "demo-keys";
+
+/// The data directory: the flag or `COALITION_DATA_DIR`, else the per-user data directory.
+pub(crate) fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let dir = match flag {
+        Some(dir) => dir.to_owned(),
+        None => dirs::data_dir()
+            .map(|dir| dir.join("coalition"))
+            .context("no per-user data directory on this system; pass --data-dir")?,
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(bad_input(format!(
+            "--data-dir: {} is a file, expected a directory",
+            dir.display()
+        )));
+    }
+    Ok(dir)
+}
+
+/// Opens the record in `dir`: for reading (nothing is created) or for writing.
+pub(crate) async fn open(dir: &Path, access: Access) -> anyhow::Result<App> {
+    let trust = match std::env::var_os("COALITION_TRUST_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => DirTrustStore::default_dir()
+            .context("no per-user config directory; set COALITION_TRUST_DIR")?,
+    };
+    let config = Config {
+        database: format!("sqlite://{}", dir.join(DATABASE_FILE).display()),
+        log_keys: Arc::new(FileLogKeys::in_data_dir(dir)),
+        trust: Arc::new(DirTrustStore::new(trust)),
+        clock: crate::clock::from_env()?,
+    };
+    Ok(App::open(config, access).await?)
+}
