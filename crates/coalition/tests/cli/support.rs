@@ -17,25 +17,72 @@ pub(crate) fn scenario_text() -> String {
     std::fs::read_to_string(path).expect("the Paris scenario")
 }
 
-/// A data directory, a directory for trusted checkpoints and a clock, all private to one test.
+/// A data directory, a directory for trusted checkpoints, a working directory for files, a
+/// clock and (optionally) a key passphrase, all private to one test.
 pub(crate) struct Env {
     root: tempfile::TempDir,
-    now: String,
+    /// The clock every command sees.
+    pub(crate) now: String,
+    /// `COALITION_KEY_PASSPHRASE`, if set.
+    pub(crate) passphrase: Option<String>,
+    /// The trust directory in use (another one simulates another machine).
+    pub(crate) trust: PathBuf,
 }
 
 /// What a run of the binary produced.
 #[derive(Debug)]
 pub(crate) struct Run {
+    /// The command line, for messages.
+    pub(crate) args: String,
+    /// The exit code (`None` when killed by a signal).
     pub(crate) code: Option<i32>,
     pub(crate) stdout: String,
     pub(crate) stderr: String,
 }
 
+impl Run {
+    /// Expects exit 0; returns stdout.
+    pub(crate) fn ok(self) -> String {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "coalition {} failed: {self:?}",
+            self.args
+        );
+        self.stdout
+    }
+
+    /// Expects `code`, with a reason on stderr; returns stderr.
+    pub(crate) fn exits(self, code: i32) -> String {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "coalition {}: expected exit {code}: {self:?}",
+            self.args
+        );
+        assert!(
+            !self.stderr.trim().is_empty(),
+            "a failure says why on stderr"
+        );
+        self.stderr
+    }
+}
+
 impl Env {
+    /// A fresh environment at [`NOW`].
     pub(crate) fn new() -> Env {
+        Env::at(NOW)
+    }
+
+    /// A fresh environment whose clock reads `now`.
+    pub(crate) fn at(now: &str) -> Env {
+        let root = tempfile::tempdir().expect("a temporary directory");
+        let trust = root.path().join("trust");
         Env {
-            root: tempfile::tempdir().expect("a temporary directory"),
-            now: NOW.to_owned(),
+            root,
+            now: now.to_owned(),
+            passphrase: None,
+            trust,
         }
     }
 
@@ -56,7 +103,7 @@ impl Env {
     }
 
     pub(crate) fn trust_dir(&self) -> PathBuf {
-        self.root.path().join("trust")
+        self.trust.clone()
     }
 
     /// The SQLite file holding the record.
@@ -80,15 +127,24 @@ impl Env {
             .env_remove("COALITION_CONFIG")
             .env_remove("COALITION_KEY_PASSPHRASE")
             .env_remove("RUST_LOG");
+        if let Some(passphrase) = &self.passphrase {
+            command.env("COALITION_KEY_PASSPHRASE", passphrase);
+        }
         command
     }
 
-    pub(crate) fn run(&self, args: &[&str]) -> Run {
+    /// Runs the binary with `args`.
+    pub(crate) fn run<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Run {
         let output = assert_cmd::Command::from_std(self.command())
             .args(args)
             .output()
             .expect("the binary runs");
         Run {
+            args: args
+                .iter()
+                .map(|a| a.as_ref().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
             code: output.status.code(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -97,9 +153,7 @@ impl Env {
 
     /// Runs a command that must succeed; returns its stdout.
     pub(crate) fn ok(&self, args: &[&str]) -> String {
-        let run = self.run(args);
-        assert_eq!(run.code, Some(0), "coalition {}: {run:?}", args.join(" "));
-        run.stdout
+        self.run(args).ok()
     }
 
     /// Runs a command with `--json` that must succeed; returns the parsed document.
@@ -117,27 +171,17 @@ impl Env {
 
     /// Runs a command that must fail with `code`; returns its stderr.
     pub(crate) fn fails(&self, code: i32, args: &[&str]) -> String {
-        let run = self.run(args);
-        assert_eq!(
-            run.code,
-            Some(code),
-            "coalition {}: expected exit {code}: {run:?}",
-            args.join(" ")
-        );
-        assert!(
-            !run.stderr.trim().is_empty(),
-            "a failure says why on stderr"
-        );
-        run.stderr
+        self.run(args).exits(code)
     }
 
-    /// The coalition's log head as `log verify --json` reports it: (events, head hash).
+    /// Where a coalition's log ends, as `coalitions --json` lists it: (events, head hash).
+    /// Reading it changes nothing, not even this machine's trusted checkpoint.
     pub(crate) fn head(&self, coalition: &str) -> (u64, String) {
-        let report = self.json(&["log", "verify", coalition]);
-        assert_eq!(report["verified"], true, "{report}");
+        let list = self.json(&["coalitions"]);
+        let entry = find(&list, "id", coalition);
         (
-            report["events"].as_u64().expect("events"),
-            report["head"].as_str().expect("head").to_owned(),
+            entry["events"].as_u64().expect("events"),
+            entry["head"].as_str().expect("head").to_owned(),
         )
     }
 
@@ -198,6 +242,11 @@ pub(crate) fn find<'a>(value: &'a Value, key: &str, id: &str) -> &'a Value {
 /// Whether a JSON array has an element whose `key` is `id`.
 pub(crate) fn has(value: &Value, key: &str, id: &str) -> bool {
     items(value).iter().any(|item| item[key] == id)
+}
+
+/// A path as a command-line argument.
+pub(crate) fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
 }
 
 /// Copies a directory tree.

@@ -76,6 +76,8 @@ fn one_changed_byte_in_the_database_file_is_named_by_log_verify_with_exit_3() {
 fn byte_flips_anywhere_in_the_file_are_caught_or_change_nothing() {
     // RELIABILITY row 5: no flip of the raw file may change what the log says and still verify.
     let (env, _) = with_marked_event();
+    // This machine has verified (and pinned) the genuine log before the flips.
+    env.ok(&["log", "verify", DEMO]);
     let genuine = env.json(&["log", "show", DEMO]);
     let (events, head) = env.head(DEMO);
     let pristine = std::fs::read(env.database()).unwrap();

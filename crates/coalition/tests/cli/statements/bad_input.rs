@@ -4,14 +4,15 @@
 
 use std::path::Path;
 
-use super::world::{Ran, World};
+use super::world::{C, imported};
+use crate::support::{Env, Run};
 
 /// Runs, expects exit 2 and an unchanged head; returns stderr.
-fn refused(world: &World, run: impl FnOnce(&World) -> Ran) -> String {
-    let before = world.head();
+fn refused(world: &Env, run: impl FnOnce(&Env) -> Run) -> String {
+    let before = world.head(C);
     let err = run(world).exits(2);
     assert_eq!(
-        world.head(),
+        world.head(C),
         before,
         "a refused command changed the log: {err}"
     );
@@ -20,7 +21,7 @@ fn refused(world: &World, run: impl FnOnce(&World) -> Ran) -> String {
 
 #[test]
 fn a_malformed_draft_file_is_refused_naming_file_and_line() {
-    let world = World::imported();
+    let world = imported();
     let cases = [
         // (file name, text, what the message must contain beside the name)
         (
@@ -65,7 +66,7 @@ fn a_malformed_draft_file_is_refused_naming_file_and_line() {
 
 #[test]
 fn an_unknown_signatory_is_refused() {
-    let world = World::imported();
+    let world = imported();
     let file = world.write("d.md", "(PUBLIC) Text.\n");
     // Not a party code at all; a party without a seat; the adversary; a party listed twice.
     for (signatories, expected) in [
@@ -81,7 +82,7 @@ fn an_unknown_signatory_is_refused() {
 
 #[test]
 fn approving_a_version_that_does_not_exist_or_with_the_wrong_key_is_refused() {
-    let world = World::imported();
+    let world = imported();
     let macron = world.leader("macron", "FRA");
     let starmer = world.leader("starmer", "GBR");
     let sanchez = world.leader("sanchez", "ESP");

@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::world::{C, DRAFT_V2, Ran, World, path};
+use super::world::{C, DRAFT_V2, imported, world};
+use crate::support::{Env, Run, path};
 
 /// A coalition with the joint statement approved by FRA and GBR, adopted.
-fn adopted(draft: &str) -> World {
-    let world = World::imported();
+fn adopted(draft: &str) -> Env {
+    let world = imported();
     let macron = world.leader("macron", "FRA");
     let starmer = world.leader("starmer", "GBR");
     let file = world.write("draft.md", draft);
@@ -19,15 +20,15 @@ fn adopted(draft: &str) -> World {
 }
 
 /// Tables one more statement (one PUBLIC paragraph, FRA alone).
-fn one_more(world: &World, id: &str) {
+fn one_more(world: &Env, id: &str) {
     let file = world.write(&format!("{id}.md"), "(PUBLIC) Another statement.\n");
     world.draft_from(id, "FRA", &file, &[]).ok();
 }
 
 /// `log verify --bundle B [--since-checkpoint C [--log-key K]]` on a machine that has trusted
 /// nothing yet.
-fn verify_fresh(world: &mut World, bundle: &Path, since: Option<(&Path, Option<&str>)>) -> Ran {
-    world.trust = world.dir().join(format!("trust-{}", fresh()));
+fn verify_fresh(world: &mut Env, bundle: &Path, since: Option<(&Path, Option<&str>)>) -> Run {
+    world.trust = world.root().join(format!("trust-{}", fresh()));
     let mut args = vec!["log", "verify", "--bundle", path(bundle)];
     if let Some((checkpoint, key)) = since {
         args.extend(["--since-checkpoint", path(checkpoint)]);
@@ -42,8 +43,8 @@ fn fresh() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-fn export(world: &World, name: &str) -> PathBuf {
-    let file = world.dir().join(name);
+fn export(world: &Env, name: &str) -> PathBuf {
+    let file = world.root().join(name);
     world.ok(&["log", "export", C, "--out", path(&file)]);
     file
 }
@@ -87,7 +88,7 @@ fn a_truncated_or_rewritten_bundle_fails_against_an_earlier_checkpoint() {
     let early = export(&world, "early.bundle");
     // More is recorded; the checkpoint of the longer log is kept.
     one_more(&world, "more");
-    let checkpoint = world.dir().join("old.checkpoint");
+    let checkpoint = world.root().join("old.checkpoint");
     world.ok(&["log", "checkpoint", C, "--out", path(&checkpoint)]);
     let note = std::fs::read_to_string(&checkpoint).unwrap();
     assert!(note.starts_with(&format!("coalition/{C}\n")), "{note}");
@@ -131,7 +132,7 @@ fn a_truncated_or_rewritten_bundle_fails_against_an_earlier_checkpoint() {
         }
     }
     // The machine that verified the original log refuses the rewrite without being told.
-    world.trust = world.dir().join("trust");
+    world.trust = world.root().join("trust");
     let err = world.fails(3, &["log", "verify", "--bundle", path(&longer)]);
     assert!(
         err.contains("earlier checkpoint this machine verified"),
@@ -141,7 +142,7 @@ fn a_truncated_or_rewritten_bundle_fails_against_an_earlier_checkpoint() {
 
 #[test]
 fn log_verify_refuses_a_rewritten_database_every_time() {
-    let world = World::new();
+    let world = world();
     world.ok(&["demo"]);
     let first = world.ok(&["log", "verify", "paris-2026"]);
     assert!(first.contains("approval signatures verified"), "{first}");
@@ -152,7 +153,7 @@ fn log_verify_refuses_a_rewritten_database_every_time() {
     );
     // The database is replaced by another history of the same coalition (the same scenario with
     // new keys and signatures), behind this machine's back.
-    std::fs::remove_dir_all(world.data()).unwrap();
+    std::fs::remove_dir_all(world.data_dir()).unwrap();
     world.ok(&["demo"]);
     for _ in 0..2 {
         let err = world.fails(3, &["log", "verify", "paris-2026"]);
@@ -163,7 +164,7 @@ fn log_verify_refuses_a_rewritten_database_every_time() {
         assert!(err.contains("rewritten"), "{err}");
     }
     // Nor does a bundle of it pass on this machine.
-    let bundle = world.dir().join("rewritten.bundle");
+    let bundle = world.root().join("rewritten.bundle");
     world.ok(&["log", "export", "paris-2026", "--out", path(&bundle)]);
     let err = world.fails(3, &["log", "verify", "--bundle", path(&bundle)]);
     assert!(
@@ -179,7 +180,7 @@ fn log_verify_refuses_a_rewritten_database_every_time() {
 #[test]
 fn inclusion_and_consistency_proofs_are_printed_for_the_log() {
     let world = adopted(DRAFT_V2);
-    let (events, _) = world.head();
+    let (events, _) = world.head(C);
     let proof: serde_json::Value =
         serde_json::from_str(&world.ok(&["log", "prove", C, "1", "--json"])).unwrap();
     assert_eq!(proof["tree_size"].as_u64(), Some(events));

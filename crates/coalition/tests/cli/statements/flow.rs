@@ -2,7 +2,8 @@
 //! signed with keys from `key generate`, status per party and meeting, adoption, the public
 //! text, the diff and the communiqué — and the SECRET paragraph's canary nowhere in public.
 
-use super::world::{C, CANARY, DRAFT_V2, World};
+use super::world::{C, CANARY, DRAFT_V2, imported};
+use crate::support::Env;
 
 /// The row of `statement status` for a party.
 fn row<'a>(status: &'a str, party: &str) -> &'a str {
@@ -13,7 +14,7 @@ fn row<'a>(status: &'a str, party: &str) -> &'a str {
 }
 
 /// What `statement status C joint` prints.
-fn status(world: &World) -> String {
+fn status(world: &Env) -> String {
     world.ok(&["statement", "status", C, "joint"])
 }
 
@@ -55,7 +56,7 @@ const PUBLIC_OUTPUTS: [&[&str]; 15] = [
 
 #[test]
 fn a_statement_goes_from_draft_to_adoption_and_only_its_public_text_reaches_the_public() {
-    let mut world = World::imported();
+    let mut world = imported();
     world.passphrase = Some("correct horse".into());
     let macron = world.leader("macron", "FRA");
     let starmer = world.leader("starmer", "GBR");
@@ -199,7 +200,7 @@ fn a_statement_goes_from_draft_to_adoption_and_only_its_public_text_reaches_the_
 
 #[test]
 fn a_quorum_statement_is_adopted_by_the_kth_approval_and_a_withdrawn_one_stops_counting() {
-    let world = World::imported();
+    let world = imported();
     let macron = world.leader("macron", "FRA");
     let starmer = world.leader("starmer", "GBR");
     let merz = world.leader("merz", "DEU");

@@ -5,13 +5,14 @@ use std::os::unix::fs::PermissionsExt as _;
 
 use coalition_core::signature::PublicKey;
 
-use super::world::{C, World, path};
+use super::world::{C, imported, world};
+use crate::support::path;
 
 #[test]
 fn key_generate_writes_an_owner_only_file_and_prints_its_public_key() {
-    let mut world = World::new();
+    let mut world = world();
     world.passphrase = Some("a long passphrase".into());
-    let file = world.dir().join("leader.pem");
+    let file = world.root().join("leader.pem");
     let printed = world.ok(&["key", "generate", "--out", path(&file)]);
     let public = printed.trim();
     assert_eq!(public.len(), 44, "{printed}");
@@ -38,8 +39,8 @@ fn key_generate_writes_an_owner_only_file_and_prints_its_public_key() {
 
 #[test]
 fn key_generate_needs_a_passphrase_unless_told_the_key_is_throwaway() {
-    let world = World::new();
-    let file = world.dir().join("k.pem");
+    let world = world();
+    let file = world.root().join("k.pem");
     let err = world.fails(2, &["key", "generate", "--out", path(&file)]);
     assert!(
         err.contains("COALITION_KEY_PASSPHRASE") && err.contains("--no-passphrase"),
@@ -61,31 +62,31 @@ fn key_generate_needs_a_passphrase_unless_told_the_key_is_throwaway() {
 
 #[test]
 fn an_encrypted_key_needs_its_passphrase_to_approve() {
-    let mut world = World::imported();
+    let mut world = imported();
     world.passphrase = Some("s3cret passphrase".into());
     let macron = world.leader("macron", "FRA");
     world.draft("FRA,GBR");
-    let before = world.head();
+    let before = world.head(C);
 
     world.passphrase = None;
     let ran = world.approve("macron", &macron, 1);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
     assert!(ran.stderr.contains("encrypted") && ran.stderr.contains("COALITION_KEY_PASSPHRASE"));
     world.passphrase = Some("wrong".into());
     let ran = world.approve("macron", &macron, 1);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
     assert!(ran.stderr.contains("wrong passphrase"), "{}", ran.stderr);
-    assert_eq!(world.head(), before, "a refused approval changed the log");
+    assert_eq!(world.head(C), before, "a refused approval changed the log");
 
     world.passphrase = Some("s3cret passphrase".into());
     let ran = world.approve("macron", &macron, 1);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_eq!(world.head().0, before.0 + 1);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(world.head(C).0, before.0 + 1);
 }
 
 #[test]
 fn a_rotated_key_signs_and_the_old_one_no_longer_does() {
-    let world = World::imported();
+    let world = imported();
     let old = world.leader("macron", "FRA");
     world.draft("FRA,GBR");
     world.approve("macron", &old, 1).ok();
@@ -116,18 +117,18 @@ fn a_rotated_key_signs_and_the_old_one_no_longer_does() {
         "--as",
         "macron",
     ]);
-    let before = world.head();
+    let before = world.head(C);
     let err = world.approve("macron", &old, 1).exits(2);
     assert!(err.contains("not the key registered for macron"), "{err}");
-    assert_eq!(world.head(), before);
+    assert_eq!(world.head(C), before);
     world.approve("macron", &new, 1).ok();
     world.verified(2);
 }
 
 #[test]
 fn weak_malformed_or_reused_public_keys_are_refused_at_registration() {
-    let world = World::imported();
-    let before = world.head();
+    let world = imported();
+    let before = world.head(C);
     // The identity point and the point of order 2 (small order), and a truncated key.
     for key in [
         "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
@@ -137,12 +138,12 @@ fn weak_malformed_or_reused_public_keys_are_refused_at_registration() {
         let err = world.add_leader("weak", "FRA", key).exits(2);
         assert!(err.contains("public key"), "{err}");
     }
-    assert_eq!(world.head(), before);
+    assert_eq!(world.head(C), before);
     // A key already registered to another principal (of another party).
     let (_, public) = world.key("shared");
     world.add_leader("macron", "FRA", &public).ok();
-    let before = world.head();
+    let before = world.head(C);
     let err = world.add_leader("starmer", "GBR", &public).exits(2);
     assert!(err.contains("registered to macron"), "{err}");
-    assert_eq!(world.head(), before);
+    assert_eq!(world.head(C), before);
 }

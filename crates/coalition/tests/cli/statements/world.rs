@@ -1,8 +1,9 @@
-//! One test's private world: a data directory, a trust directory, a working directory for files,
-//! a fixed clock and (optionally) a key passphrase; and a small coalition to import.
+//! The statements tests' coalition and the commands they repeat, on the one test environment
+//! ([`Env`]).
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+
+use crate::support::{Env, Run, path};
 
 /// The coalition the tests import.
 pub(crate) const C: &str = "cli-test";
@@ -74,92 +75,21 @@ for a just and lasting peace.
 (SECRET) CANARY-5e1f0b7d operational modalities: basing and readiness.
 ";
 
-pub(crate) struct World {
-    root: tempfile::TempDir,
-    pub(crate) now: String,
-    pub(crate) passphrase: Option<String>,
-    /// The trust directory in use (another one simulates another machine).
-    pub(crate) trust: PathBuf,
+/// A fresh environment on the morning of the Paris summit.
+pub(crate) fn world() -> Env {
+    Env::at("2026-01-06T10:00:00Z")
 }
 
-/// A finished run.
-pub(crate) struct Ran {
-    pub(crate) args: String,
-    pub(crate) code: i32,
-    pub(crate) stdout: String,
-    pub(crate) stderr: String,
+/// The same, with the test coalition imported.
+pub(crate) fn imported() -> Env {
+    let world = world();
+    let scenario = world.write("cli-test.toml", SCENARIO);
+    world.ok(&["import", path(&scenario)]);
+    world
 }
 
-impl World {
-    pub(crate) fn new() -> World {
-        let root = tempfile::tempdir().unwrap();
-        let trust = root.path().join("trust");
-        World {
-            root,
-            now: "2026-01-06T10:00:00Z".into(),
-            passphrase: None,
-            trust,
-        }
-    }
-
-    /// With the test coalition imported.
-    pub(crate) fn imported() -> World {
-        let world = World::new();
-        let scenario = world.write("cli-test.toml", SCENARIO);
-        world.ok(&["import", path(&scenario)]);
-        world
-    }
-
-    pub(crate) fn dir(&self) -> &Path {
-        self.root.path()
-    }
-
-    pub(crate) fn data(&self) -> PathBuf {
-        self.root.path().join("data")
-    }
-
-    /// Writes a file in the working directory and returns its path.
-    pub(crate) fn write(&self, name: &str, text: &str) -> PathBuf {
-        let file = self.root.path().join(name);
-        std::fs::write(&file, text).unwrap();
-        file
-    }
-
-    pub(crate) fn run<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(&self, args: &[S]) -> Ran {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_coalition"));
-        command
-            .args(args)
-            .current_dir(self.root.path())
-            .env("COALITION_DATA_DIR", self.data())
-            .env("COALITION_TRUST_DIR", &self.trust)
-            .env("COALITION_NOW", &self.now)
-            .env_remove("COALITION_KEY_PASSPHRASE");
-        if let Some(passphrase) = &self.passphrase {
-            command.env("COALITION_KEY_PASSPHRASE", passphrase);
-        }
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = command.output().unwrap();
-        Ran {
-            args: format!("{args:?}"),
-            code: status.code().unwrap_or(-1),
-            stdout: String::from_utf8(stdout).unwrap(),
-            stderr: String::from_utf8(stderr).unwrap(),
-        }
-    }
-
-    /// Runs and expects exit 0; returns stdout.
-    pub(crate) fn ok(&self, args: &[&str]) -> String {
-        self.run(args).ok()
-    }
-
-    /// Runs and expects `code`; returns stderr.
-    pub(crate) fn fails(&self, code: i32, args: &[&str]) -> String {
-        self.run(args).exits(code)
-    }
-
+/// The commands the statements tests repeat.
+impl Env {
     /// `log verify C` must pass having checked `approvals` signatures.
     pub(crate) fn verified(&self, approvals: u64) {
         let out = self.ok(&["log", "verify", C]);
@@ -167,25 +97,9 @@ impl World {
         assert!(out.contains(&expected), "{out}");
     }
 
-    /// Where the log of the test coalition ends: (events, head hash).
-    pub(crate) fn head(&self) -> (u64, String) {
-        let list: serde_json::Value =
-            serde_json::from_str(&self.ok(&["coalitions", "--json"])).unwrap();
-        let entry = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == C)
-            .unwrap_or_else(|| panic!("no coalition {C} in {list}"));
-        (
-            entry["events"].as_u64().unwrap(),
-            entry["head"].as_str().unwrap().to_owned(),
-        )
-    }
-
     /// Generates a key file (encrypted when a passphrase is set) and returns (file, public key).
     pub(crate) fn key(&self, name: &str) -> (PathBuf, String) {
-        let file = self.root.path().join(format!("{name}.pem"));
+        let file = self.root().join(format!("{name}.pem"));
         let mut args = vec!["key", "generate", "--out", path(&file)];
         if self.passphrase.is_none() {
             args.push("--no-passphrase");
@@ -202,7 +116,7 @@ impl World {
     }
 
     /// `principal add C ID --party P --role leader … --public-key KEY --as secretariat`.
-    pub(crate) fn add_leader(&self, id: &str, party: &str, public_key: &str) -> Ran {
+    pub(crate) fn add_leader(&self, id: &str, party: &str, public_key: &str) -> Run {
         let mut args = vec!["principal", "add", C, id, "--name", id, "--party", party];
         args.extend(["--role", "leader", "--clearance", "SECRET"]);
         args.extend(["--public-key", public_key, "--as", "secretariat"]);
@@ -210,7 +124,7 @@ impl World {
     }
 
     /// `statement approve C joint --version N --key FILE --as LEADER`.
-    pub(crate) fn approve(&self, leader: &str, key: &Path, version: u32) -> Ran {
+    pub(crate) fn approve(&self, leader: &str, key: &Path, version: u32) -> Run {
         self.approve_in("joint", leader, key, version, &[])
     }
 
@@ -222,7 +136,7 @@ impl World {
         key: &Path,
         version: u32,
         extra: &[&str],
-    ) -> Ran {
+    ) -> Run {
         let version = version.to_string();
         let mut args = vec!["statement", "approve", C, statement, "--version", &version];
         args.extend(["--key", path(key), "--as", leader]);
@@ -238,7 +152,7 @@ impl World {
         signatories: &str,
         file: &Path,
         extra: &[&str],
-    ) -> Ran {
+    ) -> Run {
         let mut args = vec!["statement", "draft", C, "--id", id, "--title", id];
         args.extend(["--signatories", signatories, "--from", path(file)]);
         args.extend(extra);
@@ -247,7 +161,7 @@ impl World {
     }
 
     /// `statement revise C STATEMENT --from FILE --as secretariat`.
-    pub(crate) fn revise_from(&self, statement: &str, file: &Path) -> Ran {
+    pub(crate) fn revise_from(&self, statement: &str, file: &Path) -> Run {
         self.run(&[
             "statement",
             "revise",
@@ -265,30 +179,4 @@ impl World {
         let v1 = self.write("joint-v1.md", DRAFT_V1);
         self.draft_from("joint", signatories, &v1, &[]).ok();
     }
-}
-
-impl Ran {
-    /// Expects exit 0; returns stdout.
-    pub(crate) fn ok(self) -> String {
-        assert_eq!(
-            self.code, 0,
-            "coalition {} failed:\n{}\n{}",
-            self.args, self.stdout, self.stderr
-        );
-        self.stdout
-    }
-
-    /// Expects `code`; returns stderr.
-    pub(crate) fn exits(self, code: i32) -> String {
-        assert_eq!(
-            self.code, code,
-            "coalition {}: expected exit {code}\nstdout: {}\nstderr: {}",
-            self.args, self.stdout, self.stderr
-        );
-        self.stderr
-    }
-}
-
-pub(crate) fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
