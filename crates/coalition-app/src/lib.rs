@@ -16,6 +16,8 @@
 //! This crate parses no command line and speaks no HTTP; it reads no file the caller did not
 //! name through its config (scenario and draft texts come in as strings).
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod app;
 pub mod clock;
 mod demo;

@@ -8,3 +8,4 @@ mod help;
 mod statements;
 mod support;
 mod tamper;
+mod views;
