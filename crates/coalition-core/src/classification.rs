@@ -271,11 +271,8 @@ pub fn may_read(viewer: &Viewer, marking: &Marking) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::id::tests::party;
     use proptest::prelude::*;
-
-    fn party(code: &str) -> PartyCode {
-        PartyCode::parse(code).unwrap()
-    }
 
     const PARTIES: [&str; 4] = ["FRA", "GBR", "UKR", "USA"];
 

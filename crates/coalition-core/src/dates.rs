@@ -237,11 +237,6 @@ impl<'de> Deserialize<'de> for Day {
 pub struct Span(u64);
 
 impl Span {
-    /// A span of `seconds`.
-    pub fn from_seconds(seconds: u64) -> Span {
-        Span(seconds)
-    }
-
     /// A span of whole hours.
     pub fn hours(hours: u64) -> Span {
         Span(hours.saturating_mul(3600))

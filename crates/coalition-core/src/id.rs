@@ -269,8 +269,13 @@ impl IdKind for ObligationKind {
 pub type ObligationId = Id<ObligationKind>;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A party code the unit tests know to be valid; the one helper they share.
+    pub(crate) fn party(code: &str) -> PartyCode {
+        PartyCode::parse(code).unwrap()
+    }
 
     #[test]
     fn known_codes_parse_and_unknown_codes_are_errors() {

@@ -372,10 +372,7 @@ from_str_by_name!(
 mod tests {
     use super::*;
     use crate::classification::Marking;
-
-    fn party(code: &str) -> PartyCode {
-        PartyCode::parse(code).unwrap()
-    }
+    use crate::id::tests::party;
 
     fn at(text: &str) -> Timestamp {
         Timestamp::parse(text).unwrap()

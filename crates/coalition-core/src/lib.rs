@@ -12,8 +12,11 @@
 //! [`Rejection`]) through [`decide`], which is given the clock and the actor in a [`Context`].
 //! Every read goes through [`disclosure`], where [`classification::may_read`] decides.
 //!
-//! This crate does no I/O, reads no clock, and knows nothing of storage or hashing: those live
-//! in `coalition-ledger` and `coalition-store`.
+//! This crate does no I/O, reads no clock and knows nothing of storage or of how the log is
+//! sealed: those live in `coalition-ledger` and `coalition-store`. The only hashing and
+//! signature checks here are rules (a version's content hash, a leader's approval).
+
+#![deny(clippy::unwrap_used)]
 
 pub mod apply;
 pub mod classification;

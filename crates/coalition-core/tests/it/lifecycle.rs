@@ -801,7 +801,7 @@ fn every_refused_command_returns_its_rule_and_emits_nothing() {
         ),
         (
             "founding again",
-            step("secretariat", founding().remove(0)),
+            step("secretariat", founding(COALITION)),
             |r| matches!(r, Rejection::AlreadyFounded(_)),
         ),
     ];

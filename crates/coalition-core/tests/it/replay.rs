@@ -288,7 +288,7 @@ fn step_for(scenario: &Scenario, op: &Op, counter: usize) -> Option<Step> {
         } => {
             let mut step = request(&[GUARANTORS[*with]], &hours_before(scenario, *hours_ago));
             if *by == 1 {
-                step.actor = pid("sandu");
+                step.actor = principal_id("sandu");
                 if let Command::RequestConsultations { by, .. } = &mut step.command {
                     *by = party("MDA");
                 }

@@ -1,9 +1,5 @@
-//! The Given/When/Then helper: a small founded coalition, builders for the commands the tests
-//! use, and the questions the tests ask of the resulting state.
-//!
-//! The coalition: FRA (secretariat), GBR, DEU, ITA, POL, NLD and DNK are members; UKR and MDA are
-//! protected states; USA is a partner (it runs the monitoring mechanism); RUS and BLR are
-//! adversaries; CHE observes.
+//! The Given/When/Then helper: the test coalition of [`crate::fixture`], builders for the
+//! commands the tests use, and the questions the tests ask of the resulting state.
 
 use coalition_core::classification::{Level, Marking};
 use coalition_core::command::{Command, Context, NewCommitment, NewIncident};
@@ -11,51 +7,20 @@ use coalition_core::commitment::{
     Amount, Category, ClockStart, Commitment, Discretion, Response, ResponseKind, Stage, Trigger,
     TriggerKind, Validity,
 };
-use coalition_core::dates::{Day, Span, Timestamp};
+use coalition_core::dates::{Span, Timestamp};
 use coalition_core::event::Event;
-use coalition_core::id::{
-    CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
-};
-use coalition_core::incident::{Incident, IncidentKind, VerificationRule};
+use coalition_core::id::{IncidentId, InstrumentId, PrincipalId};
+use coalition_core::incident::{Incident, IncidentKind};
 use coalition_core::instrument::{
     Activation, Instrument, InstrumentForm, LegalForce, Ratification, Term, TermStart,
 };
 use coalition_core::obligation::{Deadline, ObligationStatus};
-use coalition_core::party::{Principal, PrincipalRole, Seat, SeatRole};
 use coalition_core::state::ObligationRecord;
 use coalition_core::{Rejection, State, apply, decide};
 
-pub(crate) fn party(code: &str) -> PartyCode {
-    PartyCode::parse(code).unwrap()
-}
-
-pub(crate) fn at(text: &str) -> Timestamp {
-    Timestamp::parse(text).unwrap()
-}
-
-pub(crate) fn day(text: &str) -> Day {
-    Day::parse(text).unwrap()
-}
-
-pub(crate) fn span(text: &str) -> Span {
-    Span::parse(text).unwrap()
-}
-
-pub(crate) fn cid(text: &str) -> CommitmentId {
-    CommitmentId::parse(text).unwrap()
-}
-
-pub(crate) fn iid(text: &str) -> IncidentId {
-    IncidentId::parse(text).unwrap()
-}
-
-pub(crate) fn oid(text: &str) -> ObligationId {
-    ObligationId::parse(text).unwrap()
-}
-
-pub(crate) fn pid(text: &str) -> PrincipalId {
-    PrincipalId::parse(text).unwrap()
-}
+pub(crate) use crate::fixture::{
+    COALITION, World, at, cid, day, founding, iid, oid, party, principal_id, span,
+};
 
 /// One command as one principal.
 #[derive(Clone, Debug)]
@@ -66,81 +31,9 @@ pub(crate) struct Step {
 
 pub(crate) fn step(actor: &str, command: Command) -> Step {
     Step {
-        actor: pid(actor),
+        actor: principal_id(actor),
         command,
     }
-}
-
-/// The principals of the test coalition: (id, party, role).
-pub(crate) const PRINCIPALS: &[(&str, &str, PrincipalRole)] = &[
-    ("monitor", "USA", PrincipalRole::Monitor),
-    ("macron", "FRA", PrincipalRole::Leader),
-    ("starmer", "GBR", PrincipalRole::Leader),
-    ("lammy", "GBR", PrincipalRole::Minister),
-    ("merz", "DEU", PrincipalRole::Leader),
-    ("meloni", "ITA", PrincipalRole::Leader),
-    ("tusk", "POL", PrincipalRole::Leader),
-    ("schoof", "NLD", PrincipalRole::Leader),
-    ("zelenskyy", "UKR", PrincipalRole::Leader),
-    ("sandu", "MDA", PrincipalRole::Leader),
-    ("witkoff", "USA", PrincipalRole::Envoy),
-    ("swiss-observer", "CHE", PrincipalRole::Observer),
-];
-
-/// The founding commands (recorded by `secretariat`).
-pub(crate) fn founding() -> Vec<Command> {
-    let mut commands = vec![Command::FoundCoalition {
-        id: CoalitionId::parse("test-coalition").unwrap(),
-        name: "Test coalition".into(),
-        protected: party("UKR"),
-        verification: VerificationRule::default(),
-        founder: Principal {
-            id: pid("secretariat"),
-            name: "Secretariat".into(),
-            party: party("FRA"),
-            role: PrincipalRole::Secretariat,
-            clearance: Level::TopSecret,
-            marking: Marking::public(),
-            public_key: None,
-        },
-    }];
-    let seats = [
-        ("FRA", SeatRole::Member),
-        ("GBR", SeatRole::Member),
-        ("DEU", SeatRole::Member),
-        ("ITA", SeatRole::Member),
-        ("POL", SeatRole::Member),
-        ("NLD", SeatRole::Member),
-        ("DNK", SeatRole::Member),
-        ("UKR", SeatRole::ProtectedState),
-        ("MDA", SeatRole::ProtectedState),
-        ("USA", SeatRole::Partner),
-        ("CHE", SeatRole::Observer),
-        ("RUS", SeatRole::Adversary),
-        ("BLR", SeatRole::Adversary),
-    ];
-    for (code, role) in seats {
-        commands.push(Command::GrantSeat(Seat {
-            party: party(code),
-            role,
-            from: Some(day("2025-03-02")),
-            until: None,
-            disclosed: true,
-            note: String::new(),
-        }));
-    }
-    for (id, code, role) in PRINCIPALS {
-        commands.push(Command::RegisterPrincipal(Principal {
-            id: pid(id),
-            name: (*id).to_owned(),
-            party: party(code),
-            role: *role,
-            clearance: Level::TopSecret,
-            marking: Marking::public(),
-            public_key: None,
-        }));
-    }
-    commands
 }
 
 /// A coalition's state with the log that built it, and a clock.
@@ -152,17 +45,14 @@ pub(crate) struct Scenario {
 }
 
 impl Scenario {
-    /// The test coalition, founded; the clock at 2026-06-01T12:00:00Z.
+    /// The test coalition ([`World::new`]), founded; the clock at 2026-06-01T12:00:00Z.
     pub(crate) fn new() -> Scenario {
-        let mut scenario = Scenario {
-            state: State::new(),
-            log: Vec::new(),
-            now: at("2026-01-06T12:00:00Z"),
-        };
-        for command in founding() {
-            scenario = scenario.given(step("secretariat", command));
+        let world = World::new();
+        Scenario {
+            log: world.events().cloned().collect(),
+            state: world.state,
+            now: at("2026-06-01T12:00:00Z"),
         }
-        scenario.now("2026-06-01T12:00:00Z")
     }
 
     /// Moves the clock.
@@ -438,6 +328,11 @@ impl Pledge {
             unit: unit.into(),
             stage,
         });
+        self
+    }
+
+    pub(crate) fn what(mut self, text: &str) -> Pledge {
+        self.0.what = text.to_owned();
         self
     }
 

@@ -2,11 +2,11 @@
 //! holds an earlier checkpoint (even when the log key changed), and the signature audit names
 //! approvals by non-signatories and signatures by keys not registered at that point.
 //!
-//! The histories are made with the core tests' coalition (`coalition-core/tests/it/statements/support.rs`),
+//! The histories are made with the core tests' coalition (`coalition-core/tests/it/fixture.rs`),
 //! sealed here exactly as the ledger seals them. Forged histories are re-sealed and re-signed
 //! with the log key: the attacker holds the record keeper's key, not the leaders'.
 
-#[path = "../../../coalition-core/tests/it/statements/support.rs"]
+#[path = "../../../coalition-core/tests/it/fixture.rs"]
 mod support;
 
 use coalition_core::classification::Level;

@@ -1,13 +1,16 @@
-//! A small coalition in memory for the statement tests, driven through `decide` and `apply` only.
+//! The test coalition every core test founds, driven through `decide` and `apply` only, with
+//! the helpers that parse the ids and times tests write.
 //!
-//! Seats: FRA, GBR, DEU, ITA, POL, ESP (members), UKR (protected), USA (partner), RUS
-//! (adversary). Principals: the secretariat (FRA, TOP SECRET), a leader for each of FRA, GBR,
-//! DEU, ITA, POL, ESP and UKR, a French minister, a secretariat clerk cleared to CONFIDENTIAL, and
-//! a German secretariat office. Every leader and the minister hold a deterministic key, registered
-//! by the secretariat. Each accepted command is kept as a batch (actor, time, events), so ledger
-//! tests can seal the same history.
+//! Seats (all from 2025-03-02, disclosed): FRA, GBR, DEU, ITA, POL, ESP, NLD and DNK are members;
+//! UKR and MDA are protected states; USA is a partner (it runs the monitoring mechanism); CHE
+//! observes; RUS and BLR are adversaries. Principals: the secretariat (FRA, TOP SECRET), a leader
+//! for each of FRA, GBR, DEU, ITA, POL, ESP, NLD, UKR and MDA, a French and a British minister, a
+//! US envoy, the monitoring mechanism (USA), a Swiss observer, a secretariat clerk cleared to
+//! CONFIDENTIAL, and a German secretariat office. The leaders in [`LEADERS`] and the French
+//! minister hold a deterministic key, registered by the secretariat. Each accepted command is
+//! kept as a batch (actor, time, events), so ledger tests can seal the same history.
 //!
-//! Shared by these statement tests and `coalition-ledger/tests/it/bundle.rs`.
+//! Shared by the core tests and `coalition-ledger/tests/it/bundle.rs`.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -15,10 +18,12 @@ use std::collections::BTreeMap;
 
 use coalition_core::classification::{Level, Marking};
 use coalition_core::command::{Command, Context};
-use coalition_core::dates::{Span, Timestamp};
+use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::event::Event;
 use coalition_core::hash::Hash;
-use coalition_core::id::{CoalitionId, PartyCode, PrincipalId};
+use coalition_core::id::{
+    CoalitionId, CommitmentId, IncidentId, ObligationId, PartyCode, PrincipalId,
+};
 use coalition_core::incident::VerificationRule;
 use coalition_core::party::{Principal, PrincipalRole, Seat, SeatRole};
 use coalition_core::rejection::Rejection;
@@ -31,7 +36,28 @@ use ed25519_dalek::{Signer as _, SigningKey};
 /// The test coalition's id.
 pub const COALITION: &str = "test-coalition";
 
-/// The leaders, by party.
+/// Every seat, with its role.
+pub const SEATS: &[(&str, SeatRole)] = &[
+    ("FRA", SeatRole::Member),
+    ("GBR", SeatRole::Member),
+    ("DEU", SeatRole::Member),
+    ("ITA", SeatRole::Member),
+    ("POL", SeatRole::Member),
+    ("ESP", SeatRole::Member),
+    ("NLD", SeatRole::Member),
+    ("DNK", SeatRole::Member),
+    ("UKR", SeatRole::ProtectedState),
+    ("MDA", SeatRole::ProtectedState),
+    ("USA", SeatRole::Partner),
+    ("CHE", SeatRole::Observer),
+    ("RUS", SeatRole::Adversary),
+    ("BLR", SeatRole::Adversary),
+];
+
+/// The day every seat was taken (the London summit).
+pub const SEATED_FROM: &str = "2025-03-02";
+
+/// The leaders that hold a signing key, by party.
 pub const LEADERS: [(&str, &str); 7] = [
     ("macron", "FRA"),
     ("starmer", "GBR"),
@@ -40,6 +66,34 @@ pub const LEADERS: [(&str, &str); 7] = [
     ("tusk", "POL"),
     ("sanchez", "ESP"),
     ("zelenskyy", "UKR"),
+];
+
+/// The other principals: (id, party, role, clearance). Only `barrot` holds a key.
+pub const OTHER_PRINCIPALS: &[(&str, &str, PrincipalRole, Level)] = &[
+    ("barrot", "FRA", PrincipalRole::Minister, Level::TopSecret),
+    (
+        "clerk",
+        "FRA",
+        PrincipalRole::Secretariat,
+        Level::Confidential,
+    ),
+    (
+        "bonn-office",
+        "DEU",
+        PrincipalRole::Secretariat,
+        Level::TopSecret,
+    ),
+    ("monitor", "USA", PrincipalRole::Monitor, Level::TopSecret),
+    ("lammy", "GBR", PrincipalRole::Minister, Level::TopSecret),
+    ("schoof", "NLD", PrincipalRole::Leader, Level::TopSecret),
+    ("sandu", "MDA", PrincipalRole::Leader, Level::TopSecret),
+    ("witkoff", "USA", PrincipalRole::Envoy, Level::TopSecret),
+    (
+        "swiss-observer",
+        "CHE",
+        PrincipalRole::Observer,
+        Level::TopSecret,
+    ),
 ];
 
 pub fn party(code: &str) -> PartyCode {
@@ -60,6 +114,26 @@ pub fn coalition_id(id: &str) -> CoalitionId {
 
 pub fn at(text: &str) -> Timestamp {
     Timestamp::parse(text).unwrap()
+}
+
+pub fn day(text: &str) -> Day {
+    Day::parse(text).unwrap()
+}
+
+pub fn span(text: &str) -> Span {
+    Span::parse(text).unwrap()
+}
+
+pub fn cid(text: &str) -> CommitmentId {
+    CommitmentId::parse(text).unwrap()
+}
+
+pub fn iid(text: &str) -> IncidentId {
+    IncidentId::parse(text).unwrap()
+}
+
+pub fn oid(text: &str) -> ObligationId {
+    ObligationId::parse(text).unwrap()
 }
 
 /// A deterministic key: every byte of the seed is `n`.
@@ -92,6 +166,22 @@ pub fn sign(
 ) -> SignatureBytes {
     let message = approval_message(&coalition_id(coalition), statement, version, content);
     SignatureBytes(key.sign(message.as_bytes()).to_bytes())
+}
+
+/// The command that founds `coalition`, by its secretariat (FRA, TOP SECRET).
+pub fn founding(coalition: &str) -> Command {
+    Command::FoundCoalition {
+        id: coalition_id(coalition),
+        name: format!("{coalition} (tests)"),
+        protected: party("UKR"),
+        verification: VerificationRule::default(),
+        founder: person(
+            "secretariat",
+            "FRA",
+            PrincipalRole::Secretariat,
+            Level::TopSecret,
+        ),
+    }
 }
 
 /// A principal with a PUBLIC record and no key.
@@ -133,36 +223,15 @@ impl World {
     /// The same coalition under another id (same principals, same keys).
     pub fn named(coalition: &str) -> World {
         let mut world = World::founded(coalition);
-        let seats = [
-            ("FRA", SeatRole::Member),
-            ("GBR", SeatRole::Member),
-            ("DEU", SeatRole::Member),
-            ("ITA", SeatRole::Member),
-            ("POL", SeatRole::Member),
-            ("ESP", SeatRole::Member),
-            ("UKR", SeatRole::ProtectedState),
-            ("USA", SeatRole::Partner),
-            ("RUS", SeatRole::Adversary),
-        ];
-        for (code, role) in seats {
-            world.seat(code, role);
+        for (code, role) in SEATS {
+            world.seat(code, *role);
         }
         for (id, code) in LEADERS {
             world.principal(id, code, PrincipalRole::Leader, Level::TopSecret);
         }
-        world.principal("barrot", "FRA", PrincipalRole::Minister, Level::TopSecret);
-        world.principal(
-            "clerk",
-            "FRA",
-            PrincipalRole::Secretariat,
-            Level::Confidential,
-        );
-        world.principal(
-            "bonn-office",
-            "DEU",
-            PrincipalRole::Secretariat,
-            Level::TopSecret,
-        );
+        for (id, code, role, clearance) in OTHER_PRINCIPALS {
+            world.principal(id, code, *role, *clearance);
+        }
         let signers = LEADERS.iter().map(|(id, _)| *id).chain(["barrot"]);
         for (n, id) in signers.enumerate() {
             world.register_key(id, key(u8::try_from(n).unwrap() + 1));
@@ -191,32 +260,18 @@ impl World {
             history: Vec::new(),
             keys: BTreeMap::new(),
         };
-        world.must(
-            "secretariat",
-            Command::FoundCoalition {
-                id: coalition_id(coalition),
-                name: format!("{coalition} (tests)"),
-                protected: party("UKR"),
-                verification: VerificationRule::default(),
-                founder: person(
-                    "secretariat",
-                    "FRA",
-                    PrincipalRole::Secretariat,
-                    Level::TopSecret,
-                ),
-            },
-        );
+        world.must("secretariat", founding(coalition));
         world
     }
 
-    /// Gives `code` a disclosed seat.
+    /// Gives `code` a disclosed seat from [`SEATED_FROM`].
     pub fn seat(&mut self, code: &str, role: SeatRole) {
         self.must(
             "secretariat",
             Command::GrantSeat(Seat {
                 party: party(code),
                 role,
-                from: None,
+                from: Some(day(SEATED_FROM)),
                 until: None,
                 disclosed: true,
                 note: String::new(),

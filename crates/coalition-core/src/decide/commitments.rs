@@ -1,0 +1,181 @@
+//! Commitments: recording one, withdrawal, and support recorded at later stages.
+
+use super::rules::{Rules, duplicate, invalid, next_id, wrong_state};
+use crate::command::NewCommitment;
+use crate::commitment::Stage;
+use crate::dates::Timestamp;
+use crate::event::Event;
+use crate::id::CommitmentId;
+use crate::party::SeatRole;
+use crate::rejection::Rejection;
+
+impl Rules<'_> {
+    pub(super) fn add_commitment(&self, new: &NewCommitment) -> Result<Vec<Event>, Rejection> {
+        let mut commitment = new.commitment.clone();
+        self.for_party(&commitment.guarantor, "record a commitment of")?;
+        commitment.id = match &new.id {
+            Some(id) if self.state.commitments().contains_key(id) => {
+                return Err(duplicate("commitment", id));
+            }
+            Some(id) => id.clone(),
+            None => next_id("C", self.state.commitments().len(), |id: &CommitmentId| {
+                self.state.commitments().contains_key(id)
+            }),
+        };
+        match self.seat_role(&commitment.guarantor)? {
+            SeatRole::Member | SeatRole::Partner => {}
+            other => {
+                return Err(Rejection::WrongSeat {
+                    party: commitment.guarantor.clone(),
+                    actual: other,
+                    expected: "member or partner (a guarantor)",
+                });
+            }
+        }
+        let protected_role = self.seat_role(&commitment.protected)?;
+        if protected_role != SeatRole::ProtectedState {
+            return Err(Rejection::WrongSeat {
+                party: commitment.protected.clone(),
+                actual: protected_role,
+                expected: "protected-state",
+            });
+        }
+        let aggressor = &commitment.trigger.aggressor;
+        let aggressor_role = self.seat_role(aggressor)?;
+        if aggressor_role != SeatRole::Adversary {
+            return Err(Rejection::WrongSeat {
+                party: aggressor.clone(),
+                actual: aggressor_role,
+                expected: "adversary",
+            });
+        }
+        if !self.state.knows_category(&commitment.category) {
+            let choices: Vec<String> = self
+                .state
+                .categories()
+                .into_iter()
+                .map(|(c, _)| c.to_string())
+                .collect();
+            return Err(Rejection::UnknownCategory {
+                category: commitment.category.clone(),
+                choices: choices.join(", "),
+            });
+        }
+        if let (Some(from), Some(until)) = (commitment.validity.from, commitment.validity.until)
+            && until < from
+        {
+            return Err(Rejection::UntilBeforeFrom { from, until });
+        }
+        if commitment.responses.is_empty() {
+            return Err(invalid(
+                "responses",
+                "a commitment owes at least one response (consult, deliver …)",
+            ));
+        }
+        if commitment.what.trim().is_empty() {
+            return Err(invalid("what", "say what is committed"));
+        }
+        if commitment
+            .amount
+            .as_ref()
+            .is_some_and(|amount| amount.quantity == 0 || amount.unit.trim().is_empty())
+        {
+            return Err(invalid(
+                "amount",
+                "expected a positive quantity with a unit",
+            ));
+        }
+        match &commitment.instrument {
+            Some(id) => {
+                let record = self.instrument(id)?;
+                self.party_to(record, &commitment.guarantor)?;
+            }
+            None if commitment.validity.from.is_none() => {
+                return Err(invalid(
+                    "from",
+                    "a unilateral pledge (no instrument) needs the day it comes into force",
+                ));
+            }
+            None => {}
+        }
+        Ok(vec![Event::CommitmentAdded {
+            commitment,
+            at: self.now,
+        }])
+    }
+
+    pub(super) fn withdraw_commitment(
+        &self,
+        commitment: &CommitmentId,
+        at: Option<Timestamp>,
+    ) -> Result<Vec<Event>, Rejection> {
+        let record = self.commitment(commitment)?;
+        self.for_party(&record.commitment.guarantor, "withdraw a commitment of")?;
+        if record.withdrawn.is_some() {
+            return Err(wrong_state(
+                format!("commitment {commitment}"),
+                "withdrawn",
+                "it can be withdrawn once",
+            ));
+        }
+        let at = at.unwrap_or(self.now);
+        // A withdrawal cannot reach back past an attack the commitment has already answered.
+        let answered = self
+            .state
+            .obligations()
+            .values()
+            .filter(|o| &o.obligation.commitment == commitment)
+            .filter_map(|o| self.state.incidents().get(&o.obligation.incident))
+            .find(|i| i.incident.occurred_at >= at);
+        if let Some(incident) = answered {
+            return Err(invalid(
+                "at",
+                format!(
+                    "{commitment} already answered incident {} of {}; it cannot be withdrawn as of an earlier time",
+                    incident.incident.id, incident.incident.occurred_at
+                ),
+            ));
+        }
+        Ok(vec![Event::CommitmentWithdrawn {
+            commitment: commitment.clone(),
+            at,
+            marking: record.commitment.marking.clone(),
+        }])
+    }
+
+    pub(super) fn record_support(
+        &self,
+        commitment: &CommitmentId,
+        stage: Stage,
+        quantity: u64,
+        at: Option<Timestamp>,
+    ) -> Result<Vec<Event>, Rejection> {
+        let record = self.commitment(commitment)?;
+        self.for_party(&record.commitment.guarantor, "record support by")?;
+        if quantity == 0 {
+            return Err(invalid("quantity", "expected a positive whole number"));
+        }
+        let Some(amount) = &record.commitment.amount else {
+            return Err(invalid(
+                "commitment",
+                format!("{commitment} states no amount to track"),
+            ));
+        };
+        if quantity > amount.quantity {
+            return Err(invalid(
+                "quantity",
+                format!(
+                    "{quantity} exceeds the {} {} committed",
+                    amount.quantity, amount.unit
+                ),
+            ));
+        }
+        Ok(vec![Event::SupportRecorded {
+            commitment: commitment.clone(),
+            stage,
+            quantity,
+            at: at.unwrap_or(self.now),
+            marking: record.commitment.marking.clone(),
+        }])
+    }
+}

@@ -1,0 +1,293 @@
+//! Incidents: reports, confirmations towards verification, the provisional trigger, rejection,
+//! the protected state's requests for consultations, and activation — the obligations an
+//! incident opens.
+
+use super::rules::{Rules, duplicate, invalid, next_id, not_authorised, wrong_state};
+use crate::classification::Marking;
+use crate::command::NewIncident;
+use crate::commitment::{ClockStart, CommitmentStatus, ResponseKind};
+use crate::dates::Timestamp;
+use crate::event::Event;
+use crate::id::{IncidentId, ObligationId, PartyCode};
+use crate::incident::{Confirmation, IncidentStatus};
+use crate::obligation::Obligation;
+use crate::party::{PrincipalRole, SeatRole};
+use crate::rejection::Rejection;
+use crate::state::IncidentRecord;
+
+impl Rules<'_> {
+    pub(super) fn report_incident(&self, new: &NewIncident) -> Result<Vec<Event>, Rejection> {
+        let reporter_inside = self
+            .state
+            .seat(&self.actor.party)
+            .is_some_and(|seat| seat.role.is_inside());
+        if !reporter_inside || self.actor.role == PrincipalRole::Observer {
+            return Err(not_authorised(
+                self.actor,
+                "report an incident",
+                "only principals of parties inside the coalition, other than observers, may".into(),
+            ));
+        }
+        let mut incident = new.incident.clone();
+        incident.id = match &new.id {
+            Some(id) if self.state.incidents().contains_key(id) => {
+                return Err(duplicate("incident", id));
+            }
+            Some(id) => id.clone(),
+            None => next_id("INC", self.state.incidents().len(), |id: &IncidentId| {
+                self.state.incidents().contains_key(id)
+            }),
+        };
+        self.seat_role(&incident.target)?;
+        if incident.aggressor == incident.target {
+            return Err(invalid(
+                "aggressor",
+                "an incident's aggressor and target differ",
+            ));
+        }
+        if incident.occurred_at > self.now {
+            return Err(invalid(
+                "at",
+                format!(
+                    "the incident cannot occur in the future (now is {})",
+                    self.now
+                ),
+            ));
+        }
+        Ok(vec![Event::IncidentReported {
+            incident,
+            reported_by: self.actor.id.clone(),
+            at: self.now,
+        }])
+    }
+
+    pub(super) fn confirm_incident(&self, id: &IncidentId) -> Result<Vec<Event>, Rejection> {
+        let record = self.incident(id)?;
+        let actor = self.actor;
+        let member = self.state.is_member_at(&actor.party, self.now);
+        let may_confirm = matches!(
+            actor.role,
+            PrincipalRole::Monitor | PrincipalRole::Secretariat
+        ) || (member && actor.role.speaks_for_party());
+        if !may_confirm {
+            return Err(not_authorised(
+                actor,
+                "confirm an incident",
+                format!(
+                    "{} is not a member of the coalition; only the monitoring mechanism, the secretariat or a member's leader, minister or envoy may",
+                    actor.party
+                ),
+            ));
+        }
+        if record.status.is_settled() {
+            return Err(wrong_state(
+                format!("incident {id}"),
+                record.status.name(),
+                "its verification is settled",
+            ));
+        }
+        if record.confirmations.iter().any(|c| c.principal == actor.id) {
+            return Err(wrong_state(
+                format!("incident {id}"),
+                format!("already confirmed by {}", actor.id),
+                "a principal confirms once",
+            ));
+        }
+        let confirmation = Confirmation {
+            principal: actor.id.clone(),
+            party: actor.party.clone(),
+            role: actor.role,
+            member,
+            at: self.now,
+        };
+        let marking = record.incident.marking.clone();
+        let mut events = vec![Event::IncidentConfirmed {
+            incident: id.clone(),
+            confirmation: confirmation.clone(),
+            marking: marking.clone(),
+        }];
+        let mut confirmations = record.confirmations.clone();
+        confirmations.push(confirmation);
+        let rule = self
+            .state
+            .coalition()
+            .map(|c| c.verification)
+            .unwrap_or_default();
+        if rule.is_met(&confirmations) {
+            events.push(Event::IncidentVerified {
+                incident: id.clone(),
+                at: self.now,
+                marking,
+            });
+            events.extend(self.activate(record, false));
+        }
+        Ok(events)
+    }
+
+    /// The obligations an incident opens: one per response of every commitment that was in
+    /// force when the attack occurred and whose trigger matches. A provisional trigger opens
+    /// consultations only; verification opens the rest, never twice.
+    pub(super) fn trigger_provisionally(
+        &self,
+        incident: &IncidentId,
+    ) -> Result<Vec<Event>, Rejection> {
+        self.secretariat("trigger consultations provisionally")?;
+        let record = self.incident(incident)?;
+        if record.status != IncidentStatus::Reported {
+            return Err(wrong_state(
+                format!("incident {incident}"),
+                record.status.name(),
+                "only a reported incident can be triggered provisionally",
+            ));
+        }
+        let marking = record.incident.marking.clone();
+        let mut events = vec![Event::IncidentProvisionallyTriggered {
+            incident: incident.clone(),
+            at: self.now,
+            marking,
+        }];
+        events.extend(self.activate(record, true));
+        Ok(events)
+    }
+
+    pub(super) fn reject_incident(
+        &self,
+        incident: &IncidentId,
+        reason: &str,
+    ) -> Result<Vec<Event>, Rejection> {
+        self.secretariat_or_monitor("reject an incident")?;
+        let record = self.incident(incident)?;
+        if record.status.is_settled() {
+            return Err(wrong_state(
+                format!("incident {incident}"),
+                record.status.name(),
+                "its verification is settled",
+            ));
+        }
+        let mut events = vec![Event::IncidentRejected {
+            incident: incident.clone(),
+            at: self.now,
+            reason: reason.to_owned(),
+            marking: record.incident.marking.clone(),
+        }];
+        // Obligations a provisional trigger opened are owed no more.
+        events.extend(
+            self.state
+                .obligations()
+                .values()
+                .filter(|o| &o.obligation.incident == incident && o.settlement.is_pending())
+                .map(|o| Event::ObligationCancelled {
+                    obligation: o.obligation.id.clone(),
+                    at: self.now,
+                    marking: o.obligation.marking.clone(),
+                }),
+        );
+        Ok(events)
+    }
+
+    pub(super) fn request_consultations(
+        &self,
+        by: &PartyCode,
+        with: &[PartyCode],
+        at: Timestamp,
+        marking: &Marking,
+    ) -> Result<Vec<Event>, Rejection> {
+        self.for_party(by, "request consultations for")?;
+        let seat = self
+            .state
+            .seat(by)
+            .ok_or_else(|| Rejection::NoSeat(by.clone()))?;
+        if seat.role != SeatRole::ProtectedState {
+            return Err(Rejection::WrongSeat {
+                party: by.clone(),
+                actual: seat.role,
+                expected: "protected-state",
+            });
+        }
+        if with.is_empty() {
+            return Err(invalid("with", "name at least one guarantor"));
+        }
+        with.iter()
+            .map(|guarantor| {
+                self.state
+                    .seat(guarantor)
+                    .ok_or_else(|| Rejection::NoSeat(guarantor.clone()))?;
+                Ok(Event::ConsultationsRequested {
+                    by: by.clone(),
+                    with: guarantor.clone(),
+                    at,
+                    marking: marking.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The obligations an incident opens: one per response of every commitment that was in
+    /// force when the attack occurred and whose trigger matches. A provisional trigger opens
+    /// consultations only; verification opens the rest, never twice.
+    fn activate(&self, record: &IncidentRecord, provisional: bool) -> Vec<Event> {
+        let incident = &record.incident;
+        let ceasefire_in_force = self.state.ceasefire_in_force(incident.occurred_at);
+        let mut taken: Vec<ObligationId> = Vec::new();
+        let mut events = Vec::new();
+        for candidate in self
+            .state
+            .commitments_triggered_by(&incident.target, &incident.aggressor)
+        {
+            let commitment = &candidate.commitment;
+            if self
+                .state
+                .commitment_status(candidate, incident.occurred_at)
+                != CommitmentStatus::InForce
+                || !commitment.trigger.matches(incident, ceasefire_in_force)
+            {
+                continue;
+            }
+            for (index, response) in commitment.responses.iter().enumerate() {
+                if provisional && response.kind != ResponseKind::Consult {
+                    continue;
+                }
+                let already = self.state.obligations().values().any(|o| {
+                    o.obligation.incident == incident.id
+                        && o.obligation.commitment == commitment.id
+                        && o.obligation.response_index == index
+                });
+                if already {
+                    continue;
+                }
+                let clock_started_at = match response.clock {
+                    ClockStart::Attack => Some(incident.occurred_at),
+                    ClockStart::Verification => Some(self.now),
+                    ClockStart::Request => self.state.first_request(
+                        &commitment.protected,
+                        &commitment.guarantor,
+                        incident.occurred_at,
+                    ),
+                };
+                let existing = self.state.obligations().len() + taken.len();
+                let id = next_id("OB", existing, |id: &ObligationId| {
+                    self.state.obligations().contains_key(id) || taken.contains(id)
+                });
+                taken.push(id.clone());
+                events.push(Event::ObligationOpened {
+                    obligation: Obligation {
+                        id,
+                        commitment: commitment.id.clone(),
+                        incident: incident.id.clone(),
+                        response_index: index,
+                        guarantor: commitment.guarantor.clone(),
+                        protected: commitment.protected.clone(),
+                        kind: response.kind,
+                        within: response.within,
+                        clock: response.clock,
+                        clock_started_at,
+                        opened_at: self.now,
+                        provisional,
+                        marking: commitment.marking.join(&incident.marking),
+                    },
+                });
+            }
+        }
+        events
+    }
+}

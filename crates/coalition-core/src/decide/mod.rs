@@ -1,0 +1,152 @@
+//! `decide`: the rules. Given the state, a command and its context (clock, actor), it returns the
+//! events to record or the rule that refused. It never changes the state; a rejected command
+//! emits nothing.
+//!
+//! This module dispatches; [`rules`] holds the checks every family shares, and each family of
+//! commands has its own file.
+
+mod ceasefires;
+mod commitments;
+mod incidents;
+mod instruments;
+mod membership;
+mod obligations;
+mod publication;
+mod rules;
+mod statements;
+
+use crate::command::{Command, Context};
+use crate::event::Event;
+use crate::rejection::Rejection;
+use crate::state::State;
+use membership::Founding;
+use rules::{Rules, invalid};
+
+/// Decides a command: the events to record, or why not.
+pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Event>, Rejection> {
+    if let Command::FoundCoalition {
+        id,
+        name,
+        protected,
+        verification,
+        founder,
+    } = command
+    {
+        let founding = Founding {
+            id,
+            name,
+            protected,
+            verification: *verification,
+            founder,
+        };
+        return membership::found(state, &founding, ctx);
+    }
+    if state.coalition().is_none() {
+        return Err(Rejection::NotFounded);
+    }
+    let actor = state
+        .principal(&ctx.actor)
+        .ok_or_else(|| Rejection::UnknownPrincipal(ctx.actor.clone()))?;
+    if let Some(at) = command.stated_time().filter(|at| *at > ctx.now) {
+        return Err(invalid(
+            "at",
+            format!("{at} is in the future (now is {})", ctx.now),
+        ));
+    }
+    let rules = Rules {
+        state,
+        actor,
+        now: ctx.now,
+    };
+    match command {
+        Command::FoundCoalition { id, .. } => Err(Rejection::AlreadyFounded(id.clone())),
+        Command::DefineCategory {
+            category,
+            description,
+        } => rules.define_category(category, description),
+        Command::GrantSeat(seat) => rules.grant_seat(seat),
+        Command::EndSeat { party, until } => rules.end_seat(party, *until),
+        Command::RegisterPrincipal(principal) => rules.register_principal(principal),
+        Command::RegisterKey { principal, key } => rules.register_key(principal, key),
+        Command::RegisterLogKey { name, key } => rules.register_log_key(name, key),
+        Command::RecordInstrument(instrument) => rules.record_instrument(instrument),
+        Command::SignInstrument {
+            instrument,
+            party,
+            at,
+        } => rules.sign_instrument(instrument, party, *at),
+        Command::RecordRatification {
+            instrument,
+            party,
+            status,
+            at,
+        } => rules.record_ratification(instrument, party, *status, *at),
+        Command::ExtendInstrument { instrument, years } => {
+            rules.extend_instrument(instrument, *years)
+        }
+        Command::TerminateInstrument {
+            instrument,
+            condition,
+            at,
+        } => rules.terminate_instrument(instrument, condition, *at),
+        Command::AddCommitment(new) => rules.add_commitment(new),
+        Command::WithdrawCommitment { commitment, at } => {
+            rules.withdraw_commitment(commitment, *at)
+        }
+        Command::RecordSupport {
+            commitment,
+            stage,
+            quantity,
+            at,
+        } => rules.record_support(commitment, *stage, *quantity, *at),
+        Command::DeclareCeasefire { in_force_from } => rules.declare_ceasefire(*in_force_from),
+        Command::EndCeasefire { at } => rules.end_ceasefire(*at),
+        Command::ReportIncident(new) => rules.report_incident(new),
+        Command::ConfirmIncident { incident } => rules.confirm_incident(incident),
+        Command::TriggerProvisionally { incident } => rules.trigger_provisionally(incident),
+        Command::RejectIncident { incident, reason } => rules.reject_incident(incident, reason),
+        Command::RequestConsultations {
+            by,
+            with,
+            at,
+            marking,
+        } => rules.request_consultations(by, with, *at, marking),
+        Command::FulfilObligation {
+            obligation,
+            at,
+            report,
+        } => rules.fulfil_obligation(obligation, *at, report),
+        Command::WaiveObligation {
+            obligation,
+            at,
+            note,
+        } => rules.waive_obligation(obligation, *at, note),
+        Command::DisputeObligation {
+            obligation,
+            at,
+            reason,
+        } => rules.dispute_obligation(obligation, *at, reason),
+        Command::DraftStatement {
+            statement,
+            title,
+            signatories,
+            rule,
+            paragraphs,
+        } => rules.draft_statement(statement, title, signatories, *rule, paragraphs),
+        Command::ReviseStatement {
+            statement,
+            paragraphs,
+        } => rules.revise_statement(statement, paragraphs),
+        Command::ApproveVersion {
+            statement,
+            version,
+            signature,
+            meeting,
+        } => rules.approve(statement, *version, *signature, meeting.as_ref()),
+        Command::WithdrawApproval { statement } => rules.withdraw_approval(statement),
+        Command::ObjectToStatement { statement } => rules.object_to_statement(statement),
+        Command::ConcludeSilence { statement } => rules.conclude_silence(statement),
+        Command::RecordMeeting(meeting) => rules.record_meeting(meeting),
+        Command::ReleaseAggregate { aggregate } => rules.release_aggregate(aggregate),
+    }
+}

@@ -1,0 +1,161 @@
+//! The checks every family of commands shares: who the actor is and may act for, the lookups that
+//! turn an id into a record or a rejection, and the rejections they build.
+
+use crate::dates::Timestamp;
+use crate::id::{CommitmentId, Id, IdKind, IncidentId, InstrumentId, ObligationId, PartyCode};
+use crate::instrument::InstrumentRecord;
+use crate::party::{Principal, PrincipalRole, SeatRole};
+use crate::rejection::Rejection;
+use crate::state::{CommitmentRecord, IncidentRecord, ObligationRecord, State};
+
+/// The acting principal and the state, with the checks every rule shares.
+pub(super) struct Rules<'a> {
+    pub(super) state: &'a State,
+    pub(super) actor: &'a Principal,
+    pub(super) now: Timestamp,
+}
+
+impl<'a> Rules<'a> {
+    pub(super) fn secretariat(&self, action: &'static str) -> Result<(), Rejection> {
+        if self.actor.role == PrincipalRole::Secretariat {
+            Ok(())
+        } else {
+            Err(not_authorised(
+                self.actor,
+                action,
+                "only the secretariat may".into(),
+            ))
+        }
+    }
+
+    pub(super) fn secretariat_or_monitor(&self, action: &'static str) -> Result<(), Rejection> {
+        if matches!(
+            self.actor.role,
+            PrincipalRole::Secretariat | PrincipalRole::Monitor
+        ) {
+            Ok(())
+        } else {
+            Err(not_authorised(
+                self.actor,
+                action,
+                "only the secretariat or the monitoring mechanism may".into(),
+            ))
+        }
+    }
+
+    /// The actor speaks for `party`, or is the secretariat recording on its behalf.
+    pub(super) fn for_party(
+        &self,
+        party: &PartyCode,
+        action: &'static str,
+    ) -> Result<(), Rejection> {
+        let speaks = self.actor.party == *party && self.actor.role.speaks_for_party();
+        if speaks || self.actor.role == PrincipalRole::Secretariat {
+            Ok(())
+        } else {
+            Err(not_authorised(
+                self.actor,
+                action,
+                format!("only a leader, minister or envoy of {party}, or the secretariat, may"),
+            ))
+        }
+    }
+
+    pub(super) fn instrument(&self, id: &InstrumentId) -> Result<&'a InstrumentRecord, Rejection> {
+        self.state
+            .instruments()
+            .get(id)
+            .ok_or_else(|| Rejection::UnknownInstrument(id.clone()))
+    }
+
+    pub(super) fn party_to(
+        &self,
+        record: &InstrumentRecord,
+        party: &PartyCode,
+    ) -> Result<(), Rejection> {
+        if record.instrument.parties.contains(party) {
+            Ok(())
+        } else {
+            Err(Rejection::NotAParty {
+                instrument: record.instrument.id.clone(),
+                party: party.clone(),
+            })
+        }
+    }
+
+    pub(super) fn commitment(&self, id: &CommitmentId) -> Result<&'a CommitmentRecord, Rejection> {
+        self.state
+            .commitments()
+            .get(id)
+            .ok_or_else(|| Rejection::UnknownCommitment(id.clone()))
+    }
+
+    pub(super) fn incident(&self, id: &IncidentId) -> Result<&'a IncidentRecord, Rejection> {
+        self.state
+            .incidents()
+            .get(id)
+            .ok_or_else(|| Rejection::UnknownIncident(id.clone()))
+    }
+
+    pub(super) fn obligation(&self, id: &ObligationId) -> Result<&'a ObligationRecord, Rejection> {
+        self.state
+            .obligations()
+            .get(id)
+            .ok_or_else(|| Rejection::UnknownObligation(id.clone()))
+    }
+
+    pub(super) fn seat_role(&self, party: &PartyCode) -> Result<SeatRole, Rejection> {
+        self.state
+            .seat(party)
+            .map(|seat| seat.role)
+            .ok_or_else(|| Rejection::NoSeat(party.clone()))
+    }
+}
+
+/// The first `PREFIX-n` not yet taken, counting from n = `existing` + 1 (the number of things of
+/// that kind already recorded): where the next generated id almost always is, so assigning ids
+/// stays cheap in long logs. In a log of generated ids they run 1, 2, 3 …
+pub(super) fn next_id<K: IdKind>(
+    prefix: &str,
+    existing: usize,
+    taken: impl Fn(&Id<K>) -> bool,
+) -> Id<K> {
+    (existing as u64 + 1..)
+        .filter_map(|n| Id::parse(&format!("{prefix}-{n}")).ok())
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| unreachable!("ids are unbounded"))
+}
+
+pub(super) fn duplicate(noun: &'static str, id: &impl std::fmt::Display) -> Rejection {
+    Rejection::DuplicateId {
+        noun,
+        id: id.to_string(),
+    }
+}
+
+pub(super) fn invalid(field: &'static str, problem: impl Into<String>) -> Rejection {
+    Rejection::Invalid {
+        field,
+        problem: problem.into(),
+    }
+}
+
+pub(super) fn wrong_state(
+    what: impl Into<String>,
+    state: impl Into<String>,
+    why: &'static str,
+) -> Rejection {
+    Rejection::WrongState {
+        what: what.into(),
+        state: state.into(),
+        why,
+    }
+}
+
+pub(super) fn not_authorised(actor: &Principal, action: &'static str, why: String) -> Rejection {
+    Rejection::NotAuthorised {
+        actor: actor.id.clone(),
+        action,
+        why,
+    }
+}

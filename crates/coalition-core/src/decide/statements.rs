@@ -1,0 +1,355 @@
+//! Statements: drafting and revision, signed approvals, withdrawal, objection under a silence
+//! procedure, adoption, and the meetings where approvals are given.
+
+use super::rules::{Rules, duplicate, invalid, not_authorised, wrong_state};
+use crate::dates::Timestamp;
+use crate::event::Event;
+use crate::id::PartyCode;
+use crate::party::PrincipalRole;
+use crate::rejection::Rejection;
+use crate::signature::{SignatureBytes, approval_message};
+use crate::statement::{
+    AdoptionRule, Approval, Meeting, MeetingId, Paragraph, StatementId, StatementRecord,
+    content_hash,
+};
+
+impl Rules<'_> {
+    fn statement(&self, id: &StatementId) -> Result<&StatementRecord, Rejection> {
+        self.state
+            .statements()
+            .get(id)
+            .ok_or_else(|| Rejection::UnknownStatement(id.clone()))
+    }
+
+    fn open_statement(&self, record: &StatementRecord) -> Result<(), Rejection> {
+        if record.is_adopted() {
+            Err(Rejection::Adopted(record.id.clone()))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// An open statement under a silence procedure, with the procedure's deadline.
+    fn under_silence(
+        &self,
+        statement: &StatementId,
+    ) -> Result<(&StatementRecord, Timestamp), Rejection> {
+        let record = self.statement(statement)?;
+        self.open_statement(record)?;
+        match record.rule {
+            AdoptionRule::Silence { deadline } => Ok((record, deadline)),
+            AdoptionRule::Unanimity | AdoptionRule::Quorum { .. } => Err(invalid(
+                "statement",
+                format!("{statement} is not under a silence procedure"),
+            )),
+        }
+    }
+
+    fn leader_of_signatory(&self, record: &StatementRecord) -> Result<(), Rejection> {
+        if self.actor.role != PrincipalRole::Leader {
+            return Err(not_authorised(
+                self.actor,
+                "act on a statement",
+                format!(
+                    "only leaders approve; {} is {}",
+                    self.actor.id, self.actor.role
+                ),
+            ));
+        }
+        if !record.signatories.contains(&self.actor.party) {
+            return Err(Rejection::NotASignatory {
+                statement: record.id.clone(),
+                party: self.actor.party.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    pub(super) fn draft_statement(
+        &self,
+        id: &StatementId,
+        title: &str,
+        signatories: &[PartyCode],
+        rule: AdoptionRule,
+        paragraphs: &[Paragraph],
+    ) -> Result<Vec<Event>, Rejection> {
+        self.secretariat("table a draft statement")?;
+        if self.state.statements().contains_key(id) {
+            return Err(duplicate("statement", id));
+        }
+        if title.trim().is_empty() {
+            return Err(invalid("title", "a statement needs a title"));
+        }
+        if signatories.is_empty() {
+            return Err(invalid(
+                "signatories",
+                "name at least one party whose leader must approve",
+            ));
+        }
+        let mut seen = Vec::new();
+        for party in signatories {
+            if seen.contains(&party) {
+                return Err(invalid("signatories", format!("{party} is listed twice")));
+            }
+            seen.push(party);
+            match self.state.seat(party) {
+                None => return Err(Rejection::NoSeat(party.clone())),
+                Some(seat) if !seat.role.is_inside() => {
+                    return Err(Rejection::WrongSeat {
+                        party: party.clone(),
+                        actual: seat.role,
+                        expected: "a seat inside the coalition",
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        if let AdoptionRule::Quorum { k } = rule
+            && (k == 0 || usize::from(k) > signatories.len())
+        {
+            return Err(invalid(
+                "quorum",
+                format!("expected 1 to {}, found {k}", signatories.len()),
+            ));
+        }
+        check_paragraphs(paragraphs)?;
+        Ok(vec![Event::StatementDrafted {
+            statement: id.clone(),
+            title: title.to_owned(),
+            signatories: signatories.to_vec(),
+            rule,
+            paragraphs: paragraphs.to_vec(),
+            content: content_hash(paragraphs),
+            at: self.now,
+        }])
+    }
+
+    pub(super) fn approve(
+        &self,
+        id: &StatementId,
+        version: u32,
+        signature: SignatureBytes,
+        meeting: Option<&MeetingId>,
+    ) -> Result<Vec<Event>, Rejection> {
+        let record = self.statement(id)?;
+        self.open_statement(record)?;
+        let current = record.current().map_or(0, |v| v.number);
+        let approved = record
+            .version(version)
+            .ok_or_else(|| Rejection::UnknownVersion {
+                statement: id.clone(),
+                version,
+                latest: current,
+            })?;
+        if version != current {
+            return Err(Rejection::StaleVersion {
+                statement: id.clone(),
+                approved: version,
+                current,
+            });
+        }
+        self.leader_of_signatory(record)?;
+        let key = self
+            .actor
+            .public_key
+            .ok_or_else(|| Rejection::NoKey(self.actor.id.clone()))?;
+        let coalition = self
+            .state
+            .coalition()
+            .map(|c| c.id.clone())
+            .ok_or(Rejection::NotFounded)?;
+        let message = approval_message(&coalition, id.as_str(), version, &approved.content);
+        if !key.verify_strict(message.as_bytes(), &signature) {
+            return Err(Rejection::BadSignature {
+                principal: self.actor.id.clone(),
+                statement: id.clone(),
+                version,
+            });
+        }
+        if record
+            .approvals
+            .get(&self.actor.party)
+            .is_some_and(|a| a.version == version)
+        {
+            return Err(wrong_state(
+                format!("{id} version {version}"),
+                format!("already approved by {}", self.actor.party),
+                "a party approves a version once",
+            ));
+        }
+        if let Some(meeting) = meeting
+            && !self.state.meetings().contains_key(meeting)
+        {
+            return Err(Rejection::UnknownMeeting(meeting.clone()));
+        }
+        let approval = Approval {
+            principal: self.actor.id.clone(),
+            party: self.actor.party.clone(),
+            version,
+            content: approved.content,
+            signature,
+            meeting: meeting.cloned(),
+            at: self.now,
+        };
+        let mut after = record.clone();
+        after
+            .approvals
+            .insert(approval.party.clone(), approval.clone());
+        let mut events = vec![Event::VersionApproved {
+            statement: id.clone(),
+            approval,
+        }];
+        let counts_approvals = matches!(
+            record.rule,
+            AdoptionRule::Unanimity | AdoptionRule::Quorum { .. }
+        );
+        if counts_approvals && after.rule_holds(self.now) {
+            events.push(Event::StatementAdopted {
+                statement: id.clone(),
+                version,
+                at: self.now,
+            });
+        }
+        Ok(events)
+    }
+
+    pub(super) fn revise_statement(
+        &self,
+        statement: &StatementId,
+        paragraphs: &[Paragraph],
+    ) -> Result<Vec<Event>, Rejection> {
+        self.secretariat("table a new version")?;
+        let record = self.statement(statement)?;
+        self.open_statement(record)?;
+        check_paragraphs(paragraphs)?;
+        let content = content_hash(paragraphs);
+        let current = record.current().map_or(0, |v| v.number);
+        if record.current().is_some_and(|v| v.content == content) {
+            return Err(invalid(
+                "paragraphs",
+                format!("identical to version {current}"),
+            ));
+        }
+        Ok(vec![Event::StatementRevised {
+            statement: statement.clone(),
+            version: current + 1,
+            paragraphs: paragraphs.to_vec(),
+            content,
+            at: self.now,
+        }])
+    }
+
+    pub(super) fn withdraw_approval(
+        &self,
+        statement: &StatementId,
+    ) -> Result<Vec<Event>, Rejection> {
+        let record = self.statement(statement)?;
+        self.open_statement(record)?;
+        let approval = record.approvals.get(&self.actor.party).ok_or_else(|| {
+            wrong_state(
+                format!("{statement} for {}", self.actor.party),
+                "not approved",
+                "there is no approval to withdraw",
+            )
+        })?;
+        if self.actor.role != PrincipalRole::Leader {
+            return Err(not_authorised(
+                self.actor,
+                "withdraw an approval",
+                "only the party's leader may".into(),
+            ));
+        }
+        Ok(vec![Event::ApprovalWithdrawn {
+            statement: statement.clone(),
+            party: self.actor.party.clone(),
+            version: approval.version,
+            at: self.now,
+        }])
+    }
+
+    pub(super) fn object_to_statement(
+        &self,
+        statement: &StatementId,
+    ) -> Result<Vec<Event>, Rejection> {
+        let (record, deadline) = self.under_silence(statement)?;
+        self.leader_of_signatory(record)?;
+        if self.now >= deadline {
+            return Err(wrong_state(
+                format!("the silence procedure on {statement}"),
+                "past its deadline",
+                "objections must come before it",
+            ));
+        }
+        Ok(vec![Event::ObjectionRaised {
+            statement: statement.clone(),
+            party: self.actor.party.clone(),
+            at: self.now,
+        }])
+    }
+
+    pub(super) fn conclude_silence(
+        &self,
+        statement: &StatementId,
+    ) -> Result<Vec<Event>, Rejection> {
+        let (record, deadline) = self.under_silence(statement)?;
+        if self.now < deadline {
+            return Err(wrong_state(
+                format!("the silence procedure on {statement}"),
+                format!("open until {deadline}"),
+                "it concludes at its deadline",
+            ));
+        }
+        if !record.objections.is_empty() {
+            let parties: Vec<String> = record.objections.iter().map(ToString::to_string).collect();
+            return Err(wrong_state(
+                format!("the silence procedure on {statement}"),
+                format!("broken by {}", parties.join(", ")),
+                "it cannot conclude in adoption",
+            ));
+        }
+        let version = record.current().map_or(0, |v| v.number);
+        Ok(vec![Event::StatementAdopted {
+            statement: statement.clone(),
+            version,
+            at: self.now,
+        }])
+    }
+
+    pub(super) fn record_meeting(&self, meeting: &Meeting) -> Result<Vec<Event>, Rejection> {
+        self.secretariat("record a meeting")?;
+        if self.state.meetings().contains_key(&meeting.id) {
+            return Err(duplicate("meeting", &meeting.id));
+        }
+        self.state
+            .seat(&meeting.host)
+            .ok_or_else(|| Rejection::NoSeat(meeting.host.clone()))?;
+        for (principal, _) in &meeting.attendees {
+            self.state
+                .principal(principal)
+                .ok_or_else(|| Rejection::UnknownPrincipal(principal.clone()))?;
+        }
+        for statement in &meeting.agenda {
+            self.statement(statement)?;
+        }
+        Ok(vec![Event::MeetingRecorded {
+            meeting: meeting.clone(),
+        }])
+    }
+}
+
+/// A version needs paragraphs, each with text.
+fn check_paragraphs(paragraphs: &[Paragraph]) -> Result<(), Rejection> {
+    if paragraphs.is_empty() {
+        return Err(invalid(
+            "paragraphs",
+            "a version needs at least one paragraph",
+        ));
+    }
+    if let Some(index) = paragraphs.iter().position(|p| p.text.trim().is_empty()) {
+        return Err(invalid(
+            "paragraphs",
+            format!("paragraph {} has no text", index + 1),
+        ));
+    }
+    Ok(())
+}
