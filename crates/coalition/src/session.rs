@@ -10,8 +10,8 @@ use coalition_core::command::Command;
 use coalition_core::dates::Timestamp;
 use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_core::state::State;
-use coalition_ledger::{Ledger, LedgerError, Loaded, Receipt, StoreError};
-use coalition_store::SqliteStore;
+use coalition_ledger::{EventStore, Ledger, LedgerError, Loaded, Receipt, StoreError};
+use coalition_store::{OpenOptions, sqlite_url};
 
 use crate::cli::ViewArgs;
 use crate::clock;
@@ -33,7 +33,7 @@ pub(crate) fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
 /// An open record.
 pub(crate) struct Session {
     pub(crate) ledger: Ledger,
-    pub(crate) store: Arc<SqliteStore>,
+    pub(crate) store: Arc<dyn EventStore>,
     pub(crate) dir: PathBuf,
 }
 
@@ -42,10 +42,10 @@ impl Session {
     pub(crate) async fn open(dir: &Path) -> anyhow::Result<Session> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create data directory {}", dir.display()))?;
-        let store = SqliteStore::open(&dir.join(DATABASE_FILE))
-            .await
-            .with_context(|| format!("cannot open the record in {}", dir.display()))?;
-        let store = Arc::new(store);
+        let store =
+            coalition_store::open(&sqlite_url(&dir.join(DATABASE_FILE)), OpenOptions::WRITE)
+                .await
+                .with_context(|| format!("cannot open the record in {}", dir.display()))?;
         Ok(Session {
             ledger: Ledger::new(store.clone()),
             store,

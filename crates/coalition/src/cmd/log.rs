@@ -6,8 +6,9 @@ use coalition_ledger::audit::audit_signatures;
 use coalition_ledger::bundle::{Bundle, check_extends, log_keys, origin, sign_log, verify_bundle};
 use coalition_ledger::checkpoint::VerifierKey;
 use coalition_ledger::merkle;
+use coalition_ledger::store::read_all;
 use coalition_ledger::verify::verify_chain;
-use coalition_ledger::{EventStore, Hash, SealedEvent};
+use coalition_ledger::{Hash, SealedEvent};
 use serde_json::json;
 
 use crate::cli::{LogCommand, ReadArgs, VerifyArgs};
@@ -152,7 +153,7 @@ async fn stored_entries(
     session: &Session,
     coalition: &CoalitionId,
 ) -> anyhow::Result<Vec<SealedEvent>> {
-    let entries = EventStore::read(session.store.as_ref(), coalition, 1).await?;
+    let entries = read_all(session.store.as_ref(), coalition, 1).await?;
     if entries.is_empty() {
         return Err(bad_input(format!("unknown coalition {coalition}")));
     }
@@ -171,7 +172,7 @@ async fn verify_stored(
     json: bool,
 ) -> anyhow::Result<()> {
     // Read the raw entries ourselves: a broken record must be reported, not loaded.
-    let entries = EventStore::read(session.store.as_ref(), coalition, 1).await?;
+    let entries = read_all(session.store.as_ref(), coalition, 1).await?;
     if entries.is_empty() {
         return Err(bad_input(format!("unknown coalition {coalition}")));
     }

@@ -1,6 +1,5 @@
 //! One module per family of subcommands: parse → call → render.
 
-pub(crate) mod bench;
 mod coalition;
 mod commitment;
 mod coverage;
@@ -31,9 +30,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                if let Command::Bench(bench) = &command {
-                    return bench::run(bench, &dir, json).await;
-                }
                 let session = Session::open(&dir).await?;
                 let result = dispatch(&session, command, json).await;
                 session.close().await;
@@ -70,7 +66,7 @@ async fn dispatch(session: &Session, command: Command, json: bool) -> anyhow::Re
         Command::Communique(args) => statement::communique_cmd(session, &args, json).await,
         Command::Aggregates(args) => statement::aggregates(session, &args, json).await,
         Command::Aggregate(command) => statement::aggregate(session, command, json).await,
-        Command::Bench(_) | Command::Negotiate(_) | Command::Key(_) => {
+        Command::Negotiate(_) | Command::Key(_) => {
             unreachable!("handled before the store is opened")
         }
     }

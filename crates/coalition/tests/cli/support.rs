@@ -46,11 +46,6 @@ impl Env {
         env
     }
 
-    /// The root of the test's private directory (files written by the test go here).
-    pub(crate) fn root(&self) -> &Path {
-        self.root.path()
-    }
-
     pub(crate) fn data_dir(&self) -> PathBuf {
         self.root.path().join("data")
     }
