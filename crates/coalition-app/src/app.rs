@@ -2,15 +2,15 @@
 //! What differs between a laptop and a server node (where log keys and trusted checkpoints are
 //! kept, the clock) comes in as trait objects.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use coalition_core::Command;
 use coalition_core::dates::Timestamp;
 use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_core::state::State;
-use coalition_ledger::{Head, Ledger, Loaded};
-use coalition_store::SqliteStore;
+use coalition_ledger::store::read_all;
+use coalition_ledger::{AsOf, EventStore, Head, Ledger, SealedEvent, StoreError, VerifiedEntry};
+use coalition_store::OpenOptions;
 
 use crate::clock::Clock;
 use crate::error::AppError;
@@ -31,6 +31,8 @@ pub struct Config {
     pub trust: Arc<dyn TrustStore>,
     /// The time commands are recorded at.
     pub clock: Arc<dyn Clock>,
+    /// Connections to the record: one for a one-shot command, more for a server.
+    pub connections: u32,
 }
 
 /// Whether the caller will write. A reader never creates anything: opening a record that does
@@ -54,31 +56,29 @@ pub struct App {
 
 struct Record {
     ledger: Ledger,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn EventStore>,
 }
 
 impl App {
     /// Opens the record named by `config.database`.
     pub async fn open(config: Config, access: Access) -> Result<App, AppError> {
-        let path = sqlite_path(&config.database)?;
-        let record = if access == Access::Read && !path.exists() {
-            None
-        } else {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    AppError::invalid(
-                        "data-dir",
-                        format!("cannot create data directory {}: {e}", parent.display()),
-                    )
-                })?;
-            }
-            let store = Arc::new(SqliteStore::open(&path).await.map_err(|e| {
-                AppError::internal(format!("cannot open the record {}: {e}", path.display()))
-            })?);
-            Some(Record {
+        let options = match access {
+            Access::Read => OpenOptions::READ,
+            Access::Write => OpenOptions::WRITE,
+        }
+        .with_connections(config.connections);
+        let record = match coalition_store::open(&config.database, options).await {
+            Ok(store) => Some(Record {
                 ledger: Ledger::new(store.clone()),
                 store,
-            })
+            }),
+            Err(StoreError::Missing(_)) if access == Access::Read => None,
+            Err(StoreError::Location(problem)) => {
+                return Err(AppError::invalid("database", problem));
+            }
+            Err(err) => {
+                return Err(AppError::internal(format!("cannot open the record: {err}")));
+            }
         };
         Ok(App {
             record,
@@ -107,29 +107,30 @@ impl App {
         };
         let mut rows = Vec::new();
         for id in record.ledger.coalitions().await? {
-            let loaded = self.load(&id, None).await?;
+            let current = record.ledger.current(&id).await?;
             rows.push(CoalitionRow {
-                name: loaded
+                name: current
                     .state
                     .coalition()
                     .map(|c| c.name.clone())
                     .unwrap_or_default(),
                 id,
-                events: loaded.head.seq,
-                head: loaded.head.hash,
+                events: current.head.seq,
+                head: current.head.hash,
             });
         }
         Ok(rows)
     }
 
-    /// A coalition as one reader may see it, as the record stood at `reading.as_of`.
+    /// A coalition as one reader may see it: served from the state kept in memory (caught up
+    /// with whatever was appended since), or replayed as the record stood at `reading.as_of`.
     pub async fn read(
         &self,
         coalition: &CoalitionId,
         reading: &Reading,
     ) -> Result<Reader, AppError> {
-        let loaded = self.load(coalition, reading.as_of).await?;
-        Reader::new(loaded.coalition, loaded.state, reading, self.now())
+        let state = self.state(coalition, reading.as_of).await?;
+        Reader::new(coalition.clone(), state, reading, self.now())
     }
 
     /// Submits a write as `actor`: decided against the current state and recorded in one
@@ -140,10 +141,7 @@ impl App {
         actor: &PrincipalId,
         request: Request,
     ) -> Result<ReceiptView, AppError> {
-        let commands = {
-            let state = self.current(coalition).await?;
-            request.into_commands(&state)?
-        };
+        let commands = request.into_commands(&*self.current(coalition).await?)?;
         self.execute(coalition, actor, &commands).await
     }
 
@@ -155,28 +153,48 @@ impl App {
         commands: &[Command],
     ) -> Result<ReceiptView, AppError> {
         let receipt = self
-            .record()?
-            .ledger
+            .ledger()?
             .execute(coalition, actor, self.now(), commands)
             .await?;
         Ok(ReceiptView::of(receipt))
     }
 
-    /// The state at the head of a coalition's log, for deciding writes.
-    pub(crate) async fn current(&self, coalition: &CoalitionId) -> Result<State, AppError> {
-        Ok(self.load(coalition, None).await?.state)
+    /// The state at the head of a coalition's log, from memory once it has been read.
+    pub(crate) async fn current(&self, coalition: &CoalitionId) -> Result<Arc<State>, AppError> {
+        Ok(self
+            .ledger_or_missing(coalition)?
+            .current(coalition)
+            .await?
+            .state)
     }
 
-    /// A coalition's verified log and its state as of a recording time.
-    pub(crate) async fn load(
+    /// The state now, or as the record stood at `as_of` (a replay).
+    pub(crate) async fn state(
         &self,
         coalition: &CoalitionId,
         as_of: Option<Timestamp>,
-    ) -> Result<Loaded, AppError> {
-        match &self.record {
-            Some(record) => Ok(record.ledger.load(coalition, as_of).await?),
-            None => Err(AppError::not_found("coalition", coalition)),
+    ) -> Result<Arc<State>, AppError> {
+        match as_of {
+            None => self.current(coalition).await,
+            Some(recorded_by) => {
+                let ledger = self.ledger_or_missing(coalition)?;
+                let as_of = AsOf {
+                    recorded_by: Some(recorded_by),
+                };
+                Ok(Arc::new(ledger.replay(coalition, as_of).await?.state))
+            }
         }
+    }
+
+    /// Every entry of a coalition's log, verified.
+    pub(crate) async fn entries(
+        &self,
+        coalition: &CoalitionId,
+    ) -> Result<Vec<VerifiedEntry>, AppError> {
+        Ok(self
+            .ledger_or_missing(coalition)?
+            .entries(coalition)
+            .await?)
     }
 
     /// Whether the record holds this coalition.
@@ -189,7 +207,11 @@ impl App {
 
     /// The head of a coalition's log.
     pub(crate) async fn head(&self, coalition: &CoalitionId) -> Result<Head, AppError> {
-        Ok(self.load(coalition, None).await?.head)
+        Ok(self
+            .ledger_or_missing(coalition)?
+            .current(coalition)
+            .await?
+            .head)
     }
 
     /// Deletes a coalition's whole log: only for `demo --reset`, on the user's explicit request.
@@ -201,11 +223,9 @@ impl App {
     pub(crate) async fn stored_entries(
         &self,
         coalition: &CoalitionId,
-    ) -> Result<Vec<coalition_ledger::SealedEvent>, AppError> {
+    ) -> Result<Vec<SealedEvent>, AppError> {
         let entries = match &self.record {
-            Some(record) => {
-                coalition_ledger::EventStore::read(record.store.as_ref(), coalition, 1).await?
-            }
+            Some(record) => read_all(record.store.as_ref(), coalition, 1).await?,
             None => Vec::new(),
         };
         if entries.is_empty() {
@@ -219,21 +239,17 @@ impl App {
         Ok(&self.record()?.ledger)
     }
 
+    /// The ledger, for reads: an absent record holds no coalition.
+    fn ledger_or_missing(&self, coalition: &CoalitionId) -> Result<&Ledger, AppError> {
+        self.record
+            .as_ref()
+            .map(|record| &record.ledger)
+            .ok_or_else(|| AppError::not_found("coalition", coalition))
+    }
+
     fn record(&self) -> Result<&Record, AppError> {
         self.record
             .as_ref()
             .ok_or_else(|| AppError::internal("the record was opened for reading only"))
     }
-}
-
-/// The file of an `sqlite://PATH` URL.
-fn sqlite_path(url: &str) -> Result<PathBuf, AppError> {
-    url.strip_prefix("sqlite://")
-        .map(PathBuf::from)
-        .ok_or_else(|| {
-            AppError::invalid(
-                "database",
-                format!("{url}: expected sqlite://PATH (the embedded record)"),
-            )
-        })
 }

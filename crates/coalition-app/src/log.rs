@@ -53,11 +53,11 @@ impl App {
         coalition: &CoalitionId,
         reading: &Reading,
     ) -> Result<Vec<LogEntryView>, AppError> {
-        let loaded = self.load(coalition, reading.as_of).await?;
-        let viewer = Reader::viewer(&loaded.state, &reading.who)?;
-        let gate = Gate::new(&loaded.state, &viewer);
-        Ok(loaded
-            .entries
+        let entries = self.entries(coalition).await?;
+        let state = self.state(coalition, reading.as_of).await?;
+        let viewer = Reader::viewer(&state, &reading.who)?;
+        let gate = Gate::new(&state, &viewer);
+        Ok(entries
             .iter()
             .filter(|(_, envelope)| reading.as_of.is_none_or(|t| envelope.recorded_at <= t))
             .map(|(sealed, envelope)| {
@@ -280,12 +280,11 @@ impl App {
     /// The whole log, the public keys and a signed checkpoint, as bundle bytes; the view says
     /// how classified the bundle is (as its most classified entry).
     pub async fn export(&self, coalition: &CoalitionId) -> Result<(Vec<u8>, ExportView), AppError> {
-        let loaded = self.load(coalition, None).await?;
-        let bundle = Bundle::build(coalition, &loaded.entries, &self.log_key(coalition)?)
+        let entries = self.entries(coalition).await?;
+        let bundle = Bundle::build(coalition, &entries, &self.log_key(coalition)?)
             .map_err(AppError::internal)?;
         let bytes = bundle.to_bytes();
-        let classification = loaded
-            .entries
+        let classification = entries
             .iter()
             .map(|(_, envelope)| envelope.classification.level)
             .max()

@@ -15,6 +15,8 @@ use coalition_core::state::State;
 use coalition_core::statement::{
     Meeting, MeetingId, PartyStanding, StatementId, StatementRecord, Version,
 };
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
@@ -86,7 +88,7 @@ pub struct ToSign {
 /// A coalition as one reader may see it, at one time of reading.
 pub struct Reader {
     coalition: CoalitionId,
-    state: State,
+    state: Arc<State>,
     viewer: Viewer,
     at: Timestamp,
 }
@@ -94,7 +96,7 @@ pub struct Reader {
 impl Reader {
     pub(crate) fn new(
         coalition: CoalitionId,
-        state: State,
+        state: Arc<State>,
         reading: &Reading,
         now: Timestamp,
     ) -> Result<Reader, AppError> {

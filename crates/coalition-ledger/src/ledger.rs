@@ -1,5 +1,11 @@
-//! The one write path and the one way to load a coalition: `Ledger::execute` decides, seals and
-//! appends (retrying on a sequence conflict); `Ledger::load` reads, verifies and replays.
+//! The one write path and the ways to read a coalition.
+//!
+//! - [`Ledger::execute`] decides, seals and appends (deciding again on a sequence conflict).
+//! - [`Ledger::current`] answers from the state the ledger keeps for each coalition, after
+//!   reading only the entries appended since (by this ledger or any other writer), each
+//!   verified against the one before.
+//! - [`Ledger::replay`] rebuilds the state as it stood (`--as-of`) from the whole log.
+//! - [`Ledger::entries`] is the verified log itself, for log views, proofs and exports.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -10,8 +16,8 @@ use coalition_core::{Command, Context, Event, Rejection, State, apply, decide};
 
 use crate::canonical::{CanonicalError, Envelope};
 use crate::seal::{Head, SealedEvent, seal};
-use crate::store::{EventStore, StoreError};
-use crate::verify::{ChainBreak, verify_chain, verify_entry};
+use crate::store::{EventStore, PAGE, StoreError};
+use crate::verify::{ChainBreak, verify_from};
 
 /// How many times `execute` re-decides after losing a race to another writer. Each lost race
 /// means another writer's append went in, so with N writers a fair turn comes within about N
@@ -43,39 +49,88 @@ pub enum LedgerError {
     Store(#[from] StoreError),
 }
 
-/// A coalition as loaded: its verified log and the state replayed from it.
+/// A coalition's state now, as the ledger keeps it. Cheap to hold: readers share the state,
+/// and the next write copies it only if a reader still holds this one.
+#[derive(Clone, Debug)]
+pub struct Current {
+    /// The state after every event of the log.
+    pub state: Arc<State>,
+    /// Where the log ends.
+    pub head: Head,
+}
+
+/// Which events a replay applies: every one by default, or only those the record held at a
+/// given time. Each condition is one field; [`AsOf::includes`] is where they combine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AsOf {
+    /// Only events recorded at or before this time ("as the record stood at R").
+    pub recorded_by: Option<Timestamp>,
+}
+
+impl AsOf {
+    /// Every event.
+    pub const EVERYTHING: AsOf = AsOf { recorded_by: None };
+
+    /// Whether the replay applies this entry.
+    pub fn includes(&self, envelope: &Envelope) -> bool {
+        self.recorded_by
+            .is_none_or(|recorded_by| envelope.recorded_at <= recorded_by)
+    }
+}
+
+/// A state rebuilt by [`Ledger::replay`].
+#[derive(Debug)]
+pub struct Replayed {
+    /// The state after the events [`AsOf`] included.
+    pub state: State,
+    /// Where the whole log ends (every entry was verified, included or not).
+    pub head: Head,
+}
+
+/// A log entry read back and verified: its stored form and its decoded envelope.
+pub type VerifiedEntry = (SealedEvent, Envelope);
+
+/// A coalition as the command-line views load it until they read through
+/// [`Ledger::current`], [`Ledger::replay`] and [`Ledger::entries`]: the whole verified log in
+/// memory and the state replayed as of a time.
 #[derive(Debug)]
 pub struct Loaded {
     /// The coalition.
     pub coalition: CoalitionId,
-    /// The state (as of the requested time).
+    /// The state as of the requested time.
     pub state: State,
     /// Where the whole log ends.
     pub head: Head,
-    /// Every entry, verified, with its envelope.
-    pub entries: Vec<(SealedEvent, Envelope)>,
+    /// Every entry, verified.
+    pub entries: Vec<VerifiedEntry>,
 }
 
 /// What `execute` recorded.
 #[derive(Debug)]
 pub struct Receipt {
-    /// The entries appended, in order.
+    /// The entries appended, in order, with the events they hold.
     pub entries: Vec<(SealedEvent, Event)>,
     /// Where the log now ends.
     pub head: Head,
 }
 
+/// What the ledger keeps of one coalition: its state at a verified head.
+struct Kept {
+    state: Arc<State>,
+    head: Head,
+}
+
 /// The record of every coalition in a store.
 ///
-/// It keeps each coalition's latest state in memory after a write, so the next write reads and
-/// verifies only the events appended since (by anyone), not the whole log.
+/// It keeps each coalition's state once read, and brings it up to date by reading only the
+/// entries appended since — by itself or by any other writer on the same store — verifying each
+/// against the one before. Clones share what is kept.
 #[derive(Clone)]
 pub struct Ledger {
     store: Arc<dyn EventStore>,
-    latest: Arc<Mutex<BTreeMap<CoalitionId, (State, Head)>>>,
-    /// One writer at a time per coalition within this process: writers queue instead of racing
-    /// and retrying. Other processes are still kept apart by the append's head check.
-    writers: Arc<Mutex<BTreeMap<CoalitionId, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Per coalition, behind a lock that also makes writers in this process take turns
+    /// instead of racing the head check. Other processes are kept apart by that check.
+    kept: Arc<Mutex<BTreeMap<CoalitionId, Arc<tokio::sync::Mutex<Kept>>>>>,
 }
 
 impl Ledger {
@@ -83,14 +138,8 @@ impl Ledger {
     pub fn new(store: Arc<dyn EventStore>) -> Ledger {
         Ledger {
             store,
-            latest: Arc::default(),
-            writers: Arc::default(),
+            kept: Arc::default(),
         }
-    }
-
-    /// The store underneath.
-    pub fn store(&self) -> &Arc<dyn EventStore> {
-        &self.store
     }
 
     /// Every coalition.
@@ -98,40 +147,85 @@ impl Ledger {
         Ok(self.store.coalitions().await?)
     }
 
-    /// Reads, verifies and replays a coalition's log; with `as_of`, only events recorded at or
-    /// before it are applied.
+    /// The coalition's state now: the kept state, after reading and verifying the entries
+    /// appended since (the whole log the first time).
+    pub async fn current(&self, coalition: &CoalitionId) -> Result<Current, LedgerError> {
+        let slot = self.slot(coalition);
+        let mut kept = slot.lock().await;
+        self.catch_up(coalition, &mut kept).await?;
+        if kept.head.seq == 0 {
+            return Err(LedgerError::UnknownCoalition(coalition.clone()));
+        }
+        Ok(Current {
+            state: kept.state.clone(),
+            head: kept.head,
+        })
+    }
+
+    /// Rebuilds the state from the whole log, verifying every entry and applying those `as_of`
+    /// includes. Pages through the log: memory holds the state and one page, not the log.
+    pub async fn replay(
+        &self,
+        coalition: &CoalitionId,
+        as_of: AsOf,
+    ) -> Result<Replayed, LedgerError> {
+        let mut state = State::new();
+        let head = self
+            .follow(coalition, Head::EMPTY, |_, envelope| {
+                if as_of.includes(&envelope) {
+                    apply(&mut state, &envelope.event);
+                }
+            })
+            .await?;
+        if head.seq == 0 {
+            return Err(LedgerError::UnknownCoalition(coalition.clone()));
+        }
+        Ok(Replayed { state, head })
+    }
+
+    /// Every entry of the log, verified, in order.
+    pub async fn entries(
+        &self,
+        coalition: &CoalitionId,
+    ) -> Result<Vec<VerifiedEntry>, LedgerError> {
+        let mut entries = Vec::new();
+        self.follow(coalition, Head::EMPTY, |sealed, envelope| {
+            entries.push((sealed, envelope));
+        })
+        .await?;
+        if entries.is_empty() {
+            return Err(LedgerError::UnknownCoalition(coalition.clone()));
+        }
+        Ok(entries)
+    }
+
+    /// The whole verified log and the state as of `as_of` (see [`Loaded`]).
     pub async fn load(
         &self,
         coalition: &CoalitionId,
         as_of: Option<Timestamp>,
     ) -> Result<Loaded, LedgerError> {
-        let entries = self.store.read(coalition, 1).await?;
-        if entries.is_empty() {
-            return Err(LedgerError::UnknownCoalition(coalition.clone()));
-        }
-        let envelopes = verify_chain(coalition, &entries)?;
+        let entries = self.entries(coalition).await?;
+        let as_of = AsOf { recorded_by: as_of };
         let mut state = State::new();
-        for envelope in envelopes
-            .iter()
-            .filter(|e| as_of.is_none_or(|t| e.recorded_at <= t))
-        {
+        for (_, envelope) in entries.iter().filter(|(_, e)| as_of.includes(e)) {
             apply(&mut state, &envelope.event);
         }
-        let head = entries.last().map_or(Head::EMPTY, |last| Head {
-            seq: last.seq,
-            hash: last.hash,
-        });
+        let head = entries
+            .last()
+            .map_or(Head::EMPTY, |(sealed, _)| sealed.head());
         Ok(Loaded {
             coalition: coalition.clone(),
             state,
             head,
-            entries: entries.into_iter().zip(envelopes).collect(),
+            entries,
         })
     }
 
     /// Decides `commands` in order against the current state, as `actor` at `now`, and appends
-    /// all resulting events in one transaction. Any rejection writes nothing. On a sequence
-    /// conflict the batch is decided again against the newer state.
+    /// all resulting events in one transaction. Any rejection writes nothing and leaves the kept
+    /// state as it was. On a sequence conflict the batch is decided again on the newer state,
+    /// read from where this ledger's knowledge ends.
     pub async fn execute(
         &self,
         coalition: &CoalitionId,
@@ -139,86 +233,172 @@ impl Ledger {
         now: Timestamp,
         commands: &[Command],
     ) -> Result<Receipt, LedgerError> {
-        let writer = self.writer(coalition);
-        let _turn = writer.lock().await;
+        let slot = self.slot(coalition);
+        let mut kept = slot.lock().await;
+        let ctx = Context {
+            now,
+            actor: actor.clone(),
+        };
         let mut attempt = 0;
         loop {
-            let (mut state, head) = self.current(coalition).await?;
-            let ctx = Context {
-                now,
-                actor: actor.clone(),
-            };
-            let mut events = Vec::new();
-            for (index, command) in commands.iter().enumerate() {
-                let decided = decide(&state, command, &ctx).map_err(|rejection| {
+            self.catch_up(coalition, &mut kept).await?;
+            let head = kept.head;
+            let decided =
+                decide_batch(&kept.state, &ctx, commands).map_err(|(index, rejection)| {
                     if head.seq == 0 && rejection == Rejection::NotFounded {
                         LedgerError::UnknownCoalition(coalition.clone())
                     } else {
                         LedgerError::Rejected { index, rejection }
                     }
                 })?;
-                for event in &decided {
-                    apply(&mut state, event);
-                }
-                events.extend(decided);
-            }
-            let sealed = seal(coalition, head, now, actor, events.clone())?;
+            let sealed = seal(coalition, head, now, actor, decided.events.clone())?;
             match self.store.append(coalition, head, &sealed).await {
                 Ok(()) => {
-                    let new_head = sealed.last().map_or(head, |last| Head {
-                        seq: last.seq,
-                        hash: last.hash,
-                    });
-                    self.remember(coalition, state, new_head);
+                    match decided.after {
+                        Some(after) => kept.state = Arc::new(after),
+                        None => {
+                            let state = Arc::make_mut(&mut kept.state);
+                            for event in &decided.events {
+                                apply(state, event);
+                            }
+                        }
+                    }
+                    kept.head = sealed.last().map_or(head, SealedEvent::head);
                     return Ok(Receipt {
-                        entries: sealed.into_iter().zip(events).collect(),
-                        head: new_head,
+                        entries: sealed.into_iter().zip(decided.events).collect(),
+                        head: kept.head,
                     });
                 }
-                // Another writer got there first: decide again on the newer log.
+                // Another writer got there first: catch up and decide again.
                 Err(StoreError::Conflict { .. }) if attempt < CONFLICT_RETRIES => attempt += 1,
                 Err(other) => return Err(other.into()),
             }
         }
     }
 
-    /// The state to decide on: the one remembered after this ledger's last write, if any —
-    /// optimistically, since the append checks the head and a stale state only costs a retry —
-    /// or else the log read and verified from the start.
-    async fn current(&self, coalition: &CoalitionId) -> Result<(State, Head), LedgerError> {
-        let remembered = self
-            .latest
-            .lock()
-            .ok()
-            .and_then(|mut latest| latest.remove(coalition));
-        if let Some(remembered) = remembered {
-            return Ok(remembered);
+    /// Brings a kept state up to the end of the log.
+    async fn catch_up(&self, coalition: &CoalitionId, kept: &mut Kept) -> Result<(), LedgerError> {
+        // Copied only if a reader still holds the state and there is something new.
+        let state = &mut kept.state;
+        let followed = self
+            .follow(coalition, kept.head, |_, envelope| {
+                apply(Arc::make_mut(state), &envelope.event);
+            })
+            .await;
+        // What was verified before a failure has been applied: the kept head says so.
+        match followed {
+            Ok(head) => {
+                kept.head = head;
+                Ok(())
+            }
+            Err(Progress { head, error }) => {
+                kept.head = head;
+                Err(error)
+            }
         }
-        let (mut state, mut head) = (State::new(), Head::EMPTY);
-        for entry in self.store.read(coalition, head.seq + 1).await? {
-            let envelope = verify_entry(coalition, head, &entry)?;
-            apply(&mut state, &envelope.event);
-            head = Head {
-                seq: entry.seq,
-                hash: entry.hash,
+    }
+
+    /// Reads the entries after `from` page by page, verifies each page against the head before
+    /// it and hands every entry to `each`, in order. Returns where the log ends.
+    async fn follow(
+        &self,
+        coalition: &CoalitionId,
+        from: Head,
+        mut each: impl FnMut(SealedEvent, Envelope),
+    ) -> Result<Head, Progress> {
+        let mut head = from;
+        loop {
+            let page = self
+                .store
+                .read(coalition, head.seq + 1, PAGE)
+                .await
+                .map_err(|e| Progress::at(head, e))?;
+            let Some(last) = page.last().map(SealedEvent::head) else {
+                return Ok(head);
             };
+            let envelopes =
+                verify_from(coalition, head, &page).map_err(|e| Progress::at(head, e))?;
+            let full = page.len() == PAGE;
+            for (sealed, envelope) in page.into_iter().zip(envelopes) {
+                each(sealed, envelope);
+            }
+            head = last;
+            if !full {
+                return Ok(head);
+            }
         }
-        Ok((state, head))
     }
 
-    /// The lock that lets one writer at a time decide and append for `coalition`.
-    fn writer(&self, coalition: &CoalitionId) -> Arc<tokio::sync::Mutex<()>> {
-        match self.writers.lock() {
-            Ok(mut writers) => writers.entry(coalition.clone()).or_default().clone(),
-            // A poisoned map only means another writer panicked; a fresh lock is still correct,
-            // since the append's head check keeps writers from forking the log.
-            Err(_) => Arc::default(),
+    /// The kept state of `coalition` and its lock.
+    fn slot(&self, coalition: &CoalitionId) -> Arc<tokio::sync::Mutex<Kept>> {
+        let fresh = || {
+            Arc::new(tokio::sync::Mutex::new(Kept {
+                state: Arc::new(State::new()),
+                head: Head::EMPTY,
+            }))
+        };
+        match self.kept.lock() {
+            Ok(mut kept) => kept.entry(coalition.clone()).or_insert_with(fresh).clone(),
+            // A poisoned map only means another task panicked while holding it; a fresh slot is
+            // still correct (it replays from the start, and the head check keeps writers apart).
+            Err(_) => fresh(),
         }
     }
+}
 
-    fn remember(&self, coalition: &CoalitionId, state: State, head: Head) {
-        if let Ok(mut latest) = self.latest.lock() {
-            latest.insert(coalition.clone(), (state, head));
+/// A failed read of the log, with the head verified up to the failure.
+struct Progress {
+    head: Head,
+    error: LedgerError,
+}
+
+impl Progress {
+    fn at(head: Head, error: impl Into<LedgerError>) -> Progress {
+        Progress {
+            head,
+            error: error.into(),
         }
     }
+}
+
+impl From<Progress> for LedgerError {
+    fn from(progress: Progress) -> LedgerError {
+        progress.error
+    }
+}
+
+/// The events of a batch, and the state after them when it had to be built on a copy.
+struct Decided {
+    events: Vec<Event>,
+    after: Option<State>,
+}
+
+/// Decides a batch. One command is decided on the state itself, which is changed only after
+/// the append; a longer batch needs the events of each command applied before the next is
+/// decided, so it works on a copy and a rejection simply drops it.
+fn decide_batch(
+    state: &State,
+    ctx: &Context,
+    commands: &[Command],
+) -> Result<Decided, (usize, Rejection)> {
+    if let [command] = commands {
+        let events = decide(state, command, ctx).map_err(|rejection| (0, rejection))?;
+        return Ok(Decided {
+            events,
+            after: None,
+        });
+    }
+    let mut after = state.clone();
+    let mut events = Vec::new();
+    for (index, command) in commands.iter().enumerate() {
+        let decided = decide(&after, command, ctx).map_err(|rejection| (index, rejection))?;
+        for event in &decided {
+            apply(&mut after, event);
+        }
+        events.extend(decided);
+    }
+    Ok(Decided {
+        events,
+        after: Some(after),
+    })
 }

@@ -4,6 +4,8 @@
 //! This crate decides nothing (the rules are in `coalition-core`) and stores nothing itself
 //! (the backends are in `coalition-store`).
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 pub mod audit;
 pub mod bundle;
 pub mod canonical;
@@ -16,6 +18,6 @@ pub mod store;
 pub mod verify;
 
 pub use hash::Hash;
-pub use ledger::{Ledger, LedgerError, Loaded, Receipt};
+pub use ledger::{AsOf, Current, Ledger, LedgerError, Loaded, Receipt, Replayed, VerifiedEntry};
 pub use seal::{Head, SealedEvent};
 pub use store::{EventStore, StoreError};

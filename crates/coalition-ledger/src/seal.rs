@@ -18,6 +18,16 @@ pub struct SealedEvent {
     pub hash: Hash,
 }
 
+impl SealedEvent {
+    /// The head of a log that ends with this entry.
+    pub fn head(&self) -> Head {
+        Head {
+            seq: self.seq,
+            hash: self.hash,
+        }
+    }
+}
+
 /// The end of a log: the last sequence number and its hash (0 and zeros when empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Head {

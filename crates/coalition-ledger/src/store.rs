@@ -9,13 +9,30 @@ use crate::seal::{Head, SealedEvent};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// Another writer appended first: the log is not where the caller expected.
-    #[error("sequence conflict: expected the log to end at {expected}, it ends at {actual}")]
+    #[error("sequence conflict: {}", conflict(expected, actual))]
     Conflict {
-        /// The sequence number the caller expected at the end.
-        expected: u64,
+        /// Where the caller expected the log to end.
+        expected: Head,
         /// Where the log actually ends.
-        actual: u64,
+        actual: Head,
     },
+    /// The entries of an append are not numbered on from the expected head, one by one.
+    #[error("entry numbered {found} where {expected} comes next")]
+    Numbering {
+        /// The number the entry should have had.
+        expected: u64,
+        /// The number it has.
+        found: u64,
+    },
+    /// There is no record at the location given (and opening for reading creates none).
+    #[error("no record at {0}")]
+    Missing(String),
+    /// The location is not one this build can open.
+    #[error("{0}")]
+    Location(String),
+    /// An append or discard through a store opened for reading only.
+    #[error("the record was opened for reading only")]
+    ReadOnly,
     /// The backend failed (I/O, disk full, a constraint).
     #[error("storage failed: {0}")]
     Backend(String),
@@ -24,11 +41,26 @@ pub enum StoreError {
     Unsafe(String),
 }
 
+/// "expected … it ends at …", naming the hashes when only they differ (a fork, not a race).
+fn conflict(expected: &Head, actual: &Head) -> String {
+    if expected.seq == actual.seq {
+        format!(
+            "expected the log to end at {} with hash {}, it ends there with hash {} (another history)",
+            expected.seq, expected.hash, actual.hash
+        )
+    } else {
+        format!(
+            "expected the log to end at {}, it ends at {}",
+            expected.seq, actual.seq
+        )
+    }
+}
+
 /// Where coalitions' logs are kept.
 #[async_trait::async_trait]
 pub trait EventStore: Send + Sync {
     /// Appends `events` if the log of `coalition` ends at `expected` (sequence number *and*
-    /// hash); all or nothing, durable when it returns `Ok`.
+    /// hash) and they are numbered on from it; all or nothing, durable when it returns `Ok`.
     async fn append(
         &self,
         coalition: &CoalitionId,
@@ -36,11 +68,13 @@ pub trait EventStore: Send + Sync {
         events: &[SealedEvent],
     ) -> Result<(), StoreError>;
 
-    /// The entries with `seq >= from`, in order.
+    /// At most `limit` entries with `seq >= from`, in order. Readers page through a log with
+    /// it, so that a long log is never held in memory at once.
     async fn read(
         &self,
         coalition: &CoalitionId,
         from: u64,
+        limit: usize,
     ) -> Result<Vec<SealedEvent>, StoreError>;
 
     /// Where the log of `coalition` ends.
@@ -48,4 +82,39 @@ pub trait EventStore: Send + Sync {
 
     /// Every coalition with at least one entry, by id.
     async fn coalitions(&self) -> Result<Vec<CoalitionId>, StoreError>;
+
+    /// Deletes a coalition's whole log. The log is append-only for everything else; only an
+    /// explicit request of the record's keeper (the demo's `--reset`) calls this.
+    async fn discard(&self, coalition: &CoalitionId) -> Result<(), StoreError>;
+
+    /// Finishes cleanly: waits for the connections to close (SQLite checkpoints its WAL). Any
+    /// call after it fails.
+    async fn close(&self);
 }
+
+/// Every entry with `seq >= from`, paging through [`EventStore::read`]: for tests and small
+/// logs; readers of a whole log use the ledger's streaming reads.
+pub async fn read_all(
+    store: &dyn EventStore,
+    coalition: &CoalitionId,
+    from: u64,
+) -> Result<Vec<SealedEvent>, StoreError> {
+    let mut entries = Vec::new();
+    let mut next = from;
+    loop {
+        let page = store.read(coalition, next, PAGE).await?;
+        let Some(last) = page.last() else {
+            return Ok(entries);
+        };
+        next = last.seq + 1;
+        let full = page.len() == PAGE;
+        entries.extend(page);
+        if !full {
+            return Ok(entries);
+        }
+    }
+}
+
+/// How many entries a reader asks a store for at once: enough that a query's fixed cost
+/// vanishes, few enough that a page of large events stays a few megabytes.
+pub const PAGE: usize = 4096;

@@ -54,32 +54,6 @@ pub enum Problem {
     Coalition(String),
 }
 
-/// Checks one entry against the head before it and returns its parsed envelope.
-pub fn verify_entry(
-    coalition: &CoalitionId,
-    before: Head,
-    entry: &SealedEvent,
-) -> Result<Envelope, ChainBreak> {
-    if entry.seq != before.seq + 1 {
-        return Err(ChainBreak {
-            seq: entry.seq,
-            problem: Problem::Sequence {
-                found: entry.seq,
-                expected: before.seq + 1,
-            },
-        });
-    }
-    let envelope = decode_entry(entry).map_err(|problem| ChainBreak {
-        seq: entry.seq,
-        problem,
-    })?;
-    link_entry(coalition, before, entry, &envelope).map_err(|problem| ChainBreak {
-        seq: entry.seq,
-        problem,
-    })?;
-    Ok(envelope)
-}
-
 /// The checks on an entry's own bytes: its hash, and that it is a canonical event. They need
 /// nothing from the other entries, so a log's entries are decoded in parallel.
 fn decode_entry(entry: &SealedEvent) -> Result<Envelope, Problem> {
@@ -123,15 +97,34 @@ pub fn verify_chain(
     coalition: &CoalitionId,
     entries: &[SealedEvent],
 ) -> Result<Vec<Envelope>, ChainBreak> {
-    let decoded: Vec<Result<Envelope, Problem>> = entries.par_iter().map(decode_entry).collect();
-    let mut head = Head::EMPTY;
+    verify_from(coalition, Head::EMPTY, entries)
+}
+
+/// Below this many entries decoding stays on the calling thread: handing a few entries to the
+/// thread pool and waiting for them costs more than decoding them.
+const PARALLEL_FROM: usize = 32;
+
+/// Verifies `entries` as the continuation of a log that ends at `before` (the whole log when
+/// `before` is [`Head::EMPTY`]); returns their envelopes in order. Entries are decoded in
+/// parallel; the first bad one in log order is named.
+pub fn verify_from(
+    coalition: &CoalitionId,
+    before: Head,
+    entries: &[SealedEvent],
+) -> Result<Vec<Envelope>, ChainBreak> {
+    let decoded: Vec<Result<Envelope, Problem>> = if entries.len() < PARALLEL_FROM {
+        entries.iter().map(decode_entry).collect()
+    } else {
+        entries.par_iter().map(decode_entry).collect()
+    };
+    let mut head = before;
     let mut envelopes = Vec::with_capacity(entries.len());
     for (entry, decoded) in entries.iter().zip(decoded) {
         let fail = |problem: Problem| ChainBreak {
             seq: entry.seq,
             problem,
         };
-        // Checked in the same order as `verify_entry`, so the same entry and problem are named.
+        // The number first: a gap or a repeat is named as such, whatever the bytes hold.
         if entry.seq != head.seq + 1 {
             return Err(fail(Problem::Sequence {
                 found: entry.seq,

@@ -1,28 +1,59 @@
 //! The SQLite event store.
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::time::Duration;
 
 use coalition_core::id::CoalitionId;
 use coalition_ledger::{EventStore, Hash, Head, SealedEvent, StoreError};
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
+use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
-/// How hard the store works to keep acknowledged appends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Durability {
-    /// WAL with `synchronous=FULL`: every commit is fsynced before it is acknowledged. The only
-    /// setting the product runs with.
-    Full,
-    /// WAL with `synchronous=NORMAL`: may lose the last commits on power loss. Exists only so
-    /// the durability audit can prove it notices the difference (a negative control).
-    NormalForNegativeControl,
-}
+use crate::{Access, OpenOptions};
+
+/// `PRAGMA synchronous` when every commit is fsynced before it returns (FULL).
+const SYNCHRONOUS_FULL: i64 = 2;
+
+/// Rows per INSERT statement: four parameters each, well under SQLite's 32,766.
+const ROWS_PER_INSERT: usize = 1000;
 
 /// Events in an SQLite database file.
-#[derive(Clone, Debug)]
-pub struct SqliteStore {
-    pool: SqlitePool,
+pub(crate) struct SqliteStore {
+    connections: Connections,
+    access: Access,
+}
+
+/// One connection behind a lock (a one-shot command), or a pool (a server).
+enum Connections {
+    One(Mutex<Option<SqliteConnection>>),
+    Pool(SqlitePool),
+}
+
+/// A connection lent for one operation.
+enum Lease<'a> {
+    One(MappedMutexGuard<'a, SqliteConnection>),
+    Pool(PoolConnection<Sqlite>),
+}
+
+impl Deref for Lease<'_> {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        match self {
+            Lease::One(conn) => conn,
+            Lease::Pool(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for Lease<'_> {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match self {
+            Lease::One(conn) => conn,
+            Lease::Pool(conn) => conn,
+        }
+    }
 }
 
 fn backend(err: impl std::fmt::Display) -> StoreError {
@@ -30,138 +61,147 @@ fn backend(err: impl std::fmt::Display) -> StoreError {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` with full durability, runs the
-    /// migrations, and refuses to run unless WAL and `synchronous=FULL` are in effect.
-    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        SqliteStore::open_with(path, Durability::Full).await
-    }
-
-    /// Opens the database with the given durability (see [`Durability`]).
-    pub async fn open_with(path: &Path, durability: Durability) -> Result<SqliteStore, StoreError> {
-        let synchronous = match durability {
-            Durability::Full => SqliteSynchronous::Full,
-            Durability::NormalForNegativeControl => SqliteSynchronous::Normal,
-        };
-        let options = SqliteConnectOptions::new()
+    /// Opens the database at `path`: for writing, creating it (and its directory) if needed and
+    /// running the migrations; for reading, only an existing record, creating nothing. Either
+    /// way it refuses to run unless WAL and `synchronous=FULL` are in effect.
+    pub(crate) async fn open(path: &Path, options: OpenOptions) -> Result<SqliteStore, StoreError> {
+        let mut connect = SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(synchronous)
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
-        let expected_sync: i64 = match durability {
-            Durability::Full => 2,
-            Durability::NormalForNegativeControl => 1,
-        };
-        // Checked once on a connection of its own first, so that a refusal is reported as one:
-        // the pool retries a connection whose `after_connect` fails until its acquire timeout
-        // (30 s) and then reports only "pool timed out".
-        let mut probe = SqliteConnection::connect_with(&options)
-            .await
-            .map_err(backend)?;
-        let checked = assert_durable(&mut probe, expected_sync).await;
-        let _ = probe.close().await;
-        checked.map_err(|err| match err {
-            sqlx::Error::Configuration(message) => StoreError::Unsafe(message.to_string()),
-            other => backend(other),
-        })?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            // Asserted on every connection: a setting that could lose acknowledged events is a
-            // reason to stop, not to warn.
-            .after_connect(move |conn, _meta| Box::pin(assert_durable(conn, expected_sync)))
-            .connect_with(options)
-            .await
-            .map_err(backend)?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(backend)?;
-        Ok(SqliteStore { pool })
-    }
-
-    /// Closes every connection (checkpointing the WAL into the main file).
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
-
-    /// The yardstick for `coalition bench append`: one bare row per transaction into a table of
-    /// its own, with exactly the store's durability settings and no hashing or checks.
-    pub async fn raw_insert_for_baseline(&self, n: u64, payload: &[u8]) -> Result<(), StoreError> {
-        let n = i64::try_from(n).map_err(backend)?;
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(backend)?;
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS baseline (n INTEGER PRIMARY KEY, payload BLOB NOT NULL)",
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        sqlx::query("INSERT INTO baseline (n, payload) VALUES ($1, $2)")
-            .bind(n)
-            .bind(payload)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        tx.commit().await.map_err(backend)
-    }
-
-    /// Deletes a coalition's whole log. The log is append-only for everything else; only the
-    /// demo's `--reset` calls this, on the user's explicit request.
-    pub async fn discard(&self, coalition: &CoalitionId) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM events WHERE coalition = $1")
-            .bind(coalition.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(())
-    }
-
-    /// Appends many coalitions' batches in one transaction: each must find its log where it
-    /// expects it, or nothing is written. For bulk loads, where one fsync per batch would
-    /// dominate.
-    pub async fn append_all(
-        &self,
-        batches: &[(CoalitionId, Head, Vec<SealedEvent>)],
-    ) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(backend)?;
-        for (coalition, expected, events) in batches {
-            append_in(&mut tx, coalition, *expected, events).await?;
+        match options.access {
+            Access::Read => {
+                if !path.is_file() {
+                    return Err(StoreError::Missing(path.display().to_string()));
+                }
+                // Reading never converts a database: it must already be in WAL mode.
+                connect = connect.create_if_missing(false);
+            }
+            Access::Write => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        StoreError::Backend(format!("cannot create {}: {e}", parent.display()))
+                    })?;
+                }
+                connect = connect
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal);
+            }
         }
-        tx.commit().await.map_err(backend)
+        // The first connection is checked on its own, so that a refusal is reported as one:
+        // a pool retries a connection whose `after_connect` fails until its acquire timeout
+        // and then reports only "pool timed out".
+        let mut first = SqliteConnection::connect_with(&connect)
+            .await
+            .map_err(|e| opening(path, e))?;
+        let prepared = prepare(&mut first, path, options.access).await;
+        if let Err(err) = prepared {
+            let _ = first.close().await;
+            return Err(err);
+        }
+        let connections = if options.connections <= 1 {
+            Connections::One(Mutex::new(Some(first)))
+        } else {
+            let _ = first.close().await;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(options.connections)
+                .min_connections(0)
+                // Asserted on every connection: a setting that could lose acknowledged events is
+                // a reason to stop, not to warn.
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        durability(conn)
+                            .await
+                            .map_err(|e| sqlx::Error::Configuration(e.to_string().into()))
+                    })
+                })
+                .connect_lazy_with(connect);
+            Connections::Pool(pool)
+        };
+        Ok(SqliteStore {
+            connections,
+            access: options.access,
+        })
+    }
+
+    async fn lease(&self) -> Result<Lease<'_>, StoreError> {
+        match &self.connections {
+            Connections::One(conn) => MutexGuard::try_map(conn.lock().await, Option::as_mut)
+                .map(Lease::One)
+                .map_err(|_| StoreError::Backend("the store is closed".into())),
+            Connections::Pool(pool) => pool.acquire().await.map(Lease::Pool).map_err(backend),
+        }
+    }
+
+    fn writable(&self) -> Result<(), StoreError> {
+        match self.access {
+            Access::Write => Ok(()),
+            Access::Read => Err(StoreError::ReadOnly),
+        }
     }
 }
 
-/// Refuses a connection unless the database is in WAL mode with the expected `synchronous`.
-async fn assert_durable(
+/// An open that failed: a missing file for a read is [`StoreError::Missing`].
+fn opening(path: &Path, err: sqlx::Error) -> StoreError {
+    if !path.exists() {
+        StoreError::Missing(path.display().to_string())
+    } else {
+        StoreError::Backend(format!("cannot open {}: {err}", path.display()))
+    }
+}
+
+/// Checks the durability settings and the schema on the first connection: for writing, runs
+/// the migrations; for reading, requires the events table to be there already.
+async fn prepare(
     conn: &mut SqliteConnection,
-    expected_sync: i64,
-) -> Result<(), sqlx::Error> {
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut *conn)
-        .await?;
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
-        .fetch_one(&mut *conn)
-        .await?;
-    if !mode.eq_ignore_ascii_case("wal") || sync != expected_sync {
-        return Err(sqlx::Error::Configuration(
-            format!("journal_mode={mode}, synchronous={sync}; need wal and {expected_sync}").into(),
-        ));
+    path: &Path,
+    access: Access,
+) -> Result<(), StoreError> {
+    durability(conn).await?;
+    match access {
+        // `run_direct` on the connection itself: `run` goes through `Acquire`, whose lifetimes
+        // would make `open` a future that is not `Send`.
+        Access::Write => sqlx::migrate!("./migrations/sqlite")
+            .run_direct(None, conn, false)
+            .await
+            .map_err(backend),
+        Access::Read => {
+            let tables: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'",
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(backend)?;
+            if tables == 0 {
+                return Err(StoreError::Missing(format!(
+                    "{} (an SQLite file, but no coalition record in it)",
+                    path.display()
+                )));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Refuses a connection unless the database is in WAL mode with `synchronous=FULL`.
+async fn durability(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    let (mode, sync): (String, i64) = sqlx::query_as(
+        "SELECT (SELECT journal_mode FROM pragma_journal_mode), \
+                (SELECT synchronous FROM pragma_synchronous)",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(backend)?;
+    if !mode.eq_ignore_ascii_case("wal") || sync != SYNCHRONOUS_FULL {
+        return Err(StoreError::Unsafe(format!(
+            "journal_mode={mode}, synchronous={sync}; need wal and {SYNCHRONOUS_FULL}"
+        )));
     }
     Ok(())
 }
 
-async fn head_in(
-    conn: &mut sqlx::SqliteConnection,
-    coalition: &CoalitionId,
-) -> Result<Head, StoreError> {
+async fn head_in(conn: &mut SqliteConnection, coalition: &CoalitionId) -> Result<Head, StoreError> {
     let row =
         sqlx::query("SELECT seq, hash FROM events WHERE coalition = $1 ORDER BY seq DESC LIMIT 1")
             .bind(coalition.as_str())
@@ -181,40 +221,40 @@ async fn head_in(
     }
 }
 
-async fn append_in(
-    conn: &mut sqlx::SqliteConnection,
+/// Checks that `events` number on from `expected` one by one.
+fn numbered_from(expected: Head, events: &[SealedEvent]) -> Result<(), StoreError> {
+    for (next, event) in (expected.seq + 1..).zip(events) {
+        if event.seq != next {
+            return Err(StoreError::Numbering {
+                expected: next,
+                found: event.seq,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The rows of an append, a thousand per statement: one round trip to SQLite's worker thread
+/// per statement, not per row.
+async fn insert_in(
+    conn: &mut SqliteConnection,
     coalition: &CoalitionId,
-    expected: Head,
     events: &[SealedEvent],
 ) -> Result<(), StoreError> {
-    let actual = head_in(conn, coalition).await?;
-    if actual != expected {
-        return Err(StoreError::Conflict {
-            expected: expected.seq,
-            actual: actual.seq,
-        });
-    }
-    for event in events {
-        let seq = i64::try_from(event.seq).map_err(backend)?;
-        let inserted =
-            sqlx::query("INSERT INTO events (coalition, seq, body, hash) VALUES ($1, $2, $3, $4)")
-                .bind(coalition.as_str())
-                .bind(seq)
-                .bind(event.body.as_slice())
-                .bind(event.hash.as_bytes().as_slice())
-                .execute(&mut *conn)
-                .await;
-        match inserted {
-            Ok(_) => {}
-            // A unique violation can only mean another writer got there first.
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                return Err(StoreError::Conflict {
-                    expected: expected.seq,
-                    actual: event.seq,
-                });
-            }
-            Err(other) => return Err(backend(other)),
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        let mut insert =
+            QueryBuilder::<Sqlite>::new("INSERT INTO events (coalition, seq, body, hash) ");
+        let mut rows = Vec::with_capacity(chunk.len());
+        for event in chunk {
+            rows.push((i64::try_from(event.seq).map_err(backend)?, event));
         }
+        insert.push_values(rows, |mut row, (seq, event)| {
+            row.push_bind(coalition.as_str())
+                .push_bind(seq)
+                .push_bind(event.body.as_slice())
+                .push_bind(event.hash.as_bytes().as_slice());
+        });
+        insert.build().execute(&mut *conn).await.map_err(backend)?;
     }
     Ok(())
 }
@@ -242,14 +282,18 @@ impl EventStore for SqliteStore {
         expected: Head,
         events: &[SealedEvent],
     ) -> Result<(), StoreError> {
+        self.writable()?;
+        numbered_from(expected, events)?;
+        let mut conn = self.lease().await?;
         // BEGIN IMMEDIATE takes the write lock first, so the head read and the inserts see one
-        // consistent log even with several processes writing.
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(backend)?;
-        append_in(&mut tx, coalition, expected, events).await?;
+        // consistent log even with several processes writing; the primary key (coalition, seq)
+        // is the last line of defence.
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        let actual = head_in(&mut tx, coalition).await?;
+        if actual != expected {
+            return Err(StoreError::Conflict { expected, actual });
+        }
+        insert_in(&mut tx, coalition, events).await?;
         // Acknowledged only after COMMIT returns: with synchronous=FULL the WAL is fsynced first.
         tx.commit().await.map_err(backend)
     }
@@ -258,44 +302,72 @@ impl EventStore for SqliteStore {
         &self,
         coalition: &CoalitionId,
         from: u64,
+        limit: usize,
     ) -> Result<Vec<SealedEvent>, StoreError> {
         let from = i64::try_from(from).map_err(backend)?;
+        let limit = i64::try_from(limit).map_err(backend)?;
+        let mut conn = self.lease().await?;
         let rows = sqlx::query(
-            "SELECT seq, body, hash FROM events WHERE coalition = $1 AND seq >= $2 ORDER BY seq",
+            "SELECT seq, body, hash FROM events WHERE coalition = $1 AND seq >= $2 \
+             ORDER BY seq LIMIT $3",
         )
         .bind(coalition.as_str())
         .bind(from)
-        .fetch_all(&self.pool)
+        .bind(limit)
+        .fetch_all(&mut *conn)
         .await
         .map_err(backend)?;
         rows.into_iter()
             .map(|row| {
                 let seq: i64 = row.get(0);
                 let body: Vec<u8> = row.get(1);
-                let hash: Vec<u8> = row.get(2);
+                let hash: &[u8] = row.get(2);
                 Ok(SealedEvent {
                     seq: seq_from_db(seq)?,
                     body,
-                    hash: hash_from_db(&hash)?,
+                    hash: hash_from_db(hash)?,
                 })
             })
             .collect()
     }
 
     async fn head(&self, coalition: &CoalitionId) -> Result<Head, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let mut conn = self.lease().await?;
         head_in(&mut conn, coalition).await
     }
 
     async fn coalitions(&self) -> Result<Vec<CoalitionId>, StoreError> {
+        let mut conn = self.lease().await?;
         let names: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT coalition FROM events ORDER BY coalition")
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *conn)
                 .await
                 .map_err(backend)?;
         names
             .iter()
             .map(|name| CoalitionId::parse(name).map_err(backend))
             .collect()
+    }
+
+    async fn discard(&self, coalition: &CoalitionId) -> Result<(), StoreError> {
+        self.writable()?;
+        let mut conn = self.lease().await?;
+        sqlx::query("DELETE FROM events WHERE coalition = $1")
+            .bind(coalition.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        match &self.connections {
+            Connections::One(conn) => {
+                if let Some(conn) = conn.lock().await.take() {
+                    let _ = conn.close().await;
+                }
+            }
+            Connections::Pool(pool) => pool.close().await,
+        }
     }
 }

@@ -14,7 +14,6 @@ use coalition_core::party::PrincipalRole;
 use coalition_core::signature::PublicKey;
 use coalition_core::statement::{MeetingId, StatementId};
 
-use crate::cmd::bench::BenchCommand;
 use crate::cmd::negotiate::NegotiateCommand;
 
 /// The system of record for multilateral security guarantees.
@@ -131,9 +130,6 @@ pub(crate) enum Command {
     /// Release an aggregate to the public (a recorded, trusted downgrade).
     #[command(subcommand)]
     Aggregate(AggregateCommand),
-    /// Measure the record's speed and durability (prints ratios against a baseline).
-    #[command(subcommand)]
-    Bench(BenchCommand),
     /// Analyse a negotiation: outcome space, frontier, bargaining solutions, forecasts.
     #[command(subcommand)]
     Negotiate(NegotiateCommand),

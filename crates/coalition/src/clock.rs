@@ -19,8 +19,3 @@ pub(crate) fn from_env() -> anyhow::Result<Arc<dyn Clock>> {
         Err(_) => Ok(Arc::new(SystemClock)),
     }
 }
-
-/// The current time by that clock.
-pub(crate) fn now() -> anyhow::Result<Timestamp> {
-    Ok(from_env()?.now())
-}

@@ -47,6 +47,7 @@ pub(crate) async fn open(dir: &Path, access: Access) -> anyhow::Result<App> {
         log_keys: Arc::new(FileLogKeys::in_data_dir(dir)),
         trust: Arc::new(DirTrustStore::new(trust)),
         clock: crate::clock::from_env()?,
+        connections: 1,
     };
     Ok(App::open(config, access).await?)
 }

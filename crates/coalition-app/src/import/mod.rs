@@ -89,6 +89,7 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 }
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use coalition_core::Command;
 use coalition_core::party::SeatRole;
@@ -113,7 +114,7 @@ impl App {
         &self,
         file: &str,
         text: &str,
-    ) -> Result<(State, Head, usize), AppError> {
+    ) -> Result<(Arc<State>, Head, usize), AppError> {
         let scenario = parse_scenario(file, text)?;
         let coalition = &scenario.coalition;
         if self.exists(coalition).await? {

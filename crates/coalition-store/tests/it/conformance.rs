@@ -1,8 +1,12 @@
-//! The `EventStore` contract, one suite for every backend: SQLite always, PostgreSQL when
-//! `COALITION_TEST_POSTGRES_URL` is set (and the backend exists).
+//! The `EventStore` contract, one suite for every backend: SQLite always (one connection and a
+//! pool), PostgreSQL when `COALITION_TEST_POSTGRES_URL` is set (and the backend exists).
+//!
+//! Every coalition the suite writes has a name of its own run (`…-<run>`), so it can run again
+//! and again against a persistent database.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use coalition_core::classification::{Level, Marking};
@@ -13,13 +17,33 @@ use coalition_core::id::{CoalitionId, IncidentId, PartyCode, PrincipalId};
 use coalition_core::incident::{Incident, IncidentKind, VerificationRule};
 use coalition_core::party::{Principal, PrincipalRole, Seat, SeatRole};
 use coalition_ledger::seal::seal;
+use coalition_ledger::store::read_all;
 use coalition_ledger::verify::verify_chain;
 use coalition_ledger::{EventStore, Hash, Head, Ledger, SealedEvent, StoreError};
-use coalition_store::{Durability, SqliteStore};
-use sqlx::Connection;
 
-fn coalition(id: &str) -> CoalitionId {
-    CoalitionId::parse(id).unwrap()
+use crate::ledgers::two_ledgers_on_one_store_read_only_what_is_new;
+
+/// A name unique to this run of the suite, so that coalitions never meet an earlier run's.
+pub(crate) fn run_name() -> String {
+    #[allow(clippy::disallowed_methods)] // a name, not a time the record keeps
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}-{nanos}", std::process::id())
+}
+
+/// The suite's coalitions: `id` in this run.
+pub(crate) struct Names(String);
+
+impl Names {
+    pub(crate) fn new() -> Names {
+        Names(run_name())
+    }
+
+    pub(crate) fn id(&self, id: &str) -> CoalitionId {
+        CoalitionId::parse(&format!("{id}-{}", self.0)).unwrap()
+    }
 }
 
 fn at(text: &str) -> Timestamp {
@@ -31,7 +55,7 @@ fn party(code: &str) -> PartyCode {
 }
 
 /// `n` events sealed after `head` (the store does not interpret them).
-fn batch(id: &CoalitionId, head: Head, n: usize) -> Vec<SealedEvent> {
+pub(crate) fn batch(id: &CoalitionId, head: Head, n: usize) -> Vec<SealedEvent> {
     let events = (0..n)
         .map(|k| Event::CeasefireEntered {
             at: Timestamp::from_unix(1_780_000_000 + head.seq as i64 * 100 + k as i64),
@@ -47,28 +71,40 @@ fn batch(id: &CoalitionId, head: Head, n: usize) -> Vec<SealedEvent> {
     .unwrap()
 }
 
-fn head_of(events: &[SealedEvent]) -> Head {
+pub(crate) fn head_of(events: &[SealedEvent]) -> Head {
     events.last().map_or(Head::EMPTY, |last| Head {
         seq: last.seq,
         hash: last.hash,
     })
 }
 
-/// The contract every backend must keep.
-async fn suite(store: Arc<dyn EventStore>) {
-    appends_in_order_and_reads_back(store.as_ref()).await;
-    a_stale_expected_sequence_gets_a_conflict_and_writes_nothing(store.as_ref()).await;
-    a_stale_expected_hash_gets_a_conflict_and_writes_nothing(store.as_ref()).await;
-    a_batch_that_fails_part_way_writes_nothing(store.as_ref()).await;
-    coalitions_do_not_see_each_other(store.as_ref()).await;
-    concurrent_appenders_lose_nothing_and_never_fork(store.clone(), Writers::Separate).await;
-    concurrent_appenders_lose_nothing_and_never_fork(store, Writers::OneLedger).await;
+/// Opens another store on the same database, as another process or server node would.
+pub(crate) type Opener =
+    Box<dyn Fn() -> Pin<Box<dyn Future<Output = Arc<dyn EventStore>> + Send>> + Send + Sync>;
+
+/// The contract every backend must keep, on stores opened for writing by `open`. Coalition ids
+/// are fresh for each call, so the suite can run twice against one persistent database.
+pub(crate) async fn suite(open: &Opener) {
+    let names = Names::new();
+    let store = open().await;
+    appends_in_order_and_reads_back(store.as_ref(), &names).await;
+    reads_page_by_page(store.as_ref(), &names).await;
+    a_stale_expected_sequence_gets_a_conflict_and_writes_nothing(store.as_ref(), &names).await;
+    a_stale_expected_hash_gets_a_conflict_naming_both_hashes(store.as_ref(), &names).await;
+    a_batch_that_fails_part_way_writes_nothing(store.as_ref(), &names).await;
+    coalitions_do_not_see_each_other(store.as_ref(), &names).await;
+    discard_removes_one_coalition_only(store.as_ref(), &names).await;
+    concurrent_appenders_lose_nothing_and_never_fork(&store, open, &names, Writers::Separate).await;
+    concurrent_appenders_lose_nothing_and_never_fork(&store, open, &names, Writers::OneLedger)
+        .await;
+    two_ledgers_on_one_store_read_only_what_is_new(store.clone(), &names).await;
+    store.close().await;
 }
 
-async fn appends_in_order_and_reads_back(store: &dyn EventStore) {
-    let id = coalition("in-order");
+async fn appends_in_order_and_reads_back(store: &dyn EventStore, names: &Names) {
+    let id = names.id("in-order");
     assert_eq!(store.head(&id).await.unwrap(), Head::EMPTY);
-    assert!(store.read(&id, 1).await.unwrap().is_empty());
+    assert!(read_all(store, &id, 1).await.unwrap().is_empty());
     let mut all = Vec::new();
     for size in [1, 3, 2] {
         let events = batch(&id, head_of(&all), size);
@@ -76,15 +112,29 @@ async fn appends_in_order_and_reads_back(store: &dyn EventStore) {
         all.extend(events);
         assert_eq!(store.head(&id).await.unwrap(), head_of(&all));
     }
-    assert_eq!(store.read(&id, 1).await.unwrap(), all);
-    assert_eq!(store.read(&id, 4).await.unwrap(), all[3..]);
-    assert!(store.read(&id, 7).await.unwrap().is_empty());
+    assert_eq!(read_all(store, &id, 1).await.unwrap(), all);
+    assert_eq!(read_all(store, &id, 4).await.unwrap(), all[3..]);
+    assert!(read_all(store, &id, 7).await.unwrap().is_empty());
     assert!(verify_chain(&id, &all).is_ok());
     assert!(store.coalitions().await.unwrap().contains(&id));
 }
 
-async fn a_stale_expected_sequence_gets_a_conflict_and_writes_nothing(store: &dyn EventStore) {
-    let id = coalition("stale-seq");
+async fn reads_page_by_page(store: &dyn EventStore, names: &Names) {
+    let id = names.id("pages");
+    let all = batch(&id, Head::EMPTY, 7);
+    store.append(&id, Head::EMPTY, &all).await.unwrap();
+    assert_eq!(store.read(&id, 1, 3).await.unwrap(), all[..3]);
+    assert_eq!(store.read(&id, 4, 3).await.unwrap(), all[3..6]);
+    assert_eq!(store.read(&id, 7, 3).await.unwrap(), all[6..]);
+    assert!(store.read(&id, 8, 3).await.unwrap().is_empty());
+    assert_eq!(store.read(&id, 2, 100).await.unwrap(), all[1..]);
+}
+
+async fn a_stale_expected_sequence_gets_a_conflict_and_writes_nothing(
+    store: &dyn EventStore,
+    names: &Names,
+) {
+    let id = names.id("stale-seq");
     let first = batch(&id, Head::EMPTY, 2);
     store.append(&id, Head::EMPTY, &first).await.unwrap();
     // A second writer that read the log when it was empty.
@@ -93,9 +143,13 @@ async fn a_stale_expected_sequence_gets_a_conflict_and_writes_nothing(store: &dy
     assert_eq!(
         refused,
         Err(StoreError::Conflict {
-            expected: 0,
-            actual: 2
+            expected: Head::EMPTY,
+            actual: head_of(&first),
         })
+    );
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "sequence conflict: expected the log to end at 0, it ends at 2"
     );
     // One that is ahead of the log.
     let ahead = Head {
@@ -107,12 +161,15 @@ async fn a_stale_expected_sequence_gets_a_conflict_and_writes_nothing(store: &dy
         matches!(refused, Err(StoreError::Conflict { .. })),
         "{refused:?}"
     );
-    assert_eq!(store.read(&id, 1).await.unwrap(), first);
+    assert_eq!(read_all(store, &id, 1).await.unwrap(), first);
     assert_eq!(store.head(&id).await.unwrap(), head_of(&first));
 }
 
-async fn a_stale_expected_hash_gets_a_conflict_and_writes_nothing(store: &dyn EventStore) {
-    let id = coalition("stale-hash");
+async fn a_stale_expected_hash_gets_a_conflict_naming_both_hashes(
+    store: &dyn EventStore,
+    names: &Names,
+) {
+    let id = names.id("stale-hash");
     let first = batch(&id, Head::EMPTY, 2);
     store.append(&id, Head::EMPTY, &first).await.unwrap();
     // The right length but another history: a fork, which must not be written.
@@ -120,40 +177,65 @@ async fn a_stale_expected_hash_gets_a_conflict_and_writes_nothing(store: &dyn Ev
         seq: 2,
         hash: Hash::of(&[b"another history"]),
     };
-    let refused = store.append(&id, forked, &batch(&id, forked, 1)).await;
-    assert!(
-        matches!(refused, Err(StoreError::Conflict { .. })),
-        "{refused:?}"
+    let refused = store
+        .append(&id, forked, &batch(&id, forked, 1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        StoreError::Conflict {
+            expected: forked,
+            actual: head_of(&first)
+        }
     );
-    assert_eq!(store.read(&id, 1).await.unwrap(), first);
+    let message = refused.to_string();
+    assert!(
+        message.contains(&forked.hash.to_hex())
+            && message.contains(&head_of(&first).hash.to_hex())
+            && message.contains("another history"),
+        "{message}"
+    );
+    assert_eq!(read_all(store, &id, 1).await.unwrap(), first);
 }
 
-async fn a_batch_that_fails_part_way_writes_nothing(store: &dyn EventStore) {
-    let id = coalition("all-or-nothing");
+async fn a_batch_that_fails_part_way_writes_nothing(store: &dyn EventStore, names: &Names) {
+    let id = names.id("all-or-nothing");
     let first = batch(&id, Head::EMPTY, 1);
     store.append(&id, Head::EMPTY, &first).await.unwrap();
-    // The second row repeats the first one's sequence number: the insert fails after one row
-    // of the batch went in, and that row must be rolled back with it.
+    // The second row repeats the first one's sequence number, the third skips one.
     let mut broken = batch(&id, head_of(&first), 2);
     broken[1].seq = broken[0].seq;
     let refused = store.append(&id, head_of(&first), &broken).await;
-    assert!(refused.is_err(), "a batch with a repeated sequence number");
-    assert_eq!(store.read(&id, 1).await.unwrap(), first);
+    assert_eq!(
+        refused,
+        Err(StoreError::Numbering {
+            expected: 3,
+            found: 2
+        })
+    );
+    let mut gap = batch(&id, head_of(&first), 2);
+    gap[1].seq += 1;
+    let refused = store.append(&id, head_of(&first), &gap).await;
+    assert!(
+        matches!(refused, Err(StoreError::Numbering { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(read_all(store, &id, 1).await.unwrap(), first);
     assert_eq!(store.head(&id).await.unwrap(), head_of(&first));
     // The log is still writable afterwards.
     let next = batch(&id, head_of(&first), 1);
     store.append(&id, head_of(&first), &next).await.unwrap();
 }
 
-async fn coalitions_do_not_see_each_other(store: &dyn EventStore) {
-    let (a, b) = (coalition("apart-a"), coalition("apart-b"));
+async fn coalitions_do_not_see_each_other(store: &dyn EventStore, names: &Names) {
+    let (a, b) = (names.id("apart-a"), names.id("apart-b"));
     let in_a = batch(&a, Head::EMPTY, 3);
     let in_b = batch(&b, Head::EMPTY, 2);
     store.append(&a, Head::EMPTY, &in_a).await.unwrap();
     // The same sequence numbers in another coalition are no conflict.
     store.append(&b, Head::EMPTY, &in_b).await.unwrap();
-    assert_eq!(store.read(&a, 1).await.unwrap(), in_a);
-    assert_eq!(store.read(&b, 1).await.unwrap(), in_b);
+    assert_eq!(read_all(store, &a, 1).await.unwrap(), in_a);
+    assert_eq!(read_all(store, &b, 1).await.unwrap(), in_b);
     assert_eq!(store.head(&b).await.unwrap(), head_of(&in_b));
     // A's head does not let anyone write to B.
     let refused = store
@@ -165,14 +247,34 @@ async fn coalitions_do_not_see_each_other(store: &dyn EventStore) {
     );
     let listed = store.coalitions().await.unwrap();
     assert!(listed.contains(&a) && listed.contains(&b));
-    assert!(!listed.contains(&coalition("never-written")));
+    assert!(!listed.contains(&names.id("never-written")));
+}
+
+async fn discard_removes_one_coalition_only(store: &dyn EventStore, names: &Names) {
+    let (a, b) = (names.id("discard-a"), names.id("discard-b"));
+    store
+        .append(&a, Head::EMPTY, &batch(&a, Head::EMPTY, 2))
+        .await
+        .unwrap();
+    let kept = batch(&b, Head::EMPTY, 2);
+    store.append(&b, Head::EMPTY, &kept).await.unwrap();
+    store.discard(&a).await.unwrap();
+    assert_eq!(store.head(&a).await.unwrap(), Head::EMPTY);
+    assert_eq!(read_all(store, &b, 1).await.unwrap(), kept);
+    let listed = store.coalitions().await.unwrap();
+    assert!(!listed.contains(&a) && listed.contains(&b), "{listed:?}");
+    // A discarded log starts again from 1.
+    store
+        .append(&a, Head::EMPTY, &batch(&a, Head::EMPTY, 1))
+        .await
+        .unwrap();
 }
 
 const TASKS: usize = 8;
 const APPENDS_PER_TASK: usize = 20;
 
 /// Founds `id` with a secretariat and the seats an incident report needs.
-async fn found(ledger: &Ledger, id: &CoalitionId) -> PrincipalId {
+pub(crate) async fn found(ledger: &Ledger, id: &CoalitionId) -> PrincipalId {
     let secretariat = PrincipalId::parse("secretariat").unwrap();
     let seat = |code: &str, role| {
         Command::GrantSeat(Seat {
@@ -211,7 +313,7 @@ async fn found(ledger: &Ledger, id: &CoalitionId) -> PrincipalId {
     secretariat
 }
 
-fn report() -> Command {
+pub(crate) fn report() -> Command {
     Command::ReportIncident(NewIncident {
         id: None,
         incident: Incident {
@@ -237,10 +339,12 @@ enum Writers {
 }
 
 async fn concurrent_appenders_lose_nothing_and_never_fork(
-    store: Arc<dyn EventStore>,
+    store: &Arc<dyn EventStore>,
+    open: &Opener,
+    names: &Names,
     writers: Writers,
 ) {
-    let id = coalition(match writers {
+    let id = names.id(match writers {
         Writers::Separate => "concurrent",
         Writers::OneLedger => "concurrent-one-ledger",
     });
@@ -250,8 +354,9 @@ async fn concurrent_appenders_lose_nothing_and_never_fork(
     let mut tasks = Vec::new();
     for _ in 0..TASKS {
         let ledger = match writers {
-            // Each task has its own ledger (its own cache), as separate servers would.
-            Writers::Separate => Ledger::new(store.clone()),
+            // Each task has its own store and ledger (its own kept state), as separate servers
+            // would.
+            Writers::Separate => Ledger::new(open().await),
             // One ledger queues its own writers per coalition.
             Writers::OneLedger => shared.clone(),
         };
@@ -280,7 +385,7 @@ async fn concurrent_appenders_lose_nothing_and_never_fork(
         "two acknowledgements for one seq"
     );
 
-    let entries = store.read(&id, 1).await.unwrap();
+    let entries = read_all(store.as_ref(), &id, 1).await.unwrap();
     assert_eq!(
         entries.len() as u64,
         founding + (TASKS * APPENDS_PER_TASK) as u64
@@ -309,120 +414,4 @@ async fn concurrent_appenders_lose_nothing_and_never_fork(
         TASKS * APPENDS_PER_TASK,
         "incident ids are unique"
     );
-}
-
-async fn temp_sqlite(dir: &Path) -> Arc<SqliteStore> {
-    Arc::new(
-        SqliteStore::open(&dir.join("coalition.sqlite"))
-            .await
-            .unwrap(),
-    )
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_keeps_the_event_store_contract() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = temp_sqlite(dir.path()).await;
-    suite(store.clone()).await;
-    store.close().await;
-}
-
-#[tokio::test]
-async fn postgres_keeps_the_event_store_contract() {
-    match std::env::var("COALITION_TEST_POSTGRES_URL") {
-        Err(_) => {
-            eprintln!("postgres conformance SKIPPED: set COALITION_TEST_POSTGRES_URL to run it")
-        }
-        Ok(_) => panic!(
-            "COALITION_TEST_POSTGRES_URL is set, but coalition-store has no PostgreSQL backend \
-             yet: nothing to run the suite against"
-        ),
-    }
-}
-
-// --- SQLite specifics ----------------------------------------------------------------------------
-
-#[tokio::test]
-async fn sqlite_survives_reopening_with_every_append_in_place() {
-    let dir = tempfile::tempdir().unwrap();
-    let id = coalition("reopened");
-    let events = batch(&id, Head::EMPTY, 5);
-    {
-        let store = temp_sqlite(dir.path()).await;
-        store.append(&id, Head::EMPTY, &events).await.unwrap();
-        store.close().await;
-    }
-    let store = temp_sqlite(dir.path()).await;
-    assert_eq!(store.read(&id, 1).await.unwrap(), events);
-    store.close().await;
-}
-
-#[tokio::test]
-async fn sqlite_leaves_the_database_in_wal_mode() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = temp_sqlite(dir.path()).await;
-    // journal_mode is a property of the file: a second, independent connection sees it.
-    let url = format!("sqlite://{}", dir.path().join("coalition.sqlite").display());
-    let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut other)
-        .await
-        .unwrap();
-    assert_eq!(mode.to_ascii_lowercase(), "wal");
-    other.close().await.unwrap();
-    store.close().await;
-}
-
-#[tokio::test]
-async fn sqlite_refuses_to_run_where_write_ahead_logging_is_impossible() {
-    // An in-memory database cannot be put in WAL mode: the start-up assertion must refuse it
-    // rather than run with weaker durability.
-    for durability in [Durability::Full, Durability::NormalForNegativeControl] {
-        let refused = SqliteStore::open_with(Path::new(":memory:"), durability).await;
-        assert!(
-            matches!(refused, Err(StoreError::Unsafe(ref message)) if message.contains("journal_mode")),
-            "{durability:?}: {refused:?}"
-        );
-    }
-}
-
-#[tokio::test]
-async fn sqlite_bulk_append_is_all_or_nothing_across_coalitions() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = temp_sqlite(dir.path()).await;
-    let (a, b) = (coalition("bulk-a"), coalition("bulk-b"));
-    let existing = batch(&b, Head::EMPTY, 1);
-    store.append(&b, Head::EMPTY, &existing).await.unwrap();
-    // B's batch is stale, so A's must not be written either.
-    let refused = store
-        .append_all(&[
-            (a.clone(), Head::EMPTY, batch(&a, Head::EMPTY, 2)),
-            (b.clone(), Head::EMPTY, batch(&b, Head::EMPTY, 1)),
-        ])
-        .await;
-    assert!(
-        matches!(refused, Err(StoreError::Conflict { .. })),
-        "{refused:?}"
-    );
-    assert!(store.read(&a, 1).await.unwrap().is_empty());
-    assert_eq!(store.read(&b, 1).await.unwrap(), existing);
-    store.close().await;
-}
-
-#[tokio::test]
-async fn sqlite_discard_removes_one_coalition_only() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = temp_sqlite(dir.path()).await;
-    let (a, b) = (coalition("discard-a"), coalition("discard-b"));
-    store
-        .append(&a, Head::EMPTY, &batch(&a, Head::EMPTY, 2))
-        .await
-        .unwrap();
-    let kept = batch(&b, Head::EMPTY, 2);
-    store.append(&b, Head::EMPTY, &kept).await.unwrap();
-    store.discard(&a).await.unwrap();
-    assert_eq!(store.head(&a).await.unwrap(), Head::EMPTY);
-    assert_eq!(store.read(&b, 1).await.unwrap(), kept);
-    assert_eq!(store.coalitions().await.unwrap(), [b]);
-    store.close().await;
 }

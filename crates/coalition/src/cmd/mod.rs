@@ -1,6 +1,5 @@
 //! One module per family of subcommands: parse → one `coalition-app` call → render.
 
-pub(crate) mod bench;
 mod coalition;
 mod commitment;
 mod coverage;
@@ -34,9 +33,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                if let Command::Bench(bench) = &command {
-                    return bench::run(bench, &dir, json).await;
-                }
                 let app = config::open(&dir, access(&command)).await?;
                 let result = dispatch(&app, &dir, command, json).await;
                 app.close().await;
@@ -108,7 +104,7 @@ async fn dispatch(
         Command::Communique(args) => statement::communique(app, &args, json).await,
         Command::Aggregates(args) => statement::aggregates(app, &args, json).await,
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
-        Command::Bench(_) | Command::Negotiate(_) | Command::Key(_) => {
+        Command::Negotiate(_) | Command::Key(_) => {
             unreachable!("handled before the record is opened")
         }
     }

@@ -2,7 +2,6 @@
 
 mod bad_input;
 mod demo_flow;
-mod durability;
 mod gate;
 mod help;
 mod statements;

@@ -1,10 +1,8 @@
 //! The durability harnesses, and their negative controls: kill -9 must lose no acknowledged
-//! append, and (under strace) every acknowledgement must follow an fsync of the WAL. Each
-//! harness must also catch the deliberately broken writer, or it proves nothing.
+//! append, and (under strace) every acknowledgement must follow the fsync of its own commit.
+//! Each harness must also catch the deliberately broken writers, or it proves nothing.
 
-use serde_json::Value;
-
-use crate::support::*;
+use crate::support::{bench, report_of};
 
 /// Whether `strace` is on PATH. Without it the audit is skipped, unless `REQUIRE_STRACE=1`.
 fn strace_available() -> bool {
@@ -15,30 +13,13 @@ fn strace_available() -> bool {
             std::env::var("REQUIRE_STRACE").as_deref() != Ok("1"),
             "REQUIRE_STRACE=1 but strace is not installed"
         );
-        eprintln!("SKIPPED: strace not installed");
+        eprintln!("SKIP: strace not installed, the fsync audit is not run");
     }
     found
 }
 
-/// `coalition bench KIND --dir DIR … [--negative-control CONTROL] --json` in a fresh directory.
-fn bench(kind: &str, flags: &[&str], control: Option<&str>) -> Run {
-    let env = Env::new();
-    let dir = env.root().join(kind);
-    let mut args = vec!["bench", kind, "--dir", dir.to_str().unwrap()];
-    args.extend_from_slice(flags);
-    if let Some(control) = control {
-        args.extend(["--negative-control", control]);
-    }
-    args.push("--json");
-    env.run(&args)
-}
-
-fn report_of(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {run:?}"))
-}
-
-const CRASH: [&str; 4] = ["--cycles", "30", "--seed", "20260106"];
-const AUDIT: [&str; 2] = ["--acks", "100"];
+const CRASH: [&str; 5] = ["--cycles", "30", "--seed", "20260106", "--json"];
+const AUDIT: [&str; 3] = ["--acks", "100", "--json"];
 
 #[test]
 fn thirty_kill_9_cycles_lose_no_acknowledged_append() {
@@ -72,7 +53,7 @@ fn the_crash_harness_catches_a_writer_that_acknowledges_before_commit() {
 }
 
 #[test]
-fn every_acknowledgement_follows_an_fsync_of_the_wal() {
+fn every_acknowledgement_follows_the_fsync_of_its_own_commit() {
     if !strace_available() {
         return;
     }
@@ -94,8 +75,59 @@ fn the_fsync_audit_catches_a_writer_with_synchronous_normal() {
     assert_eq!(run.code, Some(3), "{run:?}");
     assert!(
         run.stderr
-            .contains("were not preceded by an fsync of the WAL"),
+            .contains("came before the fsync of their own commit"),
         "{run:?}"
     );
     assert!(report_of(&run)["unsynced_acks"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn the_fsync_audit_catches_a_writer_that_acknowledges_before_commit() {
+    if !strace_available() {
+        return;
+    }
+    // Each early acknowledgement follows the fsync of the commit before it: only tying each
+    // one to its own commit catches it, as the kill -9 harness does.
+    let run = bench("fsync-audit", &AUDIT, Some("ack-before-commit"));
+    assert_eq!(run.code, Some(3), "{run:?}");
+    let report = report_of(&run);
+    assert_eq!(report["unsynced_acks"], 100, "every one of them: {report}");
+    assert_eq!(
+        report["acks_before_their_commit_was_written"], 100,
+        "{report}"
+    );
+}
+
+#[test]
+fn the_benches_print_their_baseline_and_ratio_on_their_last_line() {
+    for (kind, flags) in [
+        ("append", &["--events", "20"][..]),
+        ("replay", &["--events", "300", "--rounds", "1"][..]),
+        (
+            "activation",
+            &[
+                "--coalitions",
+                "4",
+                "--commitments-per-coalition",
+                "3",
+                "--samples",
+                "2",
+            ][..],
+        ),
+    ] {
+        let run = bench(kind, flags, None);
+        assert_eq!(run.code, Some(0), "{kind}: {run:?}");
+        let last = run.stdout.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("ratio ") && last.contains("baseline"),
+            "{kind}: {last}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_flag_is_bad_input() {
+    let run = bench("append", &["--events", "0"], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("--events"), "{run:?}");
 }

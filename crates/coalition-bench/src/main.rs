@@ -1,0 +1,237 @@
+//! `coalition-bench`: the record's benchmarks and durability harnesses, each measured against a
+//! baseline in the same run (machines here are small and noisy; only ratios travel). Every
+//! bench prints its baseline and the ratio on its last line.
+//!
+//! - `append`: durable appends through the ledger against a bare SQLite insert per transaction
+//!   with the same durability (WAL, synchronous=FULL), in the same directory.
+//! - `activation`: the latency of the confirmation that verifies an incident and opens every
+//!   obligation, over many commitments spread over many coalitions, against one bare durable
+//!   transaction.
+//! - `replay`: reading a long log back (verified, replayed) against a raw scan of the same rows
+//!   with one SHA-256 each; peak memory of each side.
+//! - `verify`: offline verification of many signed approvals (chain + signature audit, and the
+//!   whole bundle) against bare ed25519-dalek `verify_strict` over the same signatures.
+//! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive.
+//! - `fsync-audit`: under strace, every acknowledgement must follow the fsync of its own commit.
+//! - `writer`: the process `crash` and `fsync-audit` run (prints `ACK <seq>` per durable append).
+//!
+//! Run with `cargo run --release -p coalition-bench -- append --events 2000`.
+
+mod activation;
+mod append;
+mod durability;
+mod failure;
+mod raw;
+mod replay;
+mod report;
+mod verify;
+mod world;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Measure the record's speed and durability (each against a baseline in the same run).
+#[derive(Debug, Parser)]
+#[command(name = "coalition-bench", version)]
+struct Cli {
+    /// Print one JSON document instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    bench: Bench,
+}
+
+/// Benchmarks and durability harnesses.
+#[derive(Debug, Subcommand)]
+enum Bench {
+    /// Durable appends per second: the ledger against a bare SQLite insert loop (same durability).
+    #[command(after_help = "Example:\n  coalition-bench append --events 2000")]
+    Append {
+        /// Appends to time on each side.
+        #[arg(long, default_value_t = 2000)]
+        events: u64,
+        /// Where to put the scratch databases (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Latency of verification → all obligations, on many commitments over many coalitions.
+    #[command(
+        after_help = "Example:\n  coalition-bench activation --coalitions 10000 --commitments-per-coalition 100 --samples 200"
+    )]
+    Activation {
+        /// How many coalitions.
+        #[arg(long, default_value_t = 10_000)]
+        coalitions: u64,
+        /// Commitments in each coalition (all in force, all matching the incident).
+        #[arg(long, default_value_t = 100)]
+        commitments_per_coalition: u64,
+        /// Incidents to verify (each in a different coalition).
+        #[arg(long, default_value_t = 200)]
+        samples: u64,
+        /// Where to put the scratch database (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Reading a log of N events back (verified and replayed) against a raw scan + SHA-256.
+    #[command(after_help = "Example:\n  coalition-bench replay --events 332699")]
+    Replay {
+        /// Events in the log.
+        #[arg(long, default_value_t = 100_000)]
+        events: u64,
+        /// Where to put the scratch database (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Times each side is measured; the fastest run counts.
+        #[arg(long, default_value_t = 3)]
+        rounds: u32,
+    },
+    /// Offline verification of N approvals (chain + audit, and the bundle) against bare
+    /// ed25519-dalek `verify_strict` (and `verify_batch`) over the same signatures.
+    #[command(after_help = "Example:\n  coalition-bench verify --approvals 10000 --signatories 50")]
+    Verify {
+        /// Approvals in the log.
+        #[arg(long, default_value_t = 10_000)]
+        approvals: u64,
+        /// Required signatories per statement (each a party with a leader and a key).
+        #[arg(long, default_value_t = 50)]
+        signatories: usize,
+        /// Times each side is measured; the fastest run counts.
+        #[arg(long, default_value_t = 3)]
+        rounds: u32,
+    },
+    /// kill -9 a writer at random moments and check that no acknowledged event is lost.
+    #[command(
+        after_help = "Example:\n  coalition-bench crash --cycles 30\n  coalition-bench crash --cycles 30 --negative-control ack-before-commit   # must FAIL"
+    )]
+    Crash {
+        /// Kill/restart cycles.
+        #[arg(long, default_value_t = 30)]
+        cycles: u32,
+        /// Run a deliberately broken writer, to show the harness catches it.
+        #[arg(long, value_name = "KIND")]
+        negative_control: Option<durability::NegativeControl>,
+        /// Where the writer's database lives (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Random seed for the kill times (default: from the clock).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Under strace: every acknowledgement must follow the fsync of its own commit.
+    #[command(
+        after_help = "Example:\n  coalition-bench fsync-audit --acks 200\n  coalition-bench fsync-audit --negative-control normal-sync         # must FAIL\n  coalition-bench fsync-audit --negative-control ack-before-commit   # must FAIL"
+    )]
+    FsyncAudit {
+        /// Acknowledged appends to audit.
+        #[arg(long, default_value_t = 200)]
+        acks: u64,
+        /// Run a deliberately broken writer, to show the audit catches it.
+        #[arg(long, value_name = "KIND")]
+        negative_control: Option<durability::NegativeControl>,
+        /// Where the writer's database lives (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// The writer process the harnesses run: appends until killed, printing `ACK <seq>`.
+    #[command(hide = true)]
+    Writer {
+        /// Where its database lives.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Stop after this many acknowledgements.
+        #[arg(long)]
+        max: Option<u64>,
+        /// Misbehave on purpose.
+        #[arg(long, value_name = "KIND")]
+        negative_control: Option<durability::NegativeControl>,
+    },
+    /// One side of `replay`, in a process of its own so that its peak memory is its own.
+    #[command(hide = true)]
+    ReplaySide {
+        /// The database.
+        #[arg(long)]
+        dir: PathBuf,
+        /// `ours` or `baseline`.
+        #[arg(long)]
+        side: replay::Side,
+        /// Times to measure; the fastest run counts.
+        #[arg(long, default_value_t = 3)]
+        rounds: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(failure::exit_code(&err))
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let json = cli.json;
+    if let Bench::Verify {
+        approvals,
+        signatories,
+        rounds,
+    } = cli.bench
+    {
+        return verify::run(approvals, signatories, rounds, json);
+    }
+    if let Bench::FsyncAudit {
+        acks,
+        negative_control,
+        dir,
+    } = &cli.bench
+    {
+        return durability::fsync_audit(*acks, *negative_control, dir.as_deref(), json);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match cli.bench {
+            Bench::Append { events, dir } => append::run(events, dir.as_deref(), json).await,
+            Bench::Activation {
+                coalitions,
+                commitments_per_coalition,
+                samples,
+                dir,
+            } => {
+                activation::run(
+                    coalitions,
+                    commitments_per_coalition,
+                    samples,
+                    dir.as_deref(),
+                    json,
+                )
+                .await
+            }
+            Bench::Replay {
+                events,
+                dir,
+                rounds,
+            } => replay::run(events, dir.as_deref(), rounds, json).await,
+            Bench::ReplaySide { dir, side, rounds } => replay::side(&dir, side, rounds).await,
+            Bench::Crash {
+                cycles,
+                negative_control,
+                dir,
+                seed,
+            } => durability::crash(cycles, negative_control, dir.as_deref(), seed, json).await,
+            Bench::Writer {
+                dir,
+                max,
+                negative_control,
+            } => durability::writer(&dir, max, negative_control).await,
+            Bench::Verify { .. } | Bench::FsyncAudit { .. } => {
+                unreachable!("run before the runtime starts")
+            }
+        }
+    })
+}
