@@ -29,6 +29,16 @@ pub enum Semantics {
     Raw,
 }
 
+impl Semantics {
+    /// The name used on the command line and in documents (`genius`, `raw`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Semantics::Genius => "genius",
+            Semantics::Raw => "raw",
+        }
+    }
+}
+
 /// A domain as read: issues plus what a profile needs to match against them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Domain {
