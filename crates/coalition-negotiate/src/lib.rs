@@ -64,6 +64,7 @@ pub mod evaluate;
 pub mod feasible;
 pub mod forecast;
 pub mod frontier;
+pub mod gap;
 pub mod genius;
 pub mod model;
 pub mod scenario;

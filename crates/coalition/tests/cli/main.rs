@@ -5,6 +5,7 @@ mod demo_flow;
 mod durability;
 mod gate;
 mod help;
+mod negotiate;
 mod statements;
 mod support;
 mod tamper;

@@ -275,6 +275,9 @@ fn bloc_for(
 
 // ------------------------------------------------------------------ commands
 
+/// The heading of the gaps between all parties.
+const GAPS: &str = "Where the parties stand furthest apart, issue by issue:";
+
 fn run_analyze(args: &AnalyzeArgs, json: bool, everything: bool) -> anyhow::Result<()> {
     match load(&args.input)? {
         Loaded::Exchange(input, name) => {
@@ -292,8 +295,15 @@ fn run_analyze(args: &AnalyzeArgs, json: bool, everything: bool) -> anyhow::Resu
         Loaded::Genius(neg, semantics, name) => {
             let a = analysis_for(&neg, AnalyzeOptions::for_semantics(semantics));
             let doc = AnalysisDocument::new(&neg, &a, &name).with_semantics(semantics);
-            let mut out = format!("{name} ({} semantics)\n", semantics.name());
+            let mut out = format!(
+                "{name} ({} semantics)\n{}",
+                semantics.name(),
+                text::UTILITY_SCALE
+            );
             text::analysis(&neg, &a, &mut out);
+            if everything {
+                text::gaps(&neg, &[], &a.parties, GAPS, &mut out);
+            }
             emit(json, &doc, &out)
         }
         Loaded::Scenario(s, name) => {
@@ -309,6 +319,7 @@ fn run_analyze(args: &AnalyzeArgs, json: bool, everything: bool) -> anyhow::Resu
                     ""
                 }
             );
+            out.push_str(text::UTILITY_SCALE);
             if everything {
                 if let Some(b) = bloc_for(&s, args.bloc.as_deref(), args.radius)? {
                     doc.bloc = Some(BlocDocument::new(neg, &b));
@@ -327,6 +338,9 @@ fn run_analyze(args: &AnalyzeArgs, json: bool, everything: bool) -> anyhow::Resu
             }
             out.push_str("All parties together:\n");
             text::analysis(neg, &a, &mut out);
+            if everything {
+                text::gaps(neg, &s.units, &a.parties, GAPS, &mut out);
+            }
             emit(json, &doc, &out)
         }
     }
@@ -345,7 +359,7 @@ fn run_evaluate(args: &EvaluateArgs, json: bool) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let proposal = parse_proposal(&neg, &pairs).map_err(bad_input)?;
     let e = evaluate(&neg, &proposal);
-    let mut out = String::new();
+    let mut out = text::UTILITY_SCALE.to_owned();
     text::evaluation(&neg, &proposal, &e, &mut out);
     emit(json, &EvaluationDocument::new(&neg, &proposal, &e), &out)
 }
@@ -360,7 +374,7 @@ fn run_feasible(args: &FeasibleArgs, json: bool) -> anyhow::Result<()> {
     } else {
         None
     };
-    let mut out = String::new();
+    let mut out = text::UTILITY_SCALE.to_owned();
     text::feasible(&neg, &t, &set, sp.as_ref(), &mut out);
     emit(
         json,
@@ -374,7 +388,7 @@ fn run_bloc(args: &BlocArgs, json: bool) -> anyhow::Result<()> {
     let Some(b) = bloc_for(&s, args.bloc.as_deref(), args.radius)? else {
         return Err(bad_input(format!("{name}: the scenario defines no bloc")));
     };
-    let mut out = String::new();
+    let mut out = text::UTILITY_SCALE.to_owned();
     text::bloc(&s, &b, &mut out);
     emit(json, &BlocDocument::new(&s.negotiation, &b), &out)
 }

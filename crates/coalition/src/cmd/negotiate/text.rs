@@ -7,6 +7,7 @@ use coalition_negotiate::bloc::BlocAnalysis;
 use coalition_negotiate::evaluate::Evaluation;
 use coalition_negotiate::feasible::{FeasibleSet, StickingPoints};
 use coalition_negotiate::forecast::{ExchangeForecast, ForecastInput};
+use coalition_negotiate::gap::issue_gaps;
 use coalition_negotiate::model::Negotiation;
 use coalition_negotiate::scenario::Scenario;
 use coalition_negotiate::space::Tables;
@@ -43,6 +44,41 @@ fn issue_list(neg: &Negotiation, issues: &[usize]) -> String {
         .map(|&i| neg.issues[i].name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What the utilities mean: said once, before the first number.
+pub(super) const UTILITY_SCALE: &str = "Utilities run from 0 (nothing a party wants) to 1 (everything it wants); its \
+     reservation value is what walking away is worth to it, so it accepts nothing below.\n";
+
+/// "showing N of M" when a list is cut short.
+fn showing(shown: usize, of: impl Into<u128>) -> String {
+    let of = of.into();
+    if (shown as u128) < of {
+        format!(" (showing {shown} of {of})")
+    } else {
+        String::new()
+    }
+}
+
+/// Per issue, the widest gap between `parties` in words, under `heading`; nothing when they
+/// all prefer the same options.
+pub(super) fn gaps(
+    neg: &Negotiation,
+    units: &[Option<String>],
+    parties: &[usize],
+    heading: &str,
+    out: &mut String,
+) {
+    let gaps = issue_gaps(neg, parties);
+    if gaps.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{heading}");
+    let indent = heading.len() - heading.trim_start().len() + 2;
+    for g in &gaps {
+        let unit = units.get(g.issue).and_then(Option::as_deref);
+        let _ = writeln!(out, "{:indent$}{}", "", g.describe(neg, unit));
+    }
 }
 
 /// The space, the frontier's size and the bargaining solutions.
@@ -138,6 +174,13 @@ pub(super) fn feasible(
         set.count,
         neg.outcome_count()
     );
+    if !set.examples.is_empty() {
+        let _ = writeln!(
+            out,
+            "First in enumeration order{}:",
+            showing(set.examples.len(), set.count)
+        );
+    }
     let names = names_of(neg, &t.parties);
     for o in &set.examples {
         let _ = writeln!(
@@ -180,17 +223,26 @@ pub(super) fn bloc(s: &Scenario, b: &BlocAnalysis, out: &mut String) {
         "  members' utilities: {}",
         utilities(&members, &p.utilities)
     );
+    gaps(
+        neg,
+        &s.units,
+        &b.members,
+        "  Where the members stand furthest apart:",
+        out,
+    );
     let Some(adv) = b.adversary else { return };
     let adv_name = &neg.parties[adv].name;
     let all = names_of(neg, &b.parties());
     if !b.zopa.is_empty() {
+        const SHOWN: usize = 5;
         let _ = writeln!(
             out,
-            "Zone of possible agreement with {adv_name} near that position: {} of {} neighbouring outcomes, best first:",
+            "Zone of possible agreement with {adv_name} near that position: {} of {} neighbouring outcomes, best first{}:",
             b.zopa.len(),
-            b.neighbourhood
+            b.neighbourhood,
+            showing(b.zopa.len().min(SHOWN), b.zopa.len() as u128)
         );
-        for z in b.zopa.iter().take(5) {
+        for z in b.zopa.iter().take(SHOWN) {
             let changed = if z.changed.is_empty() {
                 "none".to_owned()
             } else {
