@@ -67,6 +67,13 @@ pub struct BlocAnalysis {
     pub sticking_points: Option<StickingPoints>,
 }
 
+impl BlocAnalysis {
+    /// The parties of the ZOPA's utility vectors: the members, then the adversary.
+    pub fn parties(&self) -> Vec<usize> {
+        self.members.iter().copied().chain(self.adversary).collect()
+    }
+}
+
 /// Analyses bloc `bloc` of `negotiation` (see the module documentation).
 pub fn common_position(
     negotiation: &Negotiation,

@@ -129,6 +129,14 @@ pub enum ModelError {
         /// What it is.
         what: String,
     },
+    /// A reservation value off the utility scale.
+    #[error("party `{party}` has reservation value {value}; expected a number from 0 to 1")]
+    ReservationOutOfRange {
+        /// The party.
+        party: String,
+        /// The value given.
+        value: f64,
+    },
     /// An index that points nowhere.
     #[error("{what} refers to {kind} {index}, but there are only {count}")]
     BadIndex {

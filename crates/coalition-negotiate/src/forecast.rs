@@ -262,6 +262,58 @@ pub fn exchange_model(
     }
 }
 
+/// decide's choice between exchanges of equal gain (`EqualGainModel.highest_gain` with
+/// randomness on): when the best exchange ties the next one, a coin flip decides which is
+/// carried out, and the other goes to the end of the list. The one place both engines take
+/// it from.
+struct TieBreaker {
+    /// The coin (`None` with [`TieRule::First`]: the first in the list is carried out).
+    coin: Option<SplitMix>,
+    /// How many ties were met.
+    ties: usize,
+}
+
+impl TieBreaker {
+    fn new(rule: TieRule) -> TieBreaker {
+        TieBreaker {
+            coin: match rule {
+                TieRule::First => None,
+                TieRule::Random { seed } => Some(SplitMix(seed)),
+            },
+            ties: 0,
+        }
+    }
+
+    /// Whether the list can be reordered by a tie (so incremental sorting is off).
+    fn is_random(&self) -> bool {
+        self.coin.is_some()
+    }
+
+    /// The exchange to carry out, `first` having just been taken off the front of `list`;
+    /// `tied(a, b)` is decide's tie test of two exchanges' gains.
+    fn choose<E>(
+        &mut self,
+        list: &mut Vec<usize>,
+        first: usize,
+        tied: impl FnOnce(usize, usize) -> Result<bool, E>,
+    ) -> Result<usize, E> {
+        let (Some(coin), Some(&next)) = (self.coin.as_mut(), list.first()) else {
+            return Ok(first);
+        };
+        if !tied(first, next)? {
+            return Ok(first);
+        }
+        self.ties += 1;
+        if coin.next_f64() >= 0.5 {
+            list.push(first);
+            Ok(list.remove(0))
+        } else {
+            list.push(next);
+            Ok(first)
+        }
+    }
+}
+
 /// A small deterministic generator (SplitMix64) for the seeded tie rule.
 struct SplitMix(u64);
 

@@ -29,6 +29,16 @@ pub enum Semantics {
     Raw,
 }
 
+impl Semantics {
+    /// The name used on the command line and in documents (`genius`, `raw`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Semantics::Genius => "genius",
+            Semantics::Raw => "raw",
+        }
+    }
+}
+
 /// A domain as read: issues plus what a profile needs to match against them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Domain {
@@ -282,6 +292,15 @@ pub fn read_profile(
     let mut reservation = 0.0;
     if let Some(r) = root.children().find(|c| c.has_tag_name("reservation")) {
         reservation = attr_number(&doc, file, r, "value")?;
+        if !(0.0..=1.0).contains(&reservation) {
+            return Err(ReadError::at_line(
+                file,
+                line_of(&doc, r),
+                format!(
+                    "reservation value {reservation} is outside the utility scale; expected a number from 0 to 1"
+                ),
+            ));
+        }
     }
     let objective = root
         .children()
@@ -329,11 +348,16 @@ pub fn read_profile(
         let table = match domain.lower_bounds[k] {
             None => discrete_values(&doc, file, node, issue, semantics)?,
             Some(domain_lower) => {
-                let lower = match bounds(&doc, file, node)? {
-                    Some((lo, _)) => lo,
-                    None => domain_lower,
-                };
-                integer_values(&doc, file, node, issue, lower, semantics)?
+                if let Some(profile) = bounds(&doc, file, node)? {
+                    check_bounds(
+                        file,
+                        line,
+                        issue,
+                        profile,
+                        (domain_lower, domain_upper(issue)),
+                    )?;
+                }
+                integer_values(&doc, file, node, issue, domain_lower, semantics)?
             }
         };
         values[k] = Some(table);
@@ -367,6 +391,49 @@ pub fn read_profile(
         party.cap = Some(1.0);
     }
     Ok(party)
+}
+
+/// The upper bound of an integer issue read from the domain (its last value).
+fn domain_upper(issue: &Issue) -> i64 {
+    issue
+        .values
+        .as_ref()
+        .and_then(|v| v.last())
+        .map_or(i64::MIN, |&v| v as i64)
+}
+
+/// A profile's bounds of an integer issue must be the domain's: the evaluator is applied to
+/// `value − lowerbound`, so a different lower bound silently shifts every utility (one
+/// changed bound in a Killer Robot profile grows its frontier from 7,444 to 35,986 points),
+/// and values outside the profile's range would have no evaluation at all.
+fn check_bounds(
+    file: &str,
+    line: usize,
+    issue: &Issue,
+    (lower, upper): (i64, i64),
+    (domain_lower, domain_upper): (i64, i64),
+) -> Result<(), ReadError> {
+    if lower > upper {
+        return Err(ReadError::at_line(
+            file,
+            line,
+            format!(
+                "integer issue `{}` has lowerbound {lower} > upperbound {upper}; expected lowerbound <= upperbound, and the domain's bounds {domain_lower}..{domain_upper}",
+                issue.name
+            ),
+        ));
+    }
+    if (lower, upper) != (domain_lower, domain_upper) {
+        return Err(ReadError::at_line(
+            file,
+            line,
+            format!(
+                "integer issue `{}` has bounds {lower}..{upper} here but {domain_lower}..{domain_upper} in the domain; expected the domain's bounds",
+                issue.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn discrete_values(

@@ -52,15 +52,19 @@
 //! assert_eq!(neg.issues[1].labels[nash.outcome[1] as usize], "yes");
 //! ```
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 pub mod analysis;
 pub mod bargaining;
 pub mod bloc;
 pub mod decide_csv;
+pub mod document;
 pub mod error;
 pub mod evaluate;
 pub mod feasible;
 pub mod forecast;
 pub mod frontier;
+pub mod gap;
 pub mod genius;
 pub mod model;
 pub mod scenario;

@@ -396,10 +396,12 @@ impl Negotiation {
             check_len("weights", party.weights.len())?;
             check_len("value functions", party.values.len())?;
             check_len("stances", party.stances.len())?;
-            finite(
-                &format!("party `{}` reservation value", party.name),
-                party.reservation,
-            )?;
+            if !(0.0..=1.0).contains(&party.reservation) {
+                return Err(ModelError::ReservationOutOfRange {
+                    party: party.name.clone(),
+                    value: party.reservation,
+                });
+            }
             finite(&format!("party `{}` power", party.name), party.power)?;
             for (k, (issue, f)) in self.issues.iter().zip(&party.values).enumerate() {
                 finite(
@@ -548,5 +550,18 @@ mod tests {
         };
         let err = neg.validate().unwrap_err().to_string();
         assert!(err.contains("FRA") && err.contains("force"), "{err}");
+    }
+
+    #[test]
+    fn a_reservation_value_off_the_utility_scale_is_refused() {
+        let mut party = Party::new("RUS", vec![1.0], vec![ValueFunction::Table(vec![1.0, 0.0])]);
+        party.reservation = 1.2;
+        let neg = Negotiation {
+            issues: vec![Issue::options("force", ["no", "yes"])],
+            parties: vec![party],
+            ..Negotiation::default()
+        };
+        let err = neg.validate().unwrap_err().to_string();
+        assert!(err.contains("RUS") && err.contains("from 0 to 1"), "{err}");
     }
 }

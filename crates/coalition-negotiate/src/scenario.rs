@@ -48,6 +48,8 @@ pub struct Scenario {
     pub title: Option<String>,
     /// A display label per issue (the name when none is given).
     pub issue_labels: Vec<String>,
+    /// The unit of each numeric issue's values, when given (`years`).
+    pub units: Vec<Option<String>>,
     /// A display name per party.
     pub party_names: Vec<String>,
     /// Whether each party's numbers are marked illustrative.
@@ -91,7 +93,6 @@ struct IssueToml {
     min: Option<f64>,
     max: Option<f64>,
     step: Option<f64>,
-    #[allow(dead_code)]
     unit: Option<String>,
     scale: Option<Vec<f64>>,
     #[allow(dead_code)]
@@ -106,8 +107,7 @@ struct PartyToml {
     illustrative: Option<bool>,
     #[allow(dead_code)]
     source: Option<String>,
-    #[serde(default)]
-    reservation: f64,
+    reservation: Option<Spanned<f64>>,
     #[serde(default = "one")]
     power: f64,
     weights: BTreeMap<String, f64>,
@@ -214,6 +214,7 @@ pub fn read(text: &str, file: &str) -> Result<Scenario, ReadError> {
 
     let mut issues = Vec::new();
     let mut issue_labels = Vec::new();
+    let mut units = Vec::new();
     let mut scales = Vec::new();
     for spanned in &neg.issues {
         let span = spanned.span();
@@ -293,6 +294,7 @@ pub fn read(text: &str, file: &str) -> Result<Scenario, ReadError> {
             }
         };
         issue_labels.push(i.label.clone().unwrap_or_else(|| i.name.clone()));
+        units.push(i.unit.clone());
         scales.push(scale);
         issues.push(issue);
     }
@@ -476,7 +478,19 @@ pub fn read(text: &str, file: &str) -> Result<Scenario, ReadError> {
             red_lines.push(line);
         }
         let mut party = Party::new(p.name.clone(), weights, values);
-        party.reservation = p.reservation;
+        if let Some(r) = &p.reservation {
+            let value = *r.get_ref();
+            if !(0.0..=1.0).contains(&value) {
+                return Err(err(
+                    r.span(),
+                    format!(
+                        "party `{}`: reservation = {value} is outside the utility scale; expected a number from 0 (any agreement beats no agreement) to 1 (only the party's best outcome does)",
+                        p.name
+                    ),
+                ));
+            }
+            party.reservation = value;
+        }
         party.power = p.power;
         party.stances = stances;
         parties.push(party);
@@ -547,6 +561,7 @@ pub fn read(text: &str, file: &str) -> Result<Scenario, ReadError> {
         negotiation,
         title: neg.title.clone(),
         issue_labels,
+        units,
         party_names,
         illustrative,
         scales,

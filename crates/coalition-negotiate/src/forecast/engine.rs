@@ -13,9 +13,7 @@
 use std::cell::Cell;
 
 use super::num::Num;
-use super::{
-    Exchange, ExchangeForecast, ExchangeOptions, ForecastInput, Move, Round, SplitMix, TieRule,
-};
+use super::{Exchange, ExchangeForecast, ExchangeOptions, ForecastInput, Move, Round, TieBreaker};
 use crate::error::ModelError;
 
 #[derive(Debug, Clone, Copy)]
@@ -209,23 +207,17 @@ impl<'a, T: Num> Model<'a, T> {
     }
 
     pub(super) fn run(mut self, options: ExchangeOptions) -> Result<ExchangeForecast, ModelError> {
-        let mut rng = match options.ties {
-            TieRule::First => None,
-            TieRule::Random { seed } => Some(SplitMix(seed)),
-        };
+        let mut ties = TieBreaker::new(options.ties);
         self.calc_nbs();
         let initial = self.denormalised_nbs();
         let mut rounds = Vec::with_capacity(options.rounds);
-        let mut ties = 0;
         for _ in 0..options.rounds {
-            let (round, t) = self.round(&mut rng)?;
-            ties += t;
-            rounds.push(round);
+            rounds.push(self.round(&mut ties)?);
         }
         Ok(ExchangeForecast {
             initial,
             rounds,
-            ties,
+            ties: ties.ties,
         })
     }
 
@@ -338,7 +330,7 @@ impl<'a, T: Num> Model<'a, T> {
         (new_nbs * self.den[issue] - num) / side.supply_sc
     }
 
-    fn round(&mut self, rng: &mut Option<SplitMix>) -> Result<(Round, usize), ModelError> {
+    fn round(&mut self, ties: &mut TieBreaker) -> Result<Round, ModelError> {
         // ModelLoop.loop: calc_nbs, determine_positions, calc_combinations,
         // determine_groups_and_calculate_exchanges.
         self.start_round();
@@ -367,29 +359,20 @@ impl<'a, T: Num> Model<'a, T> {
         // gain, highest first, then the first of the list) and remove_invalid_exchanges.
         let mut list: Vec<usize> = (0..pool.len()).collect();
         let mut realized: Vec<usize> = Vec::new();
-        let mut ties = 0;
         while !list.is_empty() {
             list.sort_by(|&a, &b| pool[b].gain.gain_cmp(pool[a].gain));
-            let mut realize = list.remove(0);
+            let first = list.remove(0);
             if T::COUNTS_KNIFE_EDGES
                 && let Some(&next) = list.first()
-                && pool[realize].valid
+                && pool[first].valid
                 && pool[next].valid
-                && pool[realize].gain.tie(pool[next].gain)
+                && pool[first].gain.tie(pool[next].gain)
             {
                 self.knife_edge();
             }
-            if let (Some(r), Some(&next)) = (rng.as_mut(), list.first())
-                && pool[realize].gain.tie(pool[next].gain)
-            {
-                ties += 1;
-                if r.next_f64() >= 0.5 {
-                    list.push(realize);
-                    realize = list.remove(0);
-                } else {
-                    list.push(next);
-                }
-            }
+            let realize = ties.choose(&mut list, first, |a, b| {
+                Ok::<_, ModelError>(pool[a].gain.tie(pool[b].gain))
+            })?;
             if !pool[realize].valid {
                 continue;
             }
@@ -410,15 +393,12 @@ impl<'a, T: Num> Model<'a, T> {
 
         let realized: Vec<&Pending<T>> = realized.iter().map(|&r| &pool[r]).collect();
         let (outcome, exchanges) = self.finish_round(&realized);
-        Ok((
-            Round {
-                outcome,
-                exchanges,
-                knife_edges: self.knife_edges.get(),
-                first_knife_edge: self.first_knife_edge.get(),
-            },
-            ties,
-        ))
+        Ok(Round {
+            outcome,
+            exchanges,
+            knife_edges: self.knife_edges.get(),
+            first_knife_edge: self.first_knife_edge.get(),
+        })
     }
 
     /// The start of `ModelLoop.loop`: `calc_nbs` and `determine_positions`.

@@ -23,7 +23,7 @@ use super::engine::{
     Done, DoneSide, Model, Pending, Side, SignTests, prepare_recalculation, set_ratios,
 };
 use super::num::{Approx, Dec, Num, clear_unsure, unsure};
-use super::{ExchangeForecast, ExchangeOptions, ForecastInput, Round, SplitMix, TieRule};
+use super::{ExchangeForecast, ExchangeOptions, ForecastInput, Round, TieBreaker};
 use crate::error::ModelError;
 
 /// The float filter could not guarantee a step: the run must be redone in decimals.
@@ -76,27 +76,20 @@ pub(super) fn run(
         md: Model::new(input),
         ma: Model::new(input),
     };
-    let mut rng = match options.ties {
-        TieRule::First => None,
-        TieRule::Random { seed } => Some(SplitMix(seed)),
-    };
+    let mut ties = TieBreaker::new(options.ties);
     h.md.calc_nbs();
     let initial = h.md.denormalised_nbs();
     let mut rounds = Vec::with_capacity(options.rounds);
-    let mut ties = 0;
     for _ in 0..options.rounds {
-        match h.round(&mut rng)? {
-            Ok((round, t)) => {
-                ties += t;
-                rounds.push(round);
-            }
+        match h.round(&mut ties)? {
+            Ok(round) => rounds.push(round),
             Err(f) => return Ok(Err(f)),
         }
     }
     Ok(Ok(ExchangeForecast {
         initial,
         rounds,
-        ties,
+        ties: ties.ties,
     }))
 }
 
@@ -358,10 +351,7 @@ impl Hybrid<'_> {
         list.extend(a.map(|(_, e)| e).chain(b.map(|(_, e)| e)));
     }
 
-    fn round(
-        &mut self,
-        rng: &mut Option<SplitMix>,
-    ) -> Result<Result<(Round, usize), Fallback>, ModelError> {
+    fn round(&mut self, ties: &mut TieBreaker) -> Result<Result<Round, Fallback>, ModelError> {
         self.md.start_round();
         self.shadow();
         let input = self.md.input;
@@ -404,35 +394,23 @@ impl Hybrid<'_> {
 
         let mut list: Vec<usize> = (0..pool.len()).collect();
         let mut realized: Vec<usize> = Vec::new();
-        let mut ties = 0;
         let failed = Cell::new(false);
         // Exchanges recalculated since the last sort; `None` before the first sort and with
         // random ties (which move an exchange to the end of the list).
         let mut changed = vec![false; pool.len()];
         let mut sorted = false;
         while !list.is_empty() {
-            let incremental = (sorted && rng.is_none()).then_some(&mut changed[..]);
+            let incremental = (sorted && !ties.is_random()).then_some(&mut changed[..]);
             self.sort(&mut pool, &mut list, incremental, &failed);
             sorted = true;
             if failed.get() {
                 return Ok(Err(Fallback));
             }
-            let mut realize = list.remove(0);
-            if let (Some(r), Some(&next)) = (rng.as_mut(), list.first()) {
-                match self.tie(&mut pool, realize, next) {
-                    Ok(true) => {
-                        ties += 1;
-                        if r.next_f64() >= 0.5 {
-                            list.push(realize);
-                            realize = list.remove(0);
-                        } else {
-                            list.push(next);
-                        }
-                    }
-                    Ok(false) => {}
-                    Err(f) => return Ok(Err(f)),
-                }
-            }
+            let first = list.remove(0);
+            let realize = match ties.choose(&mut list, first, |a, b| self.tie(&mut pool, a, b)) {
+                Ok(realize) => realize,
+                Err(f) => return Ok(Err(f)),
+            };
             if !pool[realize].a.valid {
                 continue;
             }
@@ -467,14 +445,11 @@ impl Hybrid<'_> {
 
         let realized: Vec<&Pending<Dec>> = realized.iter().map(|&r| &pool[r].d).collect();
         let (outcome, exchanges) = self.md.finish_round(&realized);
-        Ok(Ok((
-            Round {
-                outcome,
-                exchanges,
-                knife_edges: 0,
-                first_knife_edge: None,
-            },
-            ties,
-        )))
+        Ok(Ok(Round {
+            outcome,
+            exchanges,
+            knife_edges: 0,
+            first_knife_edge: None,
+        }))
     }
 }

@@ -2,11 +2,12 @@
 //!
 //! * [`Dec`]: decimal floating point with 28 significant digits, every operation rounded half
 //!   to even: Python's default `decimal` context, the one decide computes in (decide never
-//!   changes the context). The arithmetic is libdecNumber's (through the `dec` crate), an
-//!   implementation of the General Decimal Arithmetic specification that Python's `decimal`
-//!   module also implements: `+ − × ÷` of operands of any length give the exact result rounded
-//!   once to 28 digits. Where decide mixes a binary float into its decimals (`Decimal(0.4)`,
-//!   comparisons with `1e-10`), the float's exact binary value is used, as Python does.
+//!   changes the context). `+ − × ÷` and comparisons run on a `u128` coefficient
+//!   (`dec28.rs`): the exact result rounded once to 28 digits, as the General Decimal
+//!   Arithmetic specification (which Python's `decimal` implements) requires. Where decide
+//!   mixes a binary float into its decimals (`Decimal(0.4)`, comparisons with `1e-10`), the
+//!   float's exact binary value is used, as Python does; the few operations on those wide
+//!   values (and the special values) go through libdecNumber (the `dec` crate).
 //! * `f64`: binary floating point, fast, equal to decide until a decision turns on rounding
 //!   noise (a "knife edge").
 //! * [`Approx`]: a binary float with a bound on its distance from the decimal decide would

@@ -4,6 +4,7 @@ mod bad_input;
 mod demo_flow;
 mod gate;
 mod help;
+mod negotiate;
 mod statements;
 mod support;
 mod tamper;
