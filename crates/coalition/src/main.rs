@@ -7,8 +7,8 @@ mod clock;
 mod cmd;
 mod config;
 mod failure;
-mod key;
 mod output;
+mod signer_key;
 
 use std::process::ExitCode;
 

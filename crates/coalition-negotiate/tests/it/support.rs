@@ -44,16 +44,21 @@ pub(crate) fn dominates(a: &[f64], b: &[f64]) -> bool {
         && a.iter().zip(b).any(|(x, y)| *x > y + TOLERANCE)
 }
 
-/// The shared reference data, or `None` (after saying so) when `../shared` is absent.
+/// The shared reference data, or `None` (after saying so) when `../shared` is absent; with
+/// `REQUIRE_SHARED=1` (as `.ci/run` sets it) its absence fails the test instead.
 pub(crate) fn shared(what: &str) -> Option<PathBuf> {
     let dir =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/negotiation");
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("{what}: SKIPPED (no ../shared/testdata/negotiation next to the repository)");
-        None
+        return Some(dir);
     }
+    assert!(
+        std::env::var("REQUIRE_SHARED").as_deref() != Ok("1"),
+        "REQUIRE_SHARED=1 but {} is missing ({what})",
+        dir.display()
+    );
+    eprintln!("{what}: SKIPPED (no ../shared/testdata/negotiation next to the repository)");
+    None
 }
 
 /// The repository's own test data folder.

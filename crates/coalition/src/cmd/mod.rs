@@ -4,10 +4,10 @@ mod coalition;
 mod commitment;
 mod coverage;
 mod incident;
-mod key;
 mod log;
 pub(crate) mod negotiate;
 mod obligation;
+mod principal;
 mod statement;
 
 use coalition_app::views::ReceiptView;
@@ -25,7 +25,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     let json = cli.json;
     match cli.command {
         Command::Negotiate(command) => negotiate::run(command, json),
-        Command::Key(command) => key::key(&command, json),
+        Command::Key(command) => principal::key(&command, json),
         command => {
             let dir = config::data_dir(cli.data_dir.as_deref())?;
             // One-shot commands need no thread pool: the store has its own worker thread.
@@ -96,7 +96,7 @@ async fn dispatch(
         Command::Obligation(command) => obligation::run(app, command, json).await,
         Command::Coverage(args) => coverage::show(app, &args, json).await,
         Command::Log(command) => log::run(app, command, json).await,
-        Command::Principal(command) => key::principal(app, command, json).await,
+        Command::Principal(command) => principal::principal(app, command, json).await,
         Command::Statements(args) => statement::list(app, &args, json).await,
         Command::Statement(command) => statement::run(app, command, json).await,
         Command::Meetings(args) => statement::meetings(app, &args, json).await,

@@ -130,7 +130,7 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             // Sign here, with the leader's own key: only the signature travels.
             let reader = app.read(&coalition, &Reading::custodian()).await?;
             let to_sign = reader.to_sign(&id, version, &act.actor)?;
-            let signing_key = crate::key::read(&key)?;
+            let signing_key = crate::signer_key::read(&key)?;
             let mine = coalition_app::keys::public_key(&signing_key)?;
             if to_sign
                 .registered_key

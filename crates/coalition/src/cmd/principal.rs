@@ -7,10 +7,10 @@ use coalition_app::{App, Request};
 
 use crate::cli::{KeyCommand, PrincipalCommand};
 use crate::failure::bad_input;
-use crate::key::{self, PASSPHRASE_ENV, passphrase_from_env};
 use crate::output::print_json;
+use crate::signer_key::{self, PASSPHRASE_ENV, passphrase_from_env};
 
-/// Key generation needs no record.
+/// `key generate|public`: the signer's own key files need no record.
 pub(crate) fn key(command: &KeyCommand, json: bool) -> anyhow::Result<()> {
     let (public, file) = match command {
         KeyCommand::Generate { out, no_passphrase } => {
@@ -22,10 +22,10 @@ pub(crate) fn key(command: &KeyCommand, json: bool) -> anyhow::Result<()> {
             }
             let signing = generate();
             let passphrase = if *no_passphrase { None } else { passphrase };
-            key::write(out, &signing, passphrase.as_deref())?;
+            signer_key::write(out, &signing, passphrase.as_deref())?;
             (public_key(&signing)?, out)
         }
-        KeyCommand::Public { key: path } => (public_key(&key::read(path)?)?, path),
+        KeyCommand::Public { key: path } => (public_key(&signer_key::read(path)?)?, path),
     };
     if json {
         return print_json(&KeyFileView {
