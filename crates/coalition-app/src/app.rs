@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use coalition_core::Command;
 use coalition_core::dates::Timestamp;
+use coalition_core::disclosure::Gate;
 use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_core::state::State;
 use coalition_ledger::store::read_all;
@@ -15,7 +16,7 @@ use coalition_store::OpenOptions;
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::keys::LogKeys;
-use crate::reader::{Reader, Reading};
+use crate::reader::{Reader, Reading, Who};
 use crate::request::Request;
 use crate::trust::TrustStore;
 use crate::views::{CoalitionRow, ReceiptView};
@@ -145,7 +146,9 @@ impl App {
         self.execute(coalition, actor, &commands).await
     }
 
-    /// Decides and records commands as `actor` now; a rejection writes nothing.
+    /// Decides and records commands as `actor` now; a rejection writes nothing. The receipt
+    /// lists what the actor may read of what was recorded: a verification that opens obligations
+    /// the actor may not read does not tell it they exist.
     pub(crate) async fn execute(
         &self,
         coalition: &CoalitionId,
@@ -156,7 +159,9 @@ impl App {
             .ledger()?
             .execute(coalition, actor, self.now(), commands)
             .await?;
-        Ok(ReceiptView::of(receipt))
+        let state = self.current(coalition).await?;
+        let viewer = Reader::viewer(&state, &Who::Principal(actor.clone()))?;
+        Ok(ReceiptView::of(receipt, &Gate::new(&state, &viewer)))
     }
 
     /// The state at the head of a coalition's log, from memory once it has been read.

@@ -58,8 +58,9 @@ impl App {
 
     /// The demo's leaders approve every draft: each gets a DEMO key, the secretariat registers
     /// the keys, and each leader signs the latest version at the meeting that has it on its
-    /// agenda. Then the secretariat releases the membership count and the count of states
-    /// committed to a presence on land, at sea or in the air, as the coalition did in 2025.
+    /// agenda. Then the secretariat releases the count of states committed to a presence on
+    /// land, at sea or in the air, as the coalition did in 2025 (the membership count, of
+    /// disclosed seats only, is public by itself).
     async fn demo_approvals(
         &self,
         coalition: &CoalitionId,
@@ -151,7 +152,7 @@ impl App {
                 meeting: meeting.map(|m| m.to_string()),
             });
         }
-        let releases = ["members", "guarantors:force-land,force-sea,force-air"]
+        let releases = ["guarantors:force-land,force-sea,force-air"]
             .iter()
             .map(|text| {
                 Aggregate::parse(text).map(|aggregate| Command::ReleaseAggregate { aggregate })

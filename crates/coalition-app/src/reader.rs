@@ -468,12 +468,14 @@ impl Reader {
         self.gate().meeting(id).cloned()
     }
 
-    /// The standard figures, with their values where the reader may read their inputs.
+    /// The standard figures the reader may read (its inputs' marking allows it) or that were
+    /// released to the public; of a released figure whose inputs it may not read, only the
+    /// released value, never the marking those inputs give it.
     pub fn aggregates(&self) -> Vec<AggregateRow> {
         let gate = self.gate();
         Aggregate::standard()
             .into_iter()
-            .map(|aggregate| {
+            .filter_map(|aggregate| {
                 let computed = communique::compute(&self.state, &aggregate);
                 let released = self
                     .state
@@ -481,15 +483,18 @@ impl Reader {
                     .iter()
                     .rev()
                     .find(|r| r.aggregate == aggregate);
-                let visible = gate.may_read(&computed.marking);
-                AggregateRow {
+                let readable = gate.may_read(&computed.marking);
+                if !readable && released.is_none() {
+                    return None;
+                }
+                Some(AggregateRow {
                     aggregate: aggregate.to_string(),
                     description: aggregate.describe(),
-                    value: visible.then_some(computed.value),
-                    of_members: visible.then_some(computed.of_members),
-                    marking: computed.marking.to_string(),
+                    value: readable.then_some(computed.value),
+                    of_members: readable.then_some(computed.of_members),
+                    marking: readable.then(|| computed.marking.to_string()),
                     released_value: released.map(|r| r.value),
-                }
+                })
             })
             .collect()
     }

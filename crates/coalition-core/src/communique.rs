@@ -22,7 +22,8 @@ use crate::statement::{MeetingId, Paragraph, StatementId, StatementStatus};
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "aggregate")]
 pub enum Aggregate {
-    /// How many parties hold a member's seat (disclosed or not).
+    /// How many parties hold a member's seat that is disclosed: an undisclosed membership is
+    /// never counted, so no figure reveals how many there are.
     Members,
     /// How many distinct guarantors have a commitment, not withdrawn, in any of these categories.
     GuarantorsCommitted {
@@ -80,7 +81,7 @@ impl Aggregate {
     /// What it counts, in words.
     pub fn describe(&self) -> String {
         match self {
-            Aggregate::Members => "states and organisations in the coalition".into(),
+            Aggregate::Members => "states and organisations in the coalition (disclosed)".into(),
             Aggregate::GuarantorsCommitted { categories } => {
                 let names: Vec<&str> = categories.iter().map(Category::as_str).collect();
                 format!("parties committed to {}", names.join(" or "))
@@ -122,13 +123,15 @@ pub fn compute(state: &State, aggregate: &Aggregate) -> AggregateValue {
         .values()
         .filter(|s| s.role == SeatRole::Member)
         .collect();
-    let of_members = members.len() as u64;
+    // "Of how many" counts disclosed members only, for the same reason.
+    let of_members = members.iter().filter(|s| s.disclosed).count() as u64;
     let (value, marking) = match aggregate {
         Aggregate::Members => {
-            let marking = members
+            let disclosed: Vec<_> = members.iter().filter(|seat| seat.disclosed).collect();
+            let marking = disclosed
                 .iter()
                 .fold(Marking::public(), |m, seat| m.join(&seat.marking()));
-            (of_members, marking)
+            (disclosed.len() as u64, marking)
         }
         Aggregate::GuarantorsCommitted { categories } => {
             let inputs: Vec<_> = state
@@ -175,10 +178,8 @@ pub struct PublicStatement {
     pub title: String,
     /// The version adopted.
     pub version: u32,
-    /// Its PUBLIC paragraphs, in order.
+    /// Its PUBLIC paragraphs, in order. Nothing says whether others exist.
     pub paragraphs: Vec<Paragraph>,
-    /// How many paragraphs were withheld.
-    pub withheld_paragraphs: usize,
 }
 
 /// One published number.
@@ -203,10 +204,8 @@ pub struct Communique {
     pub meeting: Option<MeetingId>,
     /// The adopted statements' public text.
     pub statements: Vec<PublicStatement>,
-    /// The published figures.
+    /// The published figures. Nothing says which others were considered and withheld.
     pub figures: Vec<PublicFigure>,
-    /// How many standard aggregates stay withheld (classified, no release decision).
-    pub withheld_figures: usize,
 }
 
 /// Composes the communiqué: adopted statements (on the meeting's agenda, if one is given) with
@@ -237,13 +236,11 @@ pub fn communique(state: &State, meeting: Option<&MeetingId>) -> Communique {
                 id: s.id.clone(),
                 title: s.title.clone(),
                 version,
-                withheld_paragraphs: adopted.paragraphs.len() - paragraphs.len(),
                 paragraphs,
             })
         })
         .collect();
     let mut figures = Vec::new();
-    let mut withheld_figures = 0;
     let mut considered = Aggregate::standard();
     for release in state.releases() {
         if !considered.contains(&release.aggregate) {
@@ -274,14 +271,12 @@ pub fn communique(state: &State, meeting: Option<&MeetingId>) -> Communique {
                     released: false,
                 })
             }
-            None if gate.may_read(&computed.marking) => {}
-            None => withheld_figures += 1,
+            None => {}
         }
     }
     Communique {
         meeting: meeting.cloned(),
         statements,
         figures,
-        withheld_figures,
     }
 }

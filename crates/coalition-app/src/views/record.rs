@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use coalition_core::Event;
 use coalition_core::classification::{Level, Marking};
 use coalition_core::dates::Timestamp;
+use coalition_core::disclosure::Gate;
 use coalition_core::hash::Hash;
 use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_ledger::Head;
@@ -222,12 +223,13 @@ pub struct ExportView {
 }
 
 impl ReceiptView {
-    /// The view of what the ledger appended.
-    pub(crate) fn of(receipt: coalition_ledger::Receipt) -> ReceiptView {
+    /// The view of what the ledger appended, as the gate lets the actor see it.
+    pub(crate) fn of(receipt: coalition_ledger::Receipt, gate: &Gate<'_>) -> ReceiptView {
         ReceiptView {
             recorded: receipt
                 .entries
                 .into_iter()
+                .filter(|(_, event)| gate.may_read(&event.marking()))
                 .map(|(sealed, event)| RecordedEntry {
                     seq: sealed.seq,
                     hash: sealed.hash,

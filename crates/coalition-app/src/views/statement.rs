@@ -130,8 +130,8 @@ pub struct AggregateRow {
     pub value: Option<u64>,
     /// Out of how many members, likewise.
     pub of_members: Option<u64>,
-    /// The marking its inputs give it.
-    pub marking: String,
+    /// The marking its inputs give it, when the reader may read them.
+    pub marking: Option<String>,
     /// The value released to the public, if one was.
     pub released_value: Option<u64>,
 }

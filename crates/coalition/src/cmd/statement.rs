@@ -365,12 +365,6 @@ pub(crate) async fn communique(app: &App, args: &CommuniqueArgs, json: bool) -> 
         for p in &statement.paragraphs {
             println!("\n  {}", p.text);
         }
-        if statement.withheld_paragraphs > 0 {
-            println!(
-                "\n  [{} paragraph(s) not for publication]",
-                statement.withheld_paragraphs
-            );
-        }
     }
     if !published.figures.is_empty() {
         println!("\nFigures:");
@@ -386,12 +380,6 @@ pub(crate) async fn communique(app: &App, args: &CommuniqueArgs, json: bool) -> 
                 if f.released { " (released)" } else { "" }
             );
         }
-    }
-    if published.withheld_figures > 0 {
-        println!(
-            "\n({} figure(s) withheld: classified inputs, no release decision)",
-            published.withheld_figures
-        );
     }
     Ok(())
 }
@@ -410,7 +398,9 @@ pub(crate) async fn aggregates(app: &App, args: &ReadArgs, json: bool) -> anyhow
         t.add_row(vec![
             row.aggregate.clone(),
             number(row.value),
-            row.marking.clone(),
+            row.marking
+                .clone()
+                .unwrap_or_else(|| "(released)".to_owned()),
             number(row.released_value),
         ]);
     }

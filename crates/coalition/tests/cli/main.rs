@@ -1,6 +1,7 @@
 //! The `coalition` binary, end to end, in throwaway data directories with a fixed clock.
 
 mod bad_input;
+mod channels;
 mod demo_flow;
 mod gate;
 mod help;
