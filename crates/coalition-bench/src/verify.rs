@@ -309,4 +309,60 @@ mod tests {
         let bundle = coalition_ledger::bundle::Bundle::build(&id, &entries, &log_key).unwrap();
         coalition_ledger::bundle::verify_bundle(&bundle.to_bytes(), None).unwrap();
     }
+
+    #[test]
+    fn the_direct_codec_agrees_with_the_reference_on_every_kind_of_entry_written_here() {
+        use coalition_ledger::canonical::Envelope;
+        let id = CoalitionId::parse("bench-verify").unwrap();
+        let log_key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let (mut entries, _) = approvals_log(&id, 7, 3, &log_key).unwrap();
+        // And commitments answering an attack, the attack, its confirmation, the obligations.
+        let other = CoalitionId::parse("bench-activation").unwrap();
+        let (actor, mut commands) = founding(&other).unwrap();
+        for n in 0..3 {
+            commands.push(crate::world::bench_commitment(n).unwrap());
+        }
+        commands.push(crate::world::report_incident().unwrap());
+        let now = Timestamp::parse("2026-06-02T00:00:00Z").unwrap();
+        let mut sealer = crate::world::Sealer::new(&other);
+        let mut sealed = sealer.seal(&actor, now, &commands).unwrap();
+        let confirm = Command::ConfirmIncident {
+            incident: coalition_core::id::IncidentId::parse("INC-1").unwrap(),
+        };
+        sealed.extend(
+            sealer
+                .seal(&PrincipalId::parse("monitor").unwrap(), now, &[confirm])
+                .unwrap(),
+        );
+        for entry in sealed {
+            let envelope = Envelope::from_canonical_bytes_by_tree(&entry.body).unwrap();
+            entries.push((entry, envelope));
+        }
+        let kinds: std::collections::BTreeSet<String> = entries
+            .iter()
+            .map(|(_, e)| serde_json::to_value(&e.event).unwrap()["kind"].to_string())
+            .collect();
+        assert!(kinds.len() >= 10, "{kinds:?}");
+        for (entry, envelope) in &entries {
+            assert_eq!(
+                envelope.to_canonical_bytes(),
+                envelope.to_canonical_bytes_by_tree()
+            );
+            assert_eq!(
+                Envelope::from_canonical_bytes(&entry.body).as_ref(),
+                Ok(envelope)
+            );
+            let text = std::str::from_utf8(&entry.body).unwrap();
+            for variant in [
+                text.replacen("\":", "\" :", 1),
+                text.replacen('{', "{\"aaa\":1,", 1),
+                format!("{text}\n"),
+            ] {
+                assert_eq!(
+                    Envelope::from_canonical_bytes(variant.as_bytes()),
+                    Envelope::from_canonical_bytes_by_tree(variant.as_bytes())
+                );
+            }
+        }
+    }
 }

@@ -10,7 +10,7 @@ use coalition_core::signature::{PublicKey, SignatureBytes, approval_message};
 use coalition_core::statement::content_hash;
 use coalition_core::{Event, State, apply};
 
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use crate::canonical::Envelope;
 
@@ -34,35 +34,84 @@ pub struct AuditSummary {
 }
 
 /// A signature to check, found while replaying.
-struct Check {
-    seq: u64,
+struct Check<'a> {
     key: PublicKey,
     message: Hash,
     signature: SignatureBytes,
-    problem: String,
+    /// The approval, to name it if its signature fails (the text is made only then).
+    envelope: &'a Envelope,
 }
+
+impl Check<'_> {
+    fn failure(&self) -> SignatureFailure {
+        let problem = match &self.envelope.event {
+            Event::VersionApproved {
+                statement,
+                approval,
+            } => format!(
+                "bad signature: {}'s approval of {statement} version {} does not verify under the key registered at that point",
+                approval.principal, approval.version
+            ),
+            _ => "bad signature".to_owned(),
+        };
+        SignatureFailure {
+            seq: self.envelope.seq,
+            problem,
+        }
+    }
+}
+
+/// Signatures handed to the pool at once: enough to outweigh a task's cost.
+const CHECKS_PER_TASK: usize = 64;
 
 /// Checks every approval in `envelopes` (the whole log, in order) and names the first failure.
 ///
 /// The replay (who was a leader, which key was registered, which version was current) is
-/// sequential; the strict signature checks it collects are independent, so they run in
-/// parallel. Every signature is checked with `verify_strict` — batch verification is not used:
-/// it accepts some signatures strict verification rejects.
+/// sequential; the strict signature checks it finds are independent, so they are handed to the
+/// thread pool as the replay goes and run beside it on every core. Every signature is checked
+/// with `verify_strict` — batch verification is not used: it accepts some signatures strict
+/// verification rejects.
 pub fn audit_signatures<'a>(
-    envelopes: impl IntoIterator<Item = &'a Envelope>,
+    envelopes: impl IntoIterator<Item = &'a Envelope> + Send,
 ) -> Result<AuditSummary, SignatureFailure> {
-    let mut checks = Vec::new();
-    let replayed = replay(envelopes, &mut checks);
-    let bad = checks
-        .par_iter()
-        .filter(|c| !c.key.verify_strict(c.message.as_bytes(), &c.signature))
-        .min_by_key(|c| c.seq);
-    if let Some(bad) = bad {
-        // Any failure the replay found comes later: it stopped there, after collecting this one.
-        return Err(SignatureFailure {
-            seq: bad.seq,
-            problem: bad.problem.clone(),
+    // The earliest bad signature found by any task.
+    let first_bad: Mutex<Option<SignatureFailure>> = Mutex::new(None);
+    let verify = |checks: Vec<Check<'a>>| {
+        for check in &checks {
+            if !check
+                .key
+                .verify_strict(check.message.as_bytes(), &check.signature)
+            {
+                let failure = check.failure();
+                if let Ok(mut first) = first_bad.lock()
+                    && first.as_ref().is_none_or(|f| f.seq > failure.seq)
+                {
+                    *first = Some(failure);
+                }
+                break;
+            }
+        }
+    };
+    let replayed = rayon::scope(|scope| {
+        let mut batch = Vec::with_capacity(CHECKS_PER_TASK);
+        let verify = &verify;
+        let replayed = replay(envelopes, |check| {
+            batch.push(check);
+            if batch.len() == CHECKS_PER_TASK {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(CHECKS_PER_TASK));
+                scope.spawn(move |_| verify(full));
+            }
         });
+        verify(batch);
+        replayed
+    });
+    let first_bad = match first_bad.into_inner() {
+        Ok(first) => first,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some(bad) = first_bad {
+        // Any failure the replay found comes later: it stopped there, after collecting this one.
+        return Err(bad);
     }
     replayed
 }
@@ -70,7 +119,7 @@ pub fn audit_signatures<'a>(
 /// Replays the log, checking everything but the signatures themselves, which it collects.
 fn replay<'a>(
     envelopes: impl IntoIterator<Item = &'a Envelope>,
-    checks: &mut Vec<Check>,
+    mut found: impl FnMut(Check<'a>),
 ) -> Result<AuditSummary, SignatureFailure> {
     let mut state = State::new();
     let mut summary = AuditSummary::default();
@@ -130,15 +179,11 @@ fn replay<'a>(
                     approval.version,
                     &approval.content,
                 );
-                checks.push(Check {
-                    seq: envelope.seq,
+                found(Check {
                     key,
                     message,
                     signature: approval.signature,
-                    problem: format!(
-                        "bad signature: {}'s approval of {statement} version {} does not verify under the key registered at that point",
-                        approval.principal, approval.version
-                    ),
+                    envelope,
                 });
                 summary.approvals += 1;
             }

@@ -8,7 +8,10 @@
 //! - [`Ledger::entries`] is the verified log itself, for log views, proofs and exports.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 
 use coalition_core::dates::Timestamp;
 use coalition_core::id::{CoalitionId, PrincipalId};
@@ -307,25 +310,37 @@ impl Ledger {
         mut each: impl FnMut(SealedEvent, Envelope),
     ) -> Result<Head, Progress> {
         let mut head = from;
+        let mut page = self
+            .store
+            .read(coalition, head.seq + 1, PAGE)
+            .await
+            .map_err(|e| Progress::at(head, e))?;
         loop {
-            let page = self
-                .store
-                .read(coalition, head.seq + 1, PAGE)
-                .await
-                .map_err(|e| Progress::at(head, e))?;
             let Some(last) = page.last().map(SealedEvent::head) else {
                 return Ok(head);
             };
+            // A full page may have a successor: ask for it before verifying this one, so that the
+            // store fetches it while this thread (and the pool) decode.
+            let mut next =
+                (page.len() == PAGE).then(|| self.store.read(coalition, last.seq + 1, PAGE));
+            let mut arrived = None;
+            if let Some(next) = next.as_mut() {
+                arrived = poll_once(next).await;
+            }
             let envelopes =
                 verify_from(coalition, head, &page).map_err(|e| Progress::at(head, e))?;
-            let full = page.len() == PAGE;
             for (sealed, envelope) in page.into_iter().zip(envelopes) {
                 each(sealed, envelope);
             }
             head = last;
-            if !full {
+            let Some(next) = next else {
                 return Ok(head);
+            };
+            page = match arrived {
+                Some(read) => read,
+                None => next.await,
             }
+            .map_err(|e| Progress::at(head, e))?;
         }
     }
 
@@ -344,6 +359,18 @@ impl Ledger {
             Err(_) => fresh(),
         }
     }
+}
+
+/// Polls `future` once — enough for a store to start its query — and returns its output if it
+/// is already done (it must then not be polled again).
+async fn poll_once<F: Future + Unpin>(future: &mut F) -> Option<F::Output> {
+    std::future::poll_fn(|cx| {
+        Poll::Ready(match Pin::new(&mut *future).poll(cx) {
+            Poll::Ready(output) => Some(output),
+            Poll::Pending => None,
+        })
+    })
+    .await
 }
 
 /// A failed read of the log, with the head verified up to the failure.

@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod canonical;
 pub mod checkpoint;
 pub mod hash;
+mod jcs;
 pub mod ledger;
 pub mod merkle;
 pub mod seal;

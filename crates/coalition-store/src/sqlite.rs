@@ -69,7 +69,10 @@ impl SqliteStore {
             .filename(path)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(30))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Room for a whole page of a reader: SQLite's worker fetches the next page while
+            // the reader verifies the last one, without waiting for it to take rows.
+            .row_buffer_size(coalition_ledger::store::PAGE + 1);
         match options.access {
             Access::Read => {
                 if !path.is_file() {

@@ -533,3 +533,93 @@ fn deleting_the_last_entry_is_invisible_to_the_chain_alone() {
     let heads: BTreeSet<_> = log.iter().map(|e| e.hash).collect();
     assert_eq!(heads.len(), 3, "each entry has its own hash");
 }
+
+// --- The direct decoder against the reference one ------------------------------------------------
+
+/// Ways to write an entry's JSON that are not its canonical bytes, or not an event at all:
+/// members reordered and spaced, escapes where none are needed, numbers written as big
+/// integers, floats, exponents, negative zero or with leading zeros, unknown, repeated and
+/// missing members, another version, uppercase hex, a trailing newline, a flipped byte.
+fn variants(body: &[u8], seed: u64) -> Vec<Vec<u8>> {
+    let text = std::str::from_utf8(body).unwrap();
+    let value: Value = serde_json::from_slice(body).unwrap();
+    let mut shuffler = Shuffler(seed | 1);
+    let seq = value["seq"].as_u64().unwrap();
+    let at = (seed as usize) % body.len();
+    let mut flipped = body.to_vec();
+    flipped[at] ^= 1 << (seed % 8);
+    let mut spaced = body.to_vec();
+    spaced.insert(at, b' ');
+    let member = format!("\"seq\":{seq},");
+    let mut out: Vec<Vec<u8>> = vec![
+        render(&value, &mut shuffler, 0).into_bytes(),
+        serde_json::to_vec_pretty(&value).unwrap(),
+        spaced,
+        flipped,
+        [body, b"\n"].concat(),
+        [b" ", body].concat(),
+        text.replacen('{', "{\"aaa\":1,", 1).into_bytes(),
+        [&body[..body.len() - 1], b",\"zzz\":null}"].concat(),
+        text.replacen('{', "{\"v\":1,", 1).into_bytes(),
+        text.replacen("\"v\":1", "\"v\":2", 1).into_bytes(),
+        text.replacen("\"v\":1", "\"v\":1.0", 1).into_bytes(),
+        text.replacen(&member, "\"seq\":9007199254740993,", 1)
+            .into_bytes(),
+        text.replacen(&member, "\"seq\":18446744073709551616,", 1)
+            .into_bytes(),
+        text.replacen(&member, &format!("\"seq\":{seq}.0,"), 1)
+            .into_bytes(),
+        text.replacen(&member, &format!("\"seq\":{seq}e0,"), 1)
+            .into_bytes(),
+        text.replacen(&member, &format!("\"seq\":0{seq},"), 1)
+            .into_bytes(),
+        text.replacen(&member, "\"seq\":-0,", 1).into_bytes(),
+        text.replacen(&member, "", 1).into_bytes(),
+        text.replacen("\"kind\":", "\"kin\\u0064\":", 1)
+            .into_bytes(),
+        text.replacen("\"payload\":", "\"pay\":", 1).into_bytes(),
+    ];
+    // An escape where none is needed, inside the first string value that has a letter.
+    if let Some(quote) = text.find(":\"") {
+        let start = quote + 2;
+        if let Some(offset) = text[start..].find(|c: char| c.is_ascii_alphabetic()) {
+            let c = text[start + offset..].chars().next().unwrap();
+            let mut escaped = text.to_owned();
+            escaped.replace_range(
+                start + offset..start + offset + 1,
+                &format!("\\u{:04x}", c as u32),
+            );
+            out.push(escaped.into_bytes());
+        }
+    }
+    if let Some(prev) = value["prev"].as_str() {
+        out.push(text.replacen(prev, &prev.to_uppercase(), 1).into_bytes());
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_direct_codec_accepts_refuses_and_writes_exactly_as_the_reference_one(
+        log in arb_log(6),
+        seed in any::<u64>(),
+    ) {
+        for entry in &log {
+            let envelope = Envelope::from_canonical_bytes_by_tree(&entry.body).unwrap();
+            prop_assert_eq!(envelope.to_canonical_bytes(), envelope.to_canonical_bytes_by_tree());
+            prop_assert_eq!(
+                Envelope::from_canonical_bytes(&entry.body),
+                Ok(envelope)
+            );
+            for variant in variants(&entry.body, seed) {
+                prop_assert_eq!(
+                    Envelope::from_canonical_bytes(&variant),
+                    Envelope::from_canonical_bytes_by_tree(&variant),
+                    "{}", String::from_utf8_lossy(&variant)
+                );
+            }
+        }
+    }
+}
