@@ -465,7 +465,7 @@ def bench_exchange():
     if SHARED.is_dir():
         cases += [("sample_data", SHARED / "exchange-csv" / "sample_data.txt"),
                   ("cop21", SHARED / "exchange-csv" / "cop21.csv")]
-    last = None
+    decimal = []
     for label, path in cases:
         out, pwall, prss = measured([str(PY), "-c", DECIDE_RUN % str(HERE), str(path), "10"])
         p = json.loads(out)
@@ -478,9 +478,9 @@ def bench_exchange():
                    "decide_exchanges": p["exchanges"], "max_prediction_difference": diff}
             print(json.dumps(row))
             if arithmetic == "decimal":
-                last = (label, row)
+                decimal.append((label, row))
     summary = "; ".join(f"{l}: ours {r['ours_s'] * 1000:.1f} ms, decide {r['decide_s']:.2f} s, {r['ratio']:.0f}x"
-                        for l, r in [last] if r)
+                        for l, r in decimal)
     print(f"exchange model, decide's decimals, 10 rounds, same run: {summary} (goal 100x)")
 
 
