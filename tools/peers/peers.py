@@ -3,9 +3,15 @@
 
     python3 tools/peers/peers.py setup       # venv in tools/peers/.venv with negmas and decide
     python3 tools/peers/peers.py expected    # writes testdata/negotiate/expected/*.json
-    python3 tools/peers/peers.py bench       # ours vs the peers on the same inputs, same run
+    python3 tools/peers/peers.py bench [frontier|exchange|scaling|all]
+                                             # ours vs the peers on the same inputs, same run;
+                                             # each bench ends with one line: ours, baseline, ratio
 
-`expected` and `bench` re-run themselves inside the venv. Inputs:
+`expected` and `bench` re-run themselves inside the venv. GENIUS 10.4 itself is not installed
+here: to time it, build its BidSpace frontier outside the repository and name a command that
+runs it as `GENIUS_FRONTIER` (called as `CMD DOMAIN.xml PROFILE.xml...`, printing one JSON line
+`{"seconds": best time of the BidSpace build and getParetoFrontier, "frontier": points}`).
+Inputs:
 
 * our own GENIUS domains in testdata/negotiate/genius/<case>/ (domain.xml + profile-*.xml);
 * our own exchange-model input in testdata/negotiate/exchange/*.csv;
@@ -392,58 +398,152 @@ print(json.dumps({"seconds": doc["seconds"], "final": doc["rounds"][-1],
 """
 
 
-def bench():
-    in_venv()
-    import tempfile
+def build_ours():
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "coalition-negotiate", "--example", "peers"],
                    cwd=REPO, check=True, env={**os.environ, "CARGO_TARGET_DIR": str(REPO.parent / "target-negotiate")})
-    rows = []
-    tmp = Path(tempfile.mkdtemp(prefix="negotiate-bench-"))
 
-    def frontier_row(label, domain, profiles, peer=True):
-        mine, wall, rss = ours("frontier", str(domain), *profiles)
+
+def best_of(runs, *args):
+    """Ours, best of `runs` (the machine is shared: a single run can be slowed by others)."""
+    results = [ours(*args) for _ in range(runs)]
+    return min(results, key=lambda r: r[0]["seconds"])
+
+
+def bench_frontier():
+    """Killer Robot, 5 parties, GENIUS semantics: ours against GENIUS 10.4 (GENIUS_FRONTIER) in
+    the same run, NegMAS too with NEGMAS=1 (about a minute), and synthetic spaces."""
+    import tempfile
+    tmp = Path(tempfile.mkdtemp(prefix="negotiate-bench-"))
+    rows = []
+
+    def frontier_row(label, domain, profiles, negmas=False):
+        mine, wall, rss = best_of(5, "frontier", str(domain), *profiles)
         row = {"case": label, "ours_s": mine["seconds"], "ours_wall_s": wall, "ours_rss_mb": rss,
                "outcomes": mine["outcomes"], "frontier": mine["frontier"], "vectors": mine["vectors"]}
-        if peer:
+        if negmas:
             out, pwall, prss = measured([str(PY), "-c", NEGMAS_FRONTIER, str(domain)] + profiles)
             p = json.loads(out)
             row.update({"negmas_s": p["seconds"], "negmas_rss_mb": prss, "negmas_vectors": p["vectors"],
-                        "ratio": p["seconds"] / max(mine["seconds"], 1e-9)})
+                        "negmas_ratio": p["seconds"] / max(mine["seconds"], 1e-9)})
         rows.append(row)
         print(json.dumps(row))
+        return row
 
-    d, p = synthetic_domain(tmp / "syn-2x6x10", 6, 10, 2)
-    frontier_row("2 parties, 6 issues x 10 values (10^6)", d, p)
-    if SHARED.is_dir():
-        g = SHARED / "genius" / "killer-robot-2015"
-        frontier_row("Killer Robot, 5 parties (240,000)", g / "KillerRobot.xml",
-                     [str(g / f"KillerRobot_util{k}.xml") for k in range(1, 6)])
-        g = SHARED / "genius" / "energy-2011"
-        frontier_row("Energy 2011, 2 parties", g / "energy_domain.xml",
-                     [str(g / "energy_consumer.xml"), str(g / "energy_distributor.xml")], peer=False)
-    d, p = synthetic_domain(tmp / "syn-5x6x10", 6, 10, 5, seed=11)
-    frontier_row("5 parties, 6 issues x 10 values (10^6)", d, p, peer=False)
-    d, p = synthetic_domain(tmp / "syn-5x8x10", 8, 10, 5, seed=13)
-    frontier_row("5 parties, 8 issues x 10 values (10^8)", d, p, peer=False)
+    frontier_row("2 parties, 6 issues x 10 values (10^6)", *synthetic_domain(tmp / "syn-2x6x10", 6, 10, 2))
+    frontier_row("5 parties, 6 issues x 10 values (10^6)", *synthetic_domain(tmp / "syn-5x6x10", 6, 10, 5, seed=11))
+    frontier_row("5 parties, 8 issues x 10 values (10^8)", *synthetic_domain(tmp / "syn-5x8x10", 8, 10, 5, seed=13))
+    if not SHARED.is_dir():
+        print("SKIP Killer Robot: ../shared is missing")
+        return rows
+    g = SHARED / "genius" / "energy-2011"
+    frontier_row("Energy 2011, 2 parties", g / "energy_domain.xml",
+                 [str(g / "energy_consumer.xml"), str(g / "energy_distributor.xml")])
+    g = SHARED / "genius" / "killer-robot-2015"
+    domain, profiles = g / "KillerRobot.xml", [str(g / f"KillerRobot_util{k}.xml") for k in range(1, 6)]
+    row = frontier_row("Killer Robot, 5 parties (240,000)", domain, profiles, negmas=bool(os.environ.get("NEGMAS")))
+    genius = os.environ.get("GENIUS_FRONTIER")
+    if not genius:
+        print("SKIP GENIUS 10.4: set GENIUS_FRONTIER (see the module documentation)")
+        return rows
+    out, _, grss = measured([genius, str(domain)] + profiles)
+    p = json.loads(out)
+    if p["frontier"] != row["frontier"]:
+        raise SystemExit(f"GENIUS finds {p['frontier']} frontier points, we find {row['frontier']}")
+    ratio = p["seconds"] / row["ours_s"]
+    print(json.dumps({"case": "Killer Robot, GENIUS 10.4 BidSpace", "genius_s": p["seconds"],
+                      "genius_rss_mb": grss, "frontier": p["frontier"]}))
+    print(f"frontier, Killer Robot (240,000 outcomes, {row['frontier']:,} points, GENIUS semantics): "
+          f"ours {row['ours_s'] * 1000:.1f} ms, GENIUS 10.4 {p['seconds']:.2f} s in the same run: "
+          f"{ratio:.0f}x (goal 100x)")
+    return rows
 
+
+def bench_exchange():
+    """The exchange model on our input and decide's: ours (decide's decimals, and floats)
+    against decide's model loop on the same file in the same run."""
     cases = [("own", REPO / "testdata" / "negotiate" / "exchange" / "paris-forecast.csv")]
     if SHARED.is_dir():
         cases += [("sample_data", SHARED / "exchange-csv" / "sample_data.txt"),
                   ("cop21", SHARED / "exchange-csv" / "cop21.csv")]
+    decimal = []
     for label, path in cases:
         out, pwall, prss = measured([str(PY), "-c", DECIDE_RUN % str(HERE), str(path), "10"])
         p = json.loads(out)
         for arithmetic in ("decimal", "float"):
-            # Best of three: the machine is shared, a single run can be slowed by others.
-            runs = [ours("exchange", str(path), "10", arithmetic) for _ in range(3)]
-            mine, wall, rss = min(runs, key=lambda r: r[0]["seconds"])
+            mine, wall, rss = best_of(3, "exchange", str(path), "10", arithmetic)
             diff = max(abs(mine["final"][k] - v) for k, v in p["final"].items())
             row = {"case": f"exchange model, {label}, 10 rounds, {arithmetic}", "ours_s": mine["seconds"],
-                   "ours_rss_mb": max(r[2] for r in runs), "decide_s": p["seconds"], "decide_rss_mb": prss,
+                   "ours_rss_mb": rss, "decide_s": p["seconds"], "decide_rss_mb": prss,
                    "ratio": p["seconds"] / max(mine["seconds"], 1e-9), "exchanges": mine.get("exchanges"),
-                   "max_prediction_difference": diff}
-            rows.append(row)
+                   "decide_exchanges": p["exchanges"], "max_prediction_difference": diff}
             print(json.dumps(row))
+            if arithmetic == "decimal":
+                decimal.append((label, row))
+    summary = "; ".join(f"{l}: ours {r['ours_s'] * 1000:.1f} ms, decide {r['decide_s']:.2f} s, {r['ratio']:.0f}x"
+                        for l, r in decimal)
+    print(f"exchange model, decide's decimals, 10 rounds, same run: {summary} (goal 100x)")
+
+
+def synthetic_exchange(path, actors, issues=10, seed=1):
+    """A random decide CSV: `actors` actors, `issues` issues, every actor on every issue."""
+    import random
+    rnd = random.Random(seed)
+    q = lambda *fields: "\t".join(f"'{f}'" if isinstance(f, str) else str(f) for f in fields)
+    lines = [q("#A", f"a{a}", f"Actor {a}", "") for a in range(actors)]
+    for i in range(issues):
+        lines += [q("#P", f"i{i}", f"Issue {i}", ""), q("#M", f"i{i}", 0), q("#M", f"i{i}", 100)]
+    for a in range(actors):
+        power = rnd.randint(1, 100) / 100
+        for i in range(issues):
+            lines.append(q("#D", f"a{a}", f"i{i}", float(rnd.randint(0, 100)), rnd.randint(1, 100) / 100, power))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def bench_scaling():
+    """The exchange model as actors grow (synthetic decide CSV, 10 issues, 10 rounds): ours and
+    decide on the same files in the same run, with the exponent of a power law fitted to each."""
+    import math
+    import tempfile
+    tmp = Path(tempfile.mkdtemp(prefix="negotiate-scaling-"))
+    sizes = [int(x) for x in os.environ.get("ACTORS", "20,50,100,200").split(",")]
+    rows = []
+    for n in sizes:
+        path = synthetic_exchange(tmp / f"actors-{n}.csv", n)
+        out, _, prss = measured([str(PY), "-c", DECIDE_RUN % str(HERE), str(path), "10"])
+        p = json.loads(out)
+        mine, _, rss = best_of(3, "exchange", str(path), "10", "decimal")
+        diff = max(abs(mine["final"][k] - v) for k, v in p["final"].items())
+        row = {"actors": n, "ours_s": mine["seconds"], "decide_s": p["seconds"],
+               "ratio": p["seconds"] / mine["seconds"], "exchanges": mine["exchanges"],
+               "decide_exchanges": p["exchanges"], "max_prediction_difference": diff,
+               "ours_rss_mb": rss, "decide_rss_mb": prss}
+        rows.append(row)
+        print(json.dumps(row))
+
+    def exponent(key):
+        xs = [math.log(r["actors"]) for r in rows]
+        ys = [math.log(r[key]) for r in rows]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+    worst = min(rows, key=lambda r: r["ratio"])
+    print(f"exchange model as actors grow ({sizes[0]}-{sizes[-1]} actors, 10 rounds, same run): "
+          f"ours ~ n^{exponent('ours_s'):.2f}, decide ~ n^{exponent('decide_s'):.2f}; "
+          f"smallest ratio {worst['ratio']:.0f}x at {worst['actors']} actors (goal 100x at every size)")
+
+
+def bench():
+    in_venv()
+    build_ours()
+    which = sys.argv[2] if len(sys.argv) > 2 else "all"
+    if which in ("frontier", "all"):
+        bench_frontier()
+    if which in ("exchange", "all"):
+        bench_exchange()
+    if which in ("scaling", "all"):
+        bench_scaling()
+
 
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "help"

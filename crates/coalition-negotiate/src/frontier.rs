@@ -24,6 +24,7 @@
 use std::cmp::Ordering;
 
 use crate::TOLERANCE;
+use crate::dominance::{DominanceTree, prunes};
 use crate::space::{LineState, Tables};
 
 /// Every non-dominated feasible outcome with its utilities.
@@ -78,6 +79,7 @@ pub struct FrontierScratch {
     archive: Vec<u32>,
     kept: Vec<u32>,
     key: Vec<u64>,
+    tree: DominanceTree,
 }
 
 /// Progress of a long computation: `(steps done, steps in total)`.
@@ -149,6 +151,7 @@ pub fn pareto_frontier_with(
             &mut s.order,
             &mut s.archive,
             &mut s.kept,
+            &mut s.tree,
         );
         let mut next_u = Vec::with_capacity(s.kept.len() * n);
         let mut next_key = Vec::with_capacity(s.kept.len() * words);
@@ -216,6 +219,7 @@ pub fn pareto_frontier_with(
             &mut scratch.order,
             &mut scratch.archive,
             &mut scratch.kept,
+            &mut scratch.tree,
         );
         frontier = select(&frontier, &scratch.kept);
     }
@@ -256,24 +260,13 @@ fn sort_points(f: &mut Frontier) {
     *f = select(f, &idx);
 }
 
-/// Whether `q` makes `p` redundant: at least as good for everyone and strictly better for
-/// some party that `p` can no longer push to its cap (`ms`: the most still to gain).
-#[inline]
-fn prunes(q: &[f64], p: &[f64], ms: &[f64], cap: &[f64]) -> bool {
-    let mut strict = false;
-    for j in 0..p.len() {
-        if q[j] < p[j] - TOLERANCE {
-            return false;
-        }
-        if q[j] > p[j] + TOLERANCE && p[j] + ms[j] < cap[j] - TOLERANCE {
-            strict = true;
-        }
-    }
-    strict
-}
-
 /// Writes into `kept` the candidates not pruned by another candidate of the same key group,
 /// in group order then lexicographically descending utilities.
+///
+/// Two parties without caps: a sweep in that order (a point can only be pruned by one
+/// before it or level with it, and kept points before it are ordered on the second utility
+/// too). More parties, or caps: each group's candidates go into a [`DominanceTree`], and a
+/// candidate is kept when no candidate of its group prunes it.
 #[allow(clippy::too_many_arguments)]
 fn nondominated(
     u: &[f64],
@@ -286,6 +279,7 @@ fn nondominated(
     order: &mut Vec<u32>,
     archive: &mut Vec<u32>,
     kept: &mut Vec<u32>,
+    tree: &mut DominanceTree,
 ) {
     kept.clear();
     order.clear();
@@ -312,6 +306,18 @@ fn nondominated(
         let mut end = start + 1;
         while end < order.len() && key_of(order[end]) == group_key {
             end += 1;
+        }
+        if !fast2 {
+            let group = &order[start..end];
+            tree.rebuild(u, n, group);
+            kept.extend(
+                group
+                    .iter()
+                    .copied()
+                    .filter(|&p| !tree.prunes_any(util(p), ms, cap)),
+            );
+            start = end;
+            continue;
         }
         archive.clear();
         let mut hint = usize::MAX;

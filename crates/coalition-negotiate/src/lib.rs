@@ -59,6 +59,7 @@ pub mod bargaining;
 pub mod bloc;
 pub mod decide_csv;
 pub mod document;
+mod dominance;
 pub mod error;
 pub mod evaluate;
 pub mod feasible;

@@ -92,42 +92,30 @@ fn a_reservation_value_off_the_utility_scale_is_refused_with_its_line() {
     assert!(err.contains("expected a number from 0 to 1"), "{err}");
 }
 
+/// The refusal of the UKR profile with its integer bounds set to `bounds`, checked to name
+/// the profile's line of those bounds.
+fn refused_bounds(env: &Env, bounds: &str) -> String {
+    let [domain, ukr, rus] = donbas_with(env, |p| {
+        p.replace(r#"lowerbound="10" upperbound="20""#, bounds)
+    });
+    let line = line_of(&std::fs::read_to_string(&ukr).expect("written"), bounds);
+    let err = env.fails(
+        2,
+        &["negotiate", "frontier", "--genius", &domain, &ukr, &rus],
+    );
+    assert!(
+        err.contains(&format!("profile-1-ukr.xml: line {line}:")),
+        "{err}"
+    );
+    err
+}
+
 #[test]
 fn integer_bounds_of_a_profile_must_be_the_domains() {
     let env = Env::new();
-    let bounds = r#"lowerbound="10" upperbound="20""#;
-    let [domain, ukr, rus] = donbas_with(&env, |p| {
-        p.replace(bounds, r#"lowerbound="20" upperbound="10""#)
-    });
-    let line = line_of(
-        &std::fs::read_to_string(&ukr).expect("written"),
-        "lowerbound",
-    );
-    let err = env.fails(
-        2,
-        &["negotiate", "frontier", "--genius", &domain, &ukr, &rus],
-    );
-    assert!(
-        err.contains(&format!("profile-1-ukr.xml: line {line}:")),
-        "{err}"
-    );
+    let err = refused_bounds(&env, r#"lowerbound="20" upperbound="10""#);
     assert!(err.contains("lowerbound 20 > upperbound 10"), "{err}");
-
-    let [domain, ukr, rus] = donbas_with(&env, |p| {
-        p.replace(bounds, r#"lowerbound="12" upperbound="20""#)
-    });
-    let line = line_of(
-        &std::fs::read_to_string(&ukr).expect("written"),
-        "lowerbound",
-    );
-    let err = env.fails(
-        2,
-        &["negotiate", "frontier", "--genius", &domain, &ukr, &rus],
-    );
-    assert!(
-        err.contains(&format!("profile-1-ukr.xml: line {line}:")),
-        "{err}"
-    );
+    let err = refused_bounds(&env, r#"lowerbound="12" upperbound="20""#);
     assert!(
         err.contains("12..20 here but 10..20 in the domain"),
         "{err}"
