@@ -192,7 +192,18 @@ pub fn apply(state: &mut State, event: &Event) {
                 record.rejection = Some(reason);
             }
         }
-        Event::ObligationOpened { obligation } => {
+        Event::ObligationOpened { mut obligation } => {
+            // A request clock starts at the first request made since the incident, among the
+            // requests this state holds: as the world stood, whatever order they were recorded in.
+            if obligation.clock == ClockStart::Request {
+                let occurred = state
+                    .incidents
+                    .get(&obligation.incident)
+                    .map(|i| i.incident.occurred_at);
+                obligation.clock_started_at = occurred.and_then(|since| {
+                    state.first_request(&obligation.protected, &obligation.guarantor, since)
+                });
+            }
             state.obligations.insert(
                 obligation.id.clone(),
                 ObligationRecord {
@@ -207,8 +218,8 @@ pub fn apply(state: &mut State, event: &Event) {
             at,
             marking,
         } => {
-            // A request starts every waiting request-clock that the guarantor owes the
-            // requester for incidents that occurred before it.
+            // A request starts every request-clock that the guarantor owes the requester for
+            // incidents that occurred before it, unless an earlier request already had.
             for record in state.obligations.values_mut() {
                 let ob = &mut record.obligation;
                 let incident_time = state
@@ -216,7 +227,7 @@ pub fn apply(state: &mut State, event: &Event) {
                     .get(&ob.incident)
                     .map(|i| i.incident.occurred_at);
                 if ob.clock == ClockStart::Request
-                    && ob.clock_started_at.is_none()
+                    && ob.clock_started_at.is_none_or(|started| at < started)
                     && ob.protected == by
                     && ob.guarantor == with
                     && incident_time.is_some_and(|occurred| occurred <= at)

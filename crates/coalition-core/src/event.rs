@@ -1,6 +1,10 @@
 //! Events: what has happened, in the past tense. The log holds nothing else; every status is
 //! derived from them by `apply`.
 //!
+//! An event's times (`at`, `occurred_at`, `opened_at` …) are when what it records happened (its
+//! effective time); when it was recorded is the log's own business (the ledger's envelope). See
+//! docs/time.md.
+//!
 //! Events carry no floating-point numbers and no hash maps, so their canonical bytes are stable.
 //! Each event carries the marking it is classified at, so the log can be gated (and verified)
 //! event by event without the rest of the state.
@@ -37,7 +41,7 @@ pub enum Event {
         verification: VerificationRule,
         /// The founding secretariat.
         founder: Principal,
-        /// When.
+        /// When it was founded.
         at: Timestamp,
     },
     /// A category of support beyond the built-in set was defined.
@@ -101,6 +105,8 @@ pub enum Event {
         instrument: InstrumentId,
         /// Years added.
         years: u16,
+        /// When the extension was agreed.
+        at: Timestamp,
         /// The instrument's marking.
         marking: Marking,
     },
@@ -119,7 +125,7 @@ pub enum Event {
     CommitmentAdded {
         /// The commitment.
         commitment: Commitment,
-        /// When.
+        /// When it was made (see `NewCommitment::at`).
         at: Timestamp,
     },
     /// The guarantor withdrew a commitment.
@@ -160,7 +166,7 @@ pub enum Event {
         incident: Incident,
         /// Who reported it.
         reported_by: PrincipalId,
-        /// When.
+        /// When it was reported.
         at: Timestamp,
     },
     /// A principal confirmed an incident towards verification.
@@ -185,7 +191,7 @@ pub enum Event {
     IncidentVerified {
         /// The incident.
         incident: IncidentId,
-        /// When.
+        /// When the verification rule was met: the time of the confirmation that completed it.
         at: Timestamp,
         /// The incident's marking.
         marking: Marking,
@@ -340,7 +346,8 @@ pub enum Event {
         statement: StatementId,
         /// The version adopted.
         version: u32,
-        /// When.
+        /// When: the time of the approval that completed the rule, or a silence procedure's
+        /// deadline.
         at: Timestamp,
     },
     /// A meeting was recorded.

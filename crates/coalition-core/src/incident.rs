@@ -160,6 +160,18 @@ impl VerificationRule {
             && members.len() >= usize::from(self.members_with_secretariat)
     }
 
+    /// When these confirmations first met the rule, as the world stood: the stated time of the
+    /// confirmation that completed it, taking them in the order they were given (which need not
+    /// be the order they were recorded in).
+    pub fn met_at(&self, confirmations: &[Confirmation]) -> Option<Timestamp> {
+        let mut by_time: Vec<&Confirmation> = confirmations.iter().collect();
+        by_time.sort_by_key(|c| c.at);
+        (1..=by_time.len()).find_map(|n| {
+            let given: Vec<Confirmation> = by_time[..n].iter().map(|c| (*c).clone()).collect();
+            self.is_met(&given).then(|| by_time[n - 1].at)
+        })
+    }
+
     /// The rule in words.
     pub fn describe(&self) -> String {
         let quorum = format!(

@@ -18,6 +18,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod activation;
 pub mod apply;
 pub mod classification;
 pub mod command;

@@ -112,6 +112,8 @@ struct CoalitionSpec {
     protected: PartyCode,
     recorded_by: PrincipalId,
     #[serde(default)]
+    founded: Option<When<Timestamp>>,
+    #[serde(default)]
     verification: Option<VerificationSpec>,
     #[serde(default)]
     categories: Vec<CategorySpec>,
@@ -297,6 +299,8 @@ struct StatementSpec {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VersionSpec {
+    #[serde(default)]
+    tabled: Option<When<Timestamp>>,
     paragraphs: Vec<ParagraphSpec>,
 }
 
@@ -433,6 +437,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             protected: coalition.protected,
             verification,
             founder: founder.clone(),
+            at: coalition.founded.map(|w| w.0),
         },
         coalition_span.clone(),
     ));
@@ -582,6 +587,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             Command::AddCommitment(NewCommitment {
                 id: Some(spec.id),
                 commitment,
+                at: None,
             }),
             span,
         ));
@@ -621,15 +627,17 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             (None, None) => AdoptionRule::Unanimity,
         };
         let mut versions = spec.versions.into_iter().map(|v| {
-            v.paragraphs
+            let paragraphs = v
+                .paragraphs
                 .into_iter()
                 .map(|p| Paragraph {
                     text: p.text.trim().to_owned(),
                     marking: p.marking.0,
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (paragraphs, v.tabled.map(|w| w.0))
         });
-        let first = versions.next().ok_or_else(|| {
+        let (first, first_tabled) = versions.next().ok_or_else(|| {
             error(
                 span.clone(),
                 format!("statement {}: needs at least one version", spec.id),
@@ -642,14 +650,16 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
                 signatories: spec.signatories,
                 rule,
                 paragraphs: first,
+                at: first_tabled,
             },
             span.clone(),
         ));
-        for paragraphs in versions {
+        for (paragraphs, tabled) in versions {
             commands.push((
                 Command::ReviseStatement {
                     statement: spec.id.clone(),
                     paragraphs,
+                    at: tabled,
                 },
                 span.clone(),
             ));

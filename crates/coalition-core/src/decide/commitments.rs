@@ -1,11 +1,11 @@
 //! Commitments: recording one, withdrawal, and support recorded at later stages.
 
-use super::rules::{Rules, duplicate, invalid, next_id, wrong_state};
+use super::rules::{Rules, duplicate, invalid, wrong_state};
 use crate::command::NewCommitment;
-use crate::commitment::Stage;
-use crate::dates::Timestamp;
+use crate::commitment::{Commitment, Stage};
+use crate::dates::{Day, Timestamp};
 use crate::event::Event;
-use crate::id::CommitmentId;
+use crate::id::{CommitmentId, next_id};
 use crate::party::SeatRole;
 use crate::rejection::Rejection;
 
@@ -98,16 +98,32 @@ impl Rules<'_> {
             }
             None => {}
         }
+        let made = new.at.unwrap_or_else(|| self.made_at(&commitment));
         Ok(vec![Event::CommitmentAdded {
             commitment,
-            at: self.now,
+            at: made,
         }])
+    }
+
+    /// When a commitment recorded without a stated time was made: when its guarantor signed its
+    /// instrument, if that is recorded, or a unilateral pledge's first day if it has come;
+    /// otherwise now (a proposal, or a pledge announced ahead of its first day).
+    fn made_at(&self, commitment: &Commitment) -> Timestamp {
+        let inherent = match &commitment.instrument {
+            Some(id) => self
+                .state
+                .instruments()
+                .get(id)
+                .and_then(|record| record.signed.get(&commitment.guarantor).copied()),
+            None => commitment.validity.from.map(Day::start),
+        };
+        inherent.map_or(self.now, |at| at.min(self.now))
     }
 
     pub(super) fn withdraw_commitment(
         &self,
         commitment: &CommitmentId,
-        at: Option<Timestamp>,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.commitment(commitment)?;
         self.for_party(&record.commitment.guarantor, "withdraw a commitment of")?;
@@ -118,7 +134,6 @@ impl Rules<'_> {
                 "it can be withdrawn once",
             ));
         }
-        let at = at.unwrap_or(self.now);
         // A withdrawal cannot reach back past an attack the commitment has already answered.
         let answered = self
             .state
@@ -148,7 +163,7 @@ impl Rules<'_> {
         commitment: &CommitmentId,
         stage: Stage,
         quantity: u64,
-        at: Option<Timestamp>,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.commitment(commitment)?;
         self.for_party(&record.commitment.guarantor, "record support by")?;
@@ -174,7 +189,7 @@ impl Rules<'_> {
             commitment: commitment.clone(),
             stage,
             quantity,
-            at: at.unwrap_or(self.now),
+            at,
             marking: record.commitment.marking.clone(),
         }])
     }

@@ -2,18 +2,16 @@
 //! the protected state's requests for consultations, and activation — the obligations an
 //! incident opens.
 
-use super::rules::{Rules, duplicate, invalid, next_id, not_authorised, wrong_state};
+use super::rules::{Rules, duplicate, invalid, not_authorised, wrong_state};
+use crate::activation::{self, Opening};
 use crate::classification::Marking;
 use crate::command::NewIncident;
-use crate::commitment::{ClockStart, CommitmentStatus, ResponseKind};
 use crate::dates::Timestamp;
 use crate::event::Event;
-use crate::id::{IncidentId, ObligationId, PartyCode};
+use crate::id::{IncidentId, PartyCode, next_id};
 use crate::incident::{Confirmation, IncidentStatus};
-use crate::obligation::Obligation;
 use crate::party::{PrincipalRole, SeatRole};
 use crate::rejection::Rejection;
-use crate::state::IncidentRecord;
 
 impl Rules<'_> {
     pub(super) fn report_incident(&self, new: &NewIncident) -> Result<Vec<Event>, Rejection> {
@@ -57,14 +55,18 @@ impl Rules<'_> {
         Ok(vec![Event::IncidentReported {
             incident,
             reported_by: self.actor.id.clone(),
-            at: self.now,
+            at: self.at(new.at),
         }])
     }
 
-    pub(super) fn confirm_incident(&self, id: &IncidentId) -> Result<Vec<Event>, Rejection> {
+    pub(super) fn confirm_incident(
+        &self,
+        id: &IncidentId,
+        at: Timestamp,
+    ) -> Result<Vec<Event>, Rejection> {
         let record = self.incident(id)?;
         let actor = self.actor;
-        let member = self.state.is_member_at(&actor.party, self.now);
+        let member = self.state.is_member_at(&actor.party, at);
         let may_confirm = matches!(
             actor.role,
             PrincipalRole::Monitor | PrincipalRole::Secretariat
@@ -98,7 +100,7 @@ impl Rules<'_> {
             party: actor.party.clone(),
             role: actor.role,
             member,
-            at: self.now,
+            at,
         };
         let marking = record.incident.marking.clone();
         let mut events = vec![Event::IncidentConfirmed {
@@ -113,23 +115,31 @@ impl Rules<'_> {
             .coalition()
             .map(|c| c.verification)
             .unwrap_or_default();
-        if rule.is_met(&confirmations) {
+        if let Some(verified_at) = rule.met_at(&confirmations) {
             events.push(Event::IncidentVerified {
                 incident: id.clone(),
-                at: self.now,
+                at: verified_at,
                 marking,
             });
-            events.extend(self.activate(record, false));
+            events.extend(activation::obligations(
+                self.state,
+                &record.incident,
+                Opening {
+                    opened_at: verified_at,
+                    verified_at,
+                    provisional: false,
+                },
+            ));
         }
         Ok(events)
     }
 
-    /// The obligations an incident opens: one per response of every commitment that was in
-    /// force when the attack occurred and whose trigger matches. A provisional trigger opens
-    /// consultations only; verification opens the rest, never twice.
+    /// Consultations before attribution is final (NATO, 12 September 2001): the consultations
+    /// the incident would owe open now, the rest on verification.
     pub(super) fn trigger_provisionally(
         &self,
         incident: &IncidentId,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("trigger consultations provisionally")?;
         let record = self.incident(incident)?;
@@ -143,10 +153,18 @@ impl Rules<'_> {
         let marking = record.incident.marking.clone();
         let mut events = vec![Event::IncidentProvisionallyTriggered {
             incident: incident.clone(),
-            at: self.now,
+            at,
             marking,
         }];
-        events.extend(self.activate(record, true));
+        events.extend(activation::obligations(
+            self.state,
+            &record.incident,
+            Opening {
+                opened_at: at,
+                verified_at: at,
+                provisional: true,
+            },
+        ));
         Ok(events)
     }
 
@@ -154,6 +172,7 @@ impl Rules<'_> {
         &self,
         incident: &IncidentId,
         reason: &str,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat_or_monitor("reject an incident")?;
         let record = self.incident(incident)?;
@@ -166,7 +185,7 @@ impl Rules<'_> {
         }
         let mut events = vec![Event::IncidentRejected {
             incident: incident.clone(),
-            at: self.now,
+            at,
             reason: reason.to_owned(),
             marking: record.incident.marking.clone(),
         }];
@@ -178,7 +197,7 @@ impl Rules<'_> {
                 .filter(|o| &o.obligation.incident == incident && o.settlement.is_pending())
                 .map(|o| Event::ObligationCancelled {
                     obligation: o.obligation.id.clone(),
-                    at: self.now,
+                    at,
                     marking: o.obligation.marking.clone(),
                 }),
         );
@@ -220,74 +239,5 @@ impl Rules<'_> {
                 })
             })
             .collect()
-    }
-
-    /// The obligations an incident opens: one per response of every commitment that was in
-    /// force when the attack occurred and whose trigger matches. A provisional trigger opens
-    /// consultations only; verification opens the rest, never twice.
-    fn activate(&self, record: &IncidentRecord, provisional: bool) -> Vec<Event> {
-        let incident = &record.incident;
-        let ceasefire_in_force = self.state.ceasefire_in_force(incident.occurred_at);
-        let mut taken: Vec<ObligationId> = Vec::new();
-        let mut events = Vec::new();
-        for candidate in self
-            .state
-            .commitments_triggered_by(&incident.target, &incident.aggressor)
-        {
-            let commitment = &candidate.commitment;
-            if self
-                .state
-                .commitment_status(candidate, incident.occurred_at)
-                != CommitmentStatus::InForce
-                || !commitment.trigger.matches(incident, ceasefire_in_force)
-            {
-                continue;
-            }
-            for (index, response) in commitment.responses.iter().enumerate() {
-                if provisional && response.kind != ResponseKind::Consult {
-                    continue;
-                }
-                let already = self.state.obligations().values().any(|o| {
-                    o.obligation.incident == incident.id
-                        && o.obligation.commitment == commitment.id
-                        && o.obligation.response_index == index
-                });
-                if already {
-                    continue;
-                }
-                let clock_started_at = match response.clock {
-                    ClockStart::Attack => Some(incident.occurred_at),
-                    ClockStart::Verification => Some(self.now),
-                    ClockStart::Request => self.state.first_request(
-                        &commitment.protected,
-                        &commitment.guarantor,
-                        incident.occurred_at,
-                    ),
-                };
-                let existing = self.state.obligations().len() + taken.len();
-                let id = next_id("OB", existing, |id: &ObligationId| {
-                    self.state.obligations().contains_key(id) || taken.contains(id)
-                });
-                taken.push(id.clone());
-                events.push(Event::ObligationOpened {
-                    obligation: Obligation {
-                        id,
-                        commitment: commitment.id.clone(),
-                        incident: incident.id.clone(),
-                        response_index: index,
-                        guarantor: commitment.guarantor.clone(),
-                        protected: commitment.protected.clone(),
-                        kind: response.kind,
-                        within: response.within,
-                        clock: response.clock,
-                        clock_started_at,
-                        opened_at: self.now,
-                        provisional,
-                        marking: commitment.marking.join(&incident.marking),
-                    },
-                });
-            }
-        }
-        events
     }
 }

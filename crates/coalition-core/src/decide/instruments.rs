@@ -94,6 +94,7 @@ impl Rules<'_> {
         &self,
         instrument: &InstrumentId,
         years: u16,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("extend an instrument")?;
         let record = self.instrument(instrument)?;
@@ -118,6 +119,7 @@ impl Rules<'_> {
         Ok(vec![Event::InstrumentExtended {
             instrument: instrument.clone(),
             years,
+            at,
             marking: record.instrument.marking.clone(),
         }])
     }

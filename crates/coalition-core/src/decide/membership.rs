@@ -3,7 +3,7 @@
 use super::rules::{Rules, duplicate, invalid, wrong_state};
 use crate::command::Context;
 use crate::commitment::Category;
-use crate::dates::Day;
+use crate::dates::{Day, Timestamp};
 use crate::event::Event;
 use crate::id::{CoalitionId, PartyCode, PrincipalId};
 use crate::incident::VerificationRule;
@@ -19,6 +19,7 @@ pub(super) struct Founding<'c> {
     pub(super) protected: &'c PartyCode,
     pub(super) verification: VerificationRule,
     pub(super) founder: &'c Principal,
+    pub(super) at: Timestamp,
 }
 
 /// Founds a coalition: once, by its secretariat acting as itself.
@@ -43,7 +44,7 @@ pub(super) fn found(
         protected: founding.protected.clone(),
         verification: founding.verification,
         founder: founder.clone(),
-        at: ctx.now,
+        at: founding.at,
     }])
 }
 

@@ -13,13 +13,12 @@ impl Rules<'_> {
     pub(super) fn fulfil_obligation(
         &self,
         obligation: &ObligationId,
-        at: Option<Timestamp>,
+        at: Timestamp,
         report: &str,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.obligation(obligation)?;
         self.for_party(&record.obligation.guarantor, "report fulfilment for")?;
         self.pending(record)?;
-        let at = at.unwrap_or(self.now);
         let late = matches!(record.deadline(), Deadline::Due(due) if due < at);
         Ok(vec![Event::ObligationFulfilled {
             obligation: obligation.clone(),
@@ -33,7 +32,7 @@ impl Rules<'_> {
     pub(super) fn waive_obligation(
         &self,
         obligation: &ObligationId,
-        at: Option<Timestamp>,
+        at: Timestamp,
         note: &str,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.obligation(obligation)?;
@@ -51,7 +50,7 @@ impl Rules<'_> {
         self.pending(record)?;
         Ok(vec![Event::ObligationWaived {
             obligation: obligation.clone(),
-            at: at.unwrap_or(self.now),
+            at,
             note: note.to_owned(),
             marking: record.obligation.marking.clone(),
         }])
@@ -60,7 +59,7 @@ impl Rules<'_> {
     pub(super) fn dispute_obligation(
         &self,
         obligation: &ObligationId,
-        at: Option<Timestamp>,
+        at: Timestamp,
         reason: &str,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.obligation(obligation)?;
@@ -83,7 +82,7 @@ impl Rules<'_> {
         }
         Ok(vec![Event::ObligationDisputed {
             obligation: obligation.clone(),
-            at: at.unwrap_or(self.now),
+            at,
             reason: reason.to_owned(),
             marking: record.obligation.marking.clone(),
         }])

@@ -2,7 +2,7 @@
 //! turn an id into a record or a rejection, and the rejections they build.
 
 use crate::dates::Timestamp;
-use crate::id::{CommitmentId, Id, IdKind, IncidentId, InstrumentId, ObligationId, PartyCode};
+use crate::id::{CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
 use crate::instrument::InstrumentRecord;
 use crate::party::{Principal, PrincipalRole, SeatRole};
 use crate::rejection::Rejection;
@@ -16,6 +16,11 @@ pub(super) struct Rules<'a> {
 }
 
 impl<'a> Rules<'a> {
+    /// A command's stated time, or the recording time when it states none.
+    pub(super) fn at(&self, stated: Option<Timestamp>) -> Timestamp {
+        stated.unwrap_or(self.now)
+    }
+
     pub(super) fn secretariat(&self, action: &'static str) -> Result<(), Rejection> {
         if self.actor.role == PrincipalRole::Secretariat {
             Ok(())
@@ -110,20 +115,6 @@ impl<'a> Rules<'a> {
             .map(|seat| seat.role)
             .ok_or_else(|| Rejection::NoSeat(party.clone()))
     }
-}
-
-/// The first `PREFIX-n` not yet taken, counting from n = `existing` + 1 (the number of things of
-/// that kind already recorded): where the next generated id almost always is, so assigning ids
-/// stays cheap in long logs. In a log of generated ids they run 1, 2, 3 …
-pub(super) fn next_id<K: IdKind>(
-    prefix: &str,
-    existing: usize,
-    taken: impl Fn(&Id<K>) -> bool,
-) -> Id<K> {
-    (existing as u64 + 1..)
-        .filter_map(|n| Id::parse(&format!("{prefix}-{n}")).ok())
-        .find(|id| !taken(id))
-        .unwrap_or_else(|| unreachable!("ids are unbounded"))
 }
 
 pub(super) fn duplicate(noun: &'static str, id: &impl std::fmt::Display) -> Rejection {

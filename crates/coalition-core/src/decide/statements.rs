@@ -72,6 +72,7 @@ impl Rules<'_> {
         signatories: &[PartyCode],
         rule: AdoptionRule,
         paragraphs: &[Paragraph],
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("table a draft statement")?;
         if self.state.statements().contains_key(id) {
@@ -120,7 +121,7 @@ impl Rules<'_> {
             rule,
             paragraphs: paragraphs.to_vec(),
             content: content_hash(paragraphs),
-            at: self.now,
+            at,
         }])
     }
 
@@ -130,6 +131,7 @@ impl Rules<'_> {
         version: u32,
         signature: SignatureBytes,
         meeting: Option<&MeetingId>,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.statement(id)?;
         self.open_statement(record)?;
@@ -189,7 +191,7 @@ impl Rules<'_> {
             content: approved.content,
             signature,
             meeting: meeting.cloned(),
-            at: self.now,
+            at,
         };
         let mut after = record.clone();
         after
@@ -199,15 +201,11 @@ impl Rules<'_> {
             statement: id.clone(),
             approval,
         }];
-        let counts_approvals = matches!(
-            record.rule,
-            AdoptionRule::Unanimity | AdoptionRule::Quorum { .. }
-        );
-        if counts_approvals && after.rule_holds(self.now) {
+        if let Some(adopted_at) = after.approvals_met_at() {
             events.push(Event::StatementAdopted {
                 statement: id.clone(),
                 version,
-                at: self.now,
+                at: adopted_at,
             });
         }
         Ok(events)
@@ -217,6 +215,7 @@ impl Rules<'_> {
         &self,
         statement: &StatementId,
         paragraphs: &[Paragraph],
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("table a new version")?;
         let record = self.statement(statement)?;
@@ -235,13 +234,14 @@ impl Rules<'_> {
             version: current + 1,
             paragraphs: paragraphs.to_vec(),
             content,
-            at: self.now,
+            at,
         }])
     }
 
     pub(super) fn withdraw_approval(
         &self,
         statement: &StatementId,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.statement(statement)?;
         self.open_statement(record)?;
@@ -263,17 +263,18 @@ impl Rules<'_> {
             statement: statement.clone(),
             party: self.actor.party.clone(),
             version: approval.version,
-            at: self.now,
+            at,
         }])
     }
 
     pub(super) fn object_to_statement(
         &self,
         statement: &StatementId,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let (record, deadline) = self.under_silence(statement)?;
         self.leader_of_signatory(record)?;
-        if self.now >= deadline {
+        if at >= deadline {
             return Err(wrong_state(
                 format!("the silence procedure on {statement}"),
                 "past its deadline",
@@ -283,10 +284,12 @@ impl Rules<'_> {
         Ok(vec![Event::ObjectionRaised {
             statement: statement.clone(),
             party: self.actor.party.clone(),
-            at: self.now,
+            at,
         }])
     }
 
+    /// Silence held: the statement is adopted as of its deadline, whenever the conclusion is
+    /// recorded.
     pub(super) fn conclude_silence(
         &self,
         statement: &StatementId,
@@ -311,7 +314,7 @@ impl Rules<'_> {
         Ok(vec![Event::StatementAdopted {
             statement: statement.clone(),
             version,
-            at: self.now,
+            at: deadline,
         }])
     }
 

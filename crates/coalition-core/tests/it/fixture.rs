@@ -22,7 +22,7 @@ use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::event::Event;
 use coalition_core::hash::Hash;
 use coalition_core::id::{
-    CoalitionId, CommitmentId, IncidentId, ObligationId, PartyCode, PrincipalId,
+    CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
 use coalition_core::incident::VerificationRule;
 use coalition_core::party::{Principal, PrincipalRole, Seat, SeatRole};
@@ -108,6 +108,10 @@ pub fn statement_id(id: &str) -> StatementId {
     StatementId::parse(id).unwrap()
 }
 
+pub fn instrument_id(id: &str) -> InstrumentId {
+    InstrumentId::parse(id).unwrap()
+}
+
 pub fn coalition_id(id: &str) -> CoalitionId {
     CoalitionId::parse(id).unwrap()
 }
@@ -181,6 +185,7 @@ pub fn founding(coalition: &str) -> Command {
             PrincipalRole::Secretariat,
             Level::TopSecret,
         ),
+        at: None,
     }
 }
 
@@ -381,6 +386,7 @@ impl World {
                 signatories: signatories.iter().map(|p| party(p)).collect(),
                 rule,
                 paragraphs,
+                at: None,
             },
         );
     }
@@ -394,6 +400,7 @@ impl World {
             Command::ReviseStatement {
                 statement: statement_id(statement),
                 paragraphs: paragraphs(&[(&text, Level::Public)]),
+                at: None,
             },
         );
         next
@@ -420,6 +427,7 @@ impl World {
                 &content,
             ),
             meeting: None,
+            at: None,
         }
     }
 
@@ -431,6 +439,21 @@ impl World {
         version: u32,
     ) -> Result<Vec<Event>, Rejection> {
         let command = self.approval(leader, statement, version);
+        self.run(leader, command)
+    }
+
+    /// `leader` approves `version` of `statement`, stating when the approval was given.
+    pub fn approve_at(
+        &mut self,
+        leader: &str,
+        statement: &str,
+        version: u32,
+        when: &str,
+    ) -> Result<Vec<Event>, Rejection> {
+        let mut command = self.approval(leader, statement, version);
+        if let Command::ApproveVersion { at: given, .. } = &mut command {
+            *given = Some(at(when));
+        }
         self.run(leader, command)
     }
 

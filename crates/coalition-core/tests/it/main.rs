@@ -6,3 +6,4 @@ mod lifecycle;
 mod replay;
 mod statements;
 mod support;
+mod time;

@@ -398,6 +398,7 @@ fn check_activation(before: &State, events: &[Event]) -> Result<(), TestCaseErro
         let matches = c.protected == incident.target
             && c.trigger
                 .matches(incident, before.ceasefire_in_force(occurred))
+            && candidate.added_at <= occurred
             && before.commitment_status(candidate, occurred) == CommitmentStatus::InForce;
         if !matches {
             continue;

@@ -36,6 +36,28 @@ pub(crate) fn step(actor: &str, command: Command) -> Step {
     }
 }
 
+impl Step {
+    /// The same step, stating when what it records happened (instead of the recording time).
+    pub(crate) fn at(mut self, when: &str) -> Step {
+        let time = Some(at(when));
+        match &mut self.command {
+            Command::AddCommitment(new) => new.at = time,
+            Command::ReportIncident(new) => new.at = time,
+            Command::ConfirmIncident { at, .. }
+            | Command::TriggerProvisionally { at, .. }
+            | Command::RejectIncident { at, .. }
+            | Command::WithdrawCommitment { at, .. }
+            | Command::RecordSupport { at, .. }
+            | Command::FulfilObligation { at, .. }
+            | Command::WaiveObligation { at, .. }
+            | Command::DisputeObligation { at, .. }
+            | Command::ExtendInstrument { at, .. } => *at = time,
+            other => panic!("{other:?} states no optional time"),
+        }
+        self
+    }
+}
+
 /// A coalition's state with the log that built it, and a clock.
 #[derive(Clone, Debug)]
 pub(crate) struct Scenario {
@@ -350,6 +372,7 @@ impl From<Pledge> for Step {
             Command::AddCommitment(NewCommitment {
                 id: Some(pledge.0.id.clone()),
                 commitment: pledge.0,
+                at: None,
             }),
         )
     }
@@ -511,6 +534,7 @@ impl From<Report> for Step {
             Command::ReportIncident(NewIncident {
                 id: report.id,
                 incident: report.incident,
+                at: None,
             }),
         )
     }
@@ -521,6 +545,7 @@ pub(crate) fn confirm(incident: &str, by: &str) -> Step {
         by,
         Command::ConfirmIncident {
             incident: iid(incident),
+            at: None,
         },
     )
 }
@@ -535,6 +560,7 @@ pub(crate) fn trigger(incident: &str) -> Step {
         "secretariat",
         Command::TriggerProvisionally {
             incident: iid(incident),
+            at: None,
         },
     )
 }
@@ -545,6 +571,7 @@ pub(crate) fn reject(incident: &str, by: &str) -> Step {
         Command::RejectIncident {
             incident: iid(incident),
             reason: "not attributable".into(),
+            at: None,
         },
     )
 }

@@ -199,6 +199,7 @@ async fn found(ledger: &Ledger, id: &CoalitionId) -> PrincipalId {
                 marking: Marking::public(),
                 public_key: None,
             },
+            at: None,
         },
         seat("FRA", SeatRole::Member),
         seat("UKR", SeatRole::ProtectedState),
@@ -225,6 +226,7 @@ fn report() -> Command {
             evidence: Vec::new(),
             marking: Marking::at(Level::Restricted),
         },
+        at: None,
     })
 }
 

@@ -226,6 +226,7 @@ fn founding(id: &CoalitionId) -> anyhow::Result<(PrincipalId, Vec<Command>)> {
         protected: party("UKR")?,
         verification: VerificationRule::default(),
         founder,
+        at: None,
     }];
     let seat = |code: &str, role| -> anyhow::Result<Command> {
         Ok(Command::GrantSeat(Seat {
@@ -296,6 +297,7 @@ fn bench_commitment(n: u64) -> anyhow::Result<Command> {
             marking: Marking::at(Level::Restricted),
             illustrative: true,
         },
+        at: None,
     }))
 }
 
@@ -313,6 +315,7 @@ fn report_incident() -> anyhow::Result<Command> {
             evidence: Vec::new(),
             marking: Marking::at(Level::Restricted),
         },
+        at: None,
     }))
 }
 
@@ -461,6 +464,7 @@ async fn activation(
                 now,
                 &[Command::ConfirmIncident {
                     incident: IncidentId::parse("INC-1")?,
+                    at: None,
                 }],
             )
             .await?;
@@ -923,6 +927,7 @@ fn approvals_log(
                 .collect::<anyhow::Result<_>>()?,
             rule: AdoptionRule::Unanimity,
             paragraphs,
+            at: None,
         };
         record(&mut state, &mut head, &secretariat, &draft)?;
         let content = state
@@ -942,6 +947,7 @@ fn approvals_log(
                 version: 1,
                 signature: SignatureBytes(signature.to_bytes()),
                 meeting: None,
+                at: None,
             };
             record(&mut state, &mut head, leader, &approve)?;
             triples.push((message.0, signature, key.verifying_key()));

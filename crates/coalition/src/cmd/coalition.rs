@@ -192,8 +192,10 @@ async fn demo_approvals(
         let meeting = state
             .meetings()
             .values()
-            .find(|m| m.agenda.contains(&statement.id))
-            .map(|m| m.id.clone());
+            .find(|m| m.agenda.contains(&statement.id));
+        // Approvals given at a meeting are dated on its day, as they happened.
+        let given_at = meeting.map(|m| m.day.start());
+        let meeting = meeting.map(|m| m.id.clone());
         let mut approvals = 0;
         let mut adopted = false;
         for party in &statement.signatories {
@@ -216,6 +218,7 @@ async fn demo_approvals(
                         version: version.number,
                         signature,
                         meeting: meeting.clone(),
+                        at: given_at,
                     }],
                 )
                 .await?;
@@ -545,6 +548,7 @@ pub(crate) async fn instrument(
             Command::ExtendInstrument {
                 instrument: id.clone(),
                 years: *years,
+                at: None,
             },
         ),
         InstrumentCommand::Terminate {

@@ -302,6 +302,7 @@ async fn add(session: &Session, args: &CommitmentAddArgs, json: bool) -> anyhow:
             &[Command::AddCommitment(NewCommitment {
                 id: args.id.clone(),
                 commitment,
+                at: None,
             })],
         )
         .await?;

@@ -76,6 +76,7 @@ pub(crate) async fn run(
             let command = Command::ReportIncident(NewIncident {
                 id: args.id.clone(),
                 incident,
+                at: None,
             });
             let receipt = session
                 .execute(&args.coalition, &args.act.actor, &[command])
@@ -98,7 +99,10 @@ pub(crate) async fn run(
                 .execute(
                     &coalition,
                     &act.actor,
-                    &[Command::ConfirmIncident { incident: id }],
+                    &[Command::ConfirmIncident {
+                        incident: id,
+                        at: None,
+                    }],
                 )
                 .await?;
             print_activation(&receipt, json)
@@ -108,7 +112,10 @@ pub(crate) async fn run(
                 .execute(
                     &coalition,
                     &act.actor,
-                    &[Command::TriggerProvisionally { incident: id }],
+                    &[Command::TriggerProvisionally {
+                        incident: id,
+                        at: None,
+                    }],
                 )
                 .await?;
             print_activation(&receipt, json)
@@ -126,6 +133,7 @@ pub(crate) async fn run(
                 Command::RejectIncident {
                     incident: id,
                     reason,
+                    at: None,
                 },
                 json,
             )

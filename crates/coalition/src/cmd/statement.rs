@@ -80,6 +80,7 @@ pub(crate) async fn run(
                 signatories: args.signatories.clone(),
                 rule,
                 paragraphs,
+                at: None,
             };
             super::record(session, &args.coalition, &args.act.actor, command, json).await
         }
@@ -97,6 +98,7 @@ pub(crate) async fn run(
                 Command::ReviseStatement {
                     statement: id,
                     paragraphs,
+                    at: None,
                 },
                 json,
             )
@@ -300,6 +302,7 @@ pub(crate) async fn run(
                 version,
                 signature,
                 meeting,
+                at: None,
             };
             let receipt = session.execute(&coalition, &act.actor, &[command]).await?;
             if !json {
@@ -328,7 +331,10 @@ pub(crate) async fn run(
             act_on(
                 session,
                 a,
-                |statement| Command::WithdrawApproval { statement },
+                |statement| Command::WithdrawApproval {
+                    statement,
+                    at: None,
+                },
                 json,
             )
             .await
@@ -337,7 +343,10 @@ pub(crate) async fn run(
             act_on(
                 session,
                 a,
-                |statement| Command::ObjectToStatement { statement },
+                |statement| Command::ObjectToStatement {
+                    statement,
+                    at: None,
+                },
                 json,
             )
             .await
