@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::commitment::ClockStart;
+use crate::dates::Timestamp;
 use crate::event::Event;
 use crate::incident::{Ceasefire, IncidentStatus};
 use crate::instrument::InstrumentRecord;
@@ -78,10 +79,13 @@ pub fn apply(state: &mut State, event: &Event) {
             }
         }
         Event::InstrumentExtended {
-            instrument, years, ..
+            instrument,
+            years,
+            at,
+            ..
         } => {
             if let Some(record) = state.instruments.get_mut(&instrument) {
-                record.extended_years = record.extended_years.saturating_add(years);
+                record.extensions.push((at, years));
             }
         }
         Event::InstrumentTerminated {
@@ -393,6 +397,30 @@ pub fn apply(state: &mut State, event: &Event) {
 }
 
 impl State {
+    /// The world as it stood at `at`: the log (each event with the time it was recorded,
+    /// oldest first) replayed with only the events that hold by then (`Event::holds_at`). Before
+    /// the coalition's founding nothing of it holds, and the state is empty.
+    ///
+    /// "As the record stood at R" is the other axis: pass only the entries recorded by R. Both
+    /// together answer what was known at R about the world at `at`.
+    pub fn world_at<'a>(
+        log: impl IntoIterator<Item = (&'a Event, Timestamp)>,
+        at: Timestamp,
+    ) -> State {
+        let mut state = State::new();
+        for (event, recorded_at) in log {
+            if !event.holds_at(recorded_at, at) {
+                if matches!(event, Event::CoalitionFounded { .. }) {
+                    // Founded after `at`: nothing of the coalition holds yet.
+                    return state;
+                }
+                continue;
+            }
+            apply(&mut state, event);
+        }
+        state
+    }
+
     /// Rebuilds a state from events, oldest first.
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> State {
         let mut state = State::new();

@@ -364,7 +364,72 @@ pub enum Event {
     },
 }
 
+/// When an event holds in the world: the "as the world stood at T" axis (docs/time.md). The
+/// other axis, when it was recorded, is the log's (the envelope's `recorded_at`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// From this instant: when what it records happened.
+    At(Timestamp),
+    /// From when it was recorded: a registration that states no time of its own (a signing key).
+    WhenRecorded,
+    /// For as long as the coalition exists: a record whose own fields say when it applies (a
+    /// seat's days, a principal, a category, an instrument's text, whose signatures and
+    /// ratifications are dated facts of their own).
+    Standing,
+}
+
 impl Event {
+    /// When the event holds in the world.
+    pub fn effect(&self) -> Effect {
+        match self {
+            Event::CategoryDefined { .. }
+            | Event::SeatGranted { .. }
+            | Event::SeatEnded { .. }
+            | Event::PrincipalRegistered { .. }
+            | Event::InstrumentRecorded { .. } => Effect::Standing,
+            Event::KeyRegistered { .. } | Event::LogKeyRegistered { .. } => Effect::WhenRecorded,
+            Event::IncidentConfirmed { confirmation, .. } => Effect::At(confirmation.at),
+            Event::ObligationOpened { obligation } => Effect::At(obligation.opened_at),
+            Event::VersionApproved { approval, .. } => Effect::At(approval.at),
+            Event::MeetingRecorded { meeting } => Effect::At(meeting.day.start()),
+            Event::CoalitionFounded { at, .. }
+            | Event::InstrumentSigned { at, .. }
+            | Event::RatificationRecorded { at, .. }
+            | Event::InstrumentExtended { at, .. }
+            | Event::InstrumentTerminated { at, .. }
+            | Event::CommitmentAdded { at, .. }
+            | Event::CommitmentWithdrawn { at, .. }
+            | Event::SupportRecorded { at, .. }
+            | Event::CeasefireEntered { at }
+            | Event::CeasefireEnded { at }
+            | Event::IncidentReported { at, .. }
+            | Event::IncidentProvisionallyTriggered { at, .. }
+            | Event::IncidentVerified { at, .. }
+            | Event::IncidentRejected { at, .. }
+            | Event::ConsultationsRequested { at, .. }
+            | Event::ObligationFulfilled { at, .. }
+            | Event::ObligationWaived { at, .. }
+            | Event::ObligationDisputed { at, .. }
+            | Event::ObligationCancelled { at, .. }
+            | Event::StatementDrafted { at, .. }
+            | Event::StatementRevised { at, .. }
+            | Event::ApprovalWithdrawn { at, .. }
+            | Event::ObjectionRaised { at, .. }
+            | Event::StatementAdopted { at, .. }
+            | Event::AggregateReleased { at, .. } => Effect::At(*at),
+        }
+    }
+
+    /// Whether the event holds in the world at `at`, given when it was recorded (a standing
+    /// record always does, once the coalition exists: see `State::world_at`).
+    pub fn holds_at(&self, recorded_at: Timestamp, at: Timestamp) -> bool {
+        match self.effect() {
+            Effect::At(effective) => effective <= at,
+            Effect::WhenRecorded => recorded_at <= at,
+            Effect::Standing => true,
+        }
+    }
+
     /// The event's kind, as stored in the log (`commitment_added`).
     pub fn kind(&self) -> &'static str {
         match self {

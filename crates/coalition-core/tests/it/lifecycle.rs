@@ -829,6 +829,7 @@ fn nothing_but_founding_is_accepted_before_the_coalition_is_founded() {
     let empty = Scenario {
         state: coalition_core::State::new(),
         log: Vec::new(),
+        recorded: Vec::new(),
         now: at("2026-01-06T12:00:00Z"),
     };
     empty

@@ -7,3 +7,4 @@ mod replay;
 mod statements;
 mod support;
 mod time;
+mod world;

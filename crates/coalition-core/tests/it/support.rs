@@ -63,6 +63,8 @@ impl Step {
 pub(crate) struct Scenario {
     pub(crate) state: State,
     pub(crate) log: Vec<Event>,
+    /// When each event of `log` was recorded (the clock of the step that emitted it).
+    pub(crate) recorded: Vec<Timestamp>,
     pub(crate) now: Timestamp,
 }
 
@@ -72,6 +74,11 @@ impl Scenario {
         let world = World::new();
         Scenario {
             log: world.events().cloned().collect(),
+            recorded: world
+                .history
+                .iter()
+                .flat_map(|batch| batch.events.iter().map(|_| batch.at))
+                .collect(),
             state: world.state,
             now: at("2026-06-01T12:00:00Z"),
         }
@@ -121,7 +128,13 @@ impl Scenario {
         for event in events {
             apply(&mut self.state, event);
             self.log.push(event.clone());
+            self.recorded.push(self.now);
         }
+    }
+
+    /// The log with the time each event was recorded, as the ledger keeps it.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&Event, Timestamp)> {
+        self.log.iter().zip(self.recorded.iter().copied())
     }
 
     /// The obligation opened for `commitment`'s response `kind` by `incident`.

@@ -477,7 +477,7 @@ pub(crate) async fn instruments(
         let term = i.term.map_or("open-ended".to_owned(), |t| {
             format!(
                 "{}y from {}{}",
-                t.years + record.extended_years,
+                t.years + record.extended_years(now),
                 t.from.name(),
                 if t.extendable { ", extendable" } else { "" }
             )
