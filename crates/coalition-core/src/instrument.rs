@@ -237,6 +237,11 @@ pub struct Instrument {
     /// Whether the record is an illustration rather than a fact.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub illustrative: bool,
+    /// Whether it was concluded before the coalition (Budapest 1994, the 2024 agreements): its
+    /// signatures, ratifications and the commitments on it may be dated before the founding,
+    /// though never before [`crate::dates::EARLIEST`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub historical: bool,
 }
 
 /// Where an instrument's term ends for one party.
@@ -411,6 +416,7 @@ mod tests {
             marking: Marking::public(),
             source: String::new(),
             illustrative: false,
+            historical: false,
         })
     }
 

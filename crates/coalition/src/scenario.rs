@@ -203,6 +203,8 @@ struct InstrumentSpec {
     #[serde(default)]
     illustrative: bool,
     #[serde(default)]
+    historical: bool,
+    #[serde(default)]
     statement: Option<StatementId>,
 }
 
@@ -507,6 +509,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             marking: marking(spec.classification, None, spec.releasable_to),
             source: spec.source,
             illustrative: spec.illustrative,
+            historical: spec.historical,
         };
         commands.push((Command::RecordInstrument(instrument), span.clone()));
         for (party, at) in &spec.signed {

@@ -98,7 +98,19 @@ impl Rules<'_> {
             }
             None => {}
         }
-        let made = new.at.unwrap_or_else(|| self.made_at(&commitment));
+        let historical = commitment
+            .instrument
+            .as_ref()
+            .and_then(|id| self.state.instruments().get(id))
+            .is_some_and(|record| record.instrument.historical);
+        let made = new
+            .at
+            .unwrap_or_else(|| self.made_at(&commitment, historical));
+        self.within_record(
+            format_args!("commitment {}", commitment.id),
+            made,
+            historical,
+        )?;
         Ok(vec![Event::CommitmentAdded {
             commitment,
             at: made,
@@ -107,8 +119,10 @@ impl Rules<'_> {
 
     /// When a commitment recorded without a stated time was made: when its guarantor signed its
     /// instrument, if that is recorded, or a unilateral pledge's first day if it has come;
-    /// otherwise now (a proposal, or a pledge announced ahead of its first day).
-    fn made_at(&self, commitment: &Commitment) -> Timestamp {
+    /// otherwise now (a proposal, or a pledge announced ahead of its first day). Not before the
+    /// coalition's founding unless its instrument is historical: the coalition took on what was
+    /// already promised when it was founded.
+    fn made_at(&self, commitment: &Commitment, historical: bool) -> Timestamp {
         let inherent = match &commitment.instrument {
             Some(id) => self
                 .state
@@ -117,7 +131,13 @@ impl Rules<'_> {
                 .and_then(|record| record.signed.get(&commitment.guarantor).copied()),
             None => commitment.validity.from.map(Day::start),
         };
-        inherent.map_or(self.now, |at| at.min(self.now))
+        let founded = self
+            .state
+            .coalition()
+            .map(|c| c.founded_at)
+            .filter(|_| !historical);
+        let made = inherent.map_or(self.now, |at| at.min(self.now));
+        founded.map_or(made, |founded| made.max(founded))
     }
 
     pub(super) fn withdraw_commitment(
@@ -134,6 +154,12 @@ impl Rules<'_> {
                 "it can be withdrawn once",
             ));
         }
+        self.not_before(
+            format_args!("the withdrawal of {commitment}"),
+            at,
+            "the commitment being made",
+            record.added_at,
+        )?;
         // A withdrawal cannot reach back past an attack the commitment has already answered.
         let answered = self
             .state
@@ -167,6 +193,12 @@ impl Rules<'_> {
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.commitment(commitment)?;
         self.for_party(&record.commitment.guarantor, "record support by")?;
+        self.not_before(
+            format_args!("support under {commitment}"),
+            at,
+            "the commitment being made",
+            record.added_at,
+        )?;
         if quantity == 0 {
             return Err(invalid("quantity", "expected a positive whole number"));
         }

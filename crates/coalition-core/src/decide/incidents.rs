@@ -9,9 +9,10 @@ use crate::command::NewIncident;
 use crate::dates::Timestamp;
 use crate::event::Event;
 use crate::id::{IncidentId, PartyCode, next_id};
-use crate::incident::{Confirmation, IncidentStatus};
+use crate::incident::{Confirmation, Incident, IncidentStatus};
 use crate::party::{PrincipalRole, SeatRole};
 use crate::rejection::Rejection;
+use crate::state::{IncidentRecord, State};
 
 impl Rules<'_> {
     pub(super) fn report_incident(&self, new: &NewIncident) -> Result<Vec<Event>, Rejection> {
@@ -36,27 +37,34 @@ impl Rules<'_> {
                 self.state.incidents().contains_key(id)
             }),
         };
-        self.seat_role(&incident.target)?;
-        if incident.aggressor == incident.target {
-            return Err(invalid(
-                "aggressor",
-                "an incident's aggressor and target differ",
-            ));
-        }
-        if incident.occurred_at > self.now {
-            return Err(invalid(
-                "at",
-                format!(
-                    "the incident cannot occur in the future (now is {})",
-                    self.now
-                ),
-            ));
-        }
+        check_incident(self.state, &incident, self.now)?;
+        let reported = self.at(new.at);
+        self.not_before(
+            format_args!("the report of {}", incident.id),
+            reported,
+            "the incident",
+            incident.occurred_at,
+        )?;
         Ok(vec![Event::IncidentReported {
             incident,
             reported_by: self.actor.id.clone(),
-            at: self.at(new.at),
+            at: reported,
         }])
+    }
+
+    /// A fact about an incident is not dated before it was reported.
+    fn after_report(
+        &self,
+        fact: &str,
+        record: &IncidentRecord,
+        at: Timestamp,
+    ) -> Result<(), Rejection> {
+        self.not_before(
+            format_args!("{fact} of {}", record.incident.id),
+            at,
+            "its report",
+            record.reported_at,
+        )
     }
 
     pub(super) fn confirm_incident(
@@ -65,6 +73,7 @@ impl Rules<'_> {
         at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.incident(id)?;
+        self.after_report("the confirmation", record, at)?;
         let actor = self.actor;
         let member = self.state.is_member_at(&actor.party, at);
         let may_confirm = matches!(
@@ -143,6 +152,7 @@ impl Rules<'_> {
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("trigger consultations provisionally")?;
         let record = self.incident(incident)?;
+        self.after_report("the provisional trigger", record, at)?;
         if record.status != IncidentStatus::Reported {
             return Err(wrong_state(
                 format!("incident {incident}"),
@@ -176,6 +186,7 @@ impl Rules<'_> {
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat_or_monitor("reject an incident")?;
         let record = self.incident(incident)?;
+        self.after_report("the rejection", record, at)?;
         if record.status.is_settled() {
             return Err(wrong_state(
                 format!("incident {incident}"),
@@ -226,6 +237,7 @@ impl Rules<'_> {
         if with.is_empty() {
             return Err(invalid("with", "name at least one guarantor"));
         }
+        self.within_record("the request for consultations", at, false)?;
         with.iter()
             .map(|guarantor| {
                 self.state
@@ -240,4 +252,39 @@ impl Rules<'_> {
             })
             .collect()
     }
+}
+
+/// What an incident must be, whoever reports it (and in a what-if): an attack on a party with a
+/// seat, by another, not in the future, within the coalition's time.
+pub(crate) fn check_incident(
+    state: &State,
+    incident: &Incident,
+    now: Timestamp,
+) -> Result<(), Rejection> {
+    state
+        .seat(&incident.target)
+        .ok_or_else(|| Rejection::NoSeat(incident.target.clone()))?;
+    if incident.aggressor == incident.target {
+        return Err(invalid(
+            "aggressor",
+            "an incident's aggressor and target differ",
+        ));
+    }
+    if incident.occurred_at > now {
+        return Err(invalid(
+            "at",
+            format!("the incident cannot occur in the future (now is {now})"),
+        ));
+    }
+    if let Some(coalition) = state.coalition()
+        && incident.occurred_at < coalition.founded_at
+    {
+        return Err(Rejection::Chronology {
+            fact: format!("incident {}", incident.id),
+            at: incident.occurred_at,
+            earlier: format!("the founding of {}", coalition.id),
+            since: coalition.founded_at,
+        });
+    }
+    Ok(())
 }

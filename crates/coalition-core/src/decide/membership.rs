@@ -3,7 +3,7 @@
 use super::rules::{Rules, duplicate, invalid, wrong_state};
 use crate::command::Context;
 use crate::commitment::Category;
-use crate::dates::{Day, Timestamp};
+use crate::dates::{Day, EARLIEST, Timestamp};
 use crate::event::Event;
 use crate::id::{CoalitionId, PartyCode, PrincipalId};
 use crate::incident::VerificationRule;
@@ -30,6 +30,14 @@ pub(super) fn found(
 ) -> Result<Vec<Event>, Rejection> {
     if let Some(existing) = state.coalition() {
         return Err(Rejection::AlreadyFounded(existing.id.clone()));
+    }
+    if founding.at < EARLIEST {
+        return Err(Rejection::Chronology {
+            fact: format!("the founding of {}", founding.id),
+            at: founding.at,
+            earlier: "the earliest date the record accepts".into(),
+            since: EARLIEST,
+        });
     }
     let founder = founding.founder;
     if founder.id != ctx.actor || founder.role != PrincipalRole::Secretariat {

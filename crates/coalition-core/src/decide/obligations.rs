@@ -4,6 +4,7 @@ use super::rules::{Rules, not_authorised, wrong_state};
 use crate::dates::Timestamp;
 use crate::event::Event;
 use crate::id::ObligationId;
+use crate::names::Named;
 use crate::obligation::{Deadline, Settlement};
 use crate::party::PrincipalRole;
 use crate::rejection::Rejection;
@@ -19,6 +20,15 @@ impl Rules<'_> {
         let record = self.obligation(obligation)?;
         self.for_party(&record.obligation.guarantor, "report fulfilment for")?;
         self.pending(record)?;
+        self.after_clock("the fulfilment", record, at)?;
+        if let Settlement::Disputed { at: disputed, .. } = record.settlement {
+            self.not_before(
+                format_args!("the fulfilment of {obligation}"),
+                at,
+                "its dispute",
+                disputed,
+            )?;
+        }
         let late = matches!(record.deadline(), Deadline::Due(due) if due < at);
         Ok(vec![Event::ObligationFulfilled {
             obligation: obligation.clone(),
@@ -48,6 +58,7 @@ impl Rules<'_> {
             ));
         }
         self.pending(record)?;
+        self.after_clock("the waiver", record, at)?;
         Ok(vec![Event::ObligationWaived {
             obligation: obligation.clone(),
             at,
@@ -80,12 +91,42 @@ impl Rules<'_> {
                 "only an open obligation can be disputed",
             ));
         }
+        self.after_clock("the dispute", record, at)?;
         Ok(vec![Event::ObligationDisputed {
             obligation: obligation.clone(),
             at,
             reason: reason.to_owned(),
             marking: record.obligation.marking.clone(),
         }])
+    }
+
+    /// Nothing settles an obligation before its clock started (the attack, while the clock waits
+    /// for a request). It may come before the verification that opened it: a guarantor can act
+    /// first (docs/time.md).
+    fn after_clock(
+        &self,
+        fact: &str,
+        record: &ObligationRecord,
+        at: Timestamp,
+    ) -> Result<(), Rejection> {
+        let (start, what) = match record.obligation.clock_started_at {
+            Some(start) => (
+                start,
+                format!("its clock ({})", record.obligation.clock.name()),
+            ),
+            None => {
+                let Some(incident) = self.state.incidents().get(&record.obligation.incident) else {
+                    return Ok(());
+                };
+                (incident.incident.occurred_at, "the incident".to_owned())
+            }
+        };
+        self.not_before(
+            format_args!("{fact} of {}", record.obligation.id),
+            at,
+            what,
+            start,
+        )
     }
 
     fn pending(&self, record: &ObligationRecord) -> Result<(), Rejection> {

@@ -1,7 +1,7 @@
 //! The checks every family of commands shares: who the actor is and may act for, the lookups that
 //! turn an id into a record or a rejection, and the rejections they build.
 
-use crate::dates::Timestamp;
+use crate::dates::{EARLIEST, Timestamp};
 use crate::id::{CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
 use crate::instrument::InstrumentRecord;
 use crate::party::{Principal, PrincipalRole, SeatRole};
@@ -19,6 +19,45 @@ impl<'a> Rules<'a> {
     /// A command's stated time, or the recording time when it states none.
     pub(super) fn at(&self, stated: Option<Timestamp>) -> Timestamp {
         stated.unwrap_or(self.now)
+    }
+
+    /// `fact` at `at` may not precede `earlier` at `since`.
+    pub(super) fn not_before(
+        &self,
+        fact: impl std::fmt::Display,
+        at: Timestamp,
+        earlier: impl std::fmt::Display,
+        since: Timestamp,
+    ) -> Result<(), Rejection> {
+        if at < since {
+            Err(Rejection::Chronology {
+                fact: fact.to_string(),
+                at,
+                earlier: earlier.to_string(),
+                since,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A fact of the coalition's is not dated before its founding; one of a historical
+    /// instrument's may be, but not before the earliest time the record accepts.
+    pub(super) fn within_record(
+        &self,
+        fact: impl std::fmt::Display,
+        at: Timestamp,
+        historical: bool,
+    ) -> Result<(), Rejection> {
+        match self.state.coalition() {
+            Some(coalition) if !historical => self.not_before(
+                fact,
+                at,
+                format_args!("the founding of {}", coalition.id),
+                coalition.founded_at,
+            ),
+            _ => self.not_before(fact, at, "the earliest date the record accepts", EARLIEST),
+        }
     }
 
     pub(super) fn secretariat(&self, action: &'static str) -> Result<(), Rejection> {

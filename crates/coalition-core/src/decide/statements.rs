@@ -114,6 +114,7 @@ impl Rules<'_> {
             ));
         }
         check_paragraphs(paragraphs)?;
+        self.within_record(format_args!("the draft of {id}"), at, false)?;
         Ok(vec![Event::StatementDrafted {
             statement: id.clone(),
             title: title.to_owned(),
@@ -150,6 +151,12 @@ impl Rules<'_> {
                 current,
             });
         }
+        self.not_before(
+            format_args!("the approval of {id} version {version}"),
+            at,
+            "the version being tabled",
+            approved.at,
+        )?;
         self.leader_of_signatory(record)?;
         let key = self
             .actor
@@ -229,6 +236,14 @@ impl Rules<'_> {
                 format!("identical to version {current}"),
             ));
         }
+        if let Some(previous) = record.current() {
+            self.not_before(
+                format_args!("version {} of {statement}", current + 1),
+                at,
+                format_args!("version {current}"),
+                previous.at,
+            )?;
+        }
         Ok(vec![Event::StatementRevised {
             statement: statement.clone(),
             version: current + 1,
@@ -259,6 +274,15 @@ impl Rules<'_> {
                 "only the party's leader may".into(),
             ));
         }
+        self.not_before(
+            format_args!(
+                "the withdrawal of {}'s approval of {statement}",
+                self.actor.party
+            ),
+            at,
+            "the approval",
+            approval.at,
+        )?;
         Ok(vec![Event::ApprovalWithdrawn {
             statement: statement.clone(),
             party: self.actor.party.clone(),
@@ -280,6 +304,14 @@ impl Rules<'_> {
                 "past its deadline",
                 "objections must come before it",
             ));
+        }
+        if let Some(current) = record.current() {
+            self.not_before(
+                format_args!("{}'s objection to {statement}", self.actor.party),
+                at,
+                format_args!("version {}", current.number),
+                current.at,
+            )?;
         }
         Ok(vec![Event::ObjectionRaised {
             statement: statement.clone(),
@@ -320,6 +352,16 @@ impl Rules<'_> {
 
     pub(super) fn record_meeting(&self, meeting: &Meeting) -> Result<Vec<Event>, Rejection> {
         self.secretariat("record a meeting")?;
+        if let Some(coalition) = self.state.coalition()
+            && meeting.day < coalition.founded_at.day()
+        {
+            return Err(Rejection::Chronology {
+                fact: format!("meeting {}", meeting.id),
+                at: meeting.day.start(),
+                earlier: format!("the founding of {}", coalition.id),
+                since: coalition.founded_at,
+            });
+        }
         if self.state.meetings().contains_key(&meeting.id) {
             return Err(duplicate("meeting", &meeting.id));
         }

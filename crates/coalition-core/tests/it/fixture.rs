@@ -54,7 +54,7 @@ pub const SEATS: &[(&str, SeatRole)] = &[
     ("BLR", SeatRole::Adversary),
 ];
 
-/// The day every seat was taken (the London summit).
+/// The day the coalition was founded and every seat taken (the London summit).
 pub const SEATED_FROM: &str = "2025-03-02";
 
 /// The leaders that hold a signing key, by party.
@@ -172,7 +172,8 @@ pub fn sign(
     SignatureBytes(key.sign(message.as_bytes()).to_bytes())
 }
 
-/// The command that founds `coalition`, by its secretariat (FRA, TOP SECRET).
+/// The command that founds `coalition`, by its secretariat (FRA, TOP SECRET), on the day every
+/// seat was taken.
 pub fn founding(coalition: &str) -> Command {
     Command::FoundCoalition {
         id: coalition_id(coalition),
@@ -185,7 +186,7 @@ pub fn founding(coalition: &str) -> Command {
             PrincipalRole::Secretariat,
             Level::TopSecret,
         ),
-        at: None,
+        at: Some(at(SEATED_FROM)),
     }
 }
 

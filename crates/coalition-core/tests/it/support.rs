@@ -436,10 +436,12 @@ pub(crate) fn paris_style(id: &str, parties: &[&str]) -> Instrument {
         marking: Marking::public(),
         source: String::new(),
         illustrative: true,
+        historical: false,
     }
 }
 
-/// A 2024-style bilateral agreement: political, in force on signature, ten years from signature.
+/// A 2024-style bilateral agreement: political, in force on signature, ten years from signature;
+/// concluded before the coalition (historical).
 pub(crate) fn bilateral_2024(id: &str, parties: &[&str]) -> Instrument {
     Instrument {
         id: InstrumentId::parse(id).unwrap(),
@@ -459,6 +461,7 @@ pub(crate) fn bilateral_2024(id: &str, parties: &[&str]) -> Instrument {
         marking: Marking::public(),
         source: String::new(),
         illustrative: true,
+        historical: true,
     }
 }
 

@@ -7,6 +7,7 @@ use coalition_core::commitment::{ClockStart, ResponseKind};
 use coalition_core::event::Event;
 use coalition_core::incident::IncidentStatus;
 use coalition_core::obligation::{Deadline, ObligationStatus};
+use coalition_core::rejection::Rejection;
 use coalition_core::statement::{AdoptionRule, StatementStatus};
 
 use crate::fixture::{World, adopts, instrument_id, statement_id};
@@ -240,5 +241,179 @@ fn silence_concluded_late_is_adopted_at_its_deadline_and_an_objection_counts_by_
                 }
             )
             .is_err()
+    );
+}
+
+// --- Stated times against the facts they depend on ----------------------------------------------
+
+/// The refusal is a `Chronology` naming the fact and the one it cannot precede.
+fn before(fact: &'static str, earlier: &'static str) -> impl Fn(&Rejection) -> bool {
+    move |r| {
+        matches!(r, Rejection::Chronology { fact: f, earlier: e, .. }
+            if f.contains(fact) && e.contains(earlier))
+    }
+}
+
+#[test]
+fn every_stated_time_is_checked_against_the_fact_it_depends_on() {
+    let verified = entered_after_the_fact().given(verify("INC-1").at("2026-05-14T10:00:00Z"));
+    let fra = verified.obligation_id("INC-1", "fra", Deploy);
+    let gbr = verified.obligation_id("INC-1", "gbr", Consult);
+    type Rule = Box<dyn Fn(&Rejection) -> bool>;
+    let cases: Vec<(&str, Step, Rule)> = vec![
+        (
+            "a fulfilment before its verification clock started",
+            fulfil(&fra, "macron", "2026-05-14T09:59:59Z"),
+            Box::new(before("the fulfilment of", "its clock (verification)")),
+        ),
+        (
+            "a waiver before the clock",
+            waive(&fra, "zelenskyy").at("2026-05-14T09:00:00Z"),
+            Box::new(before("the waiver of", "its clock")),
+        ),
+        (
+            "a dispute before the clock",
+            dispute(&fra, "zelenskyy").at("2026-05-14T09:00:00Z"),
+            Box::new(before("the dispute of", "its clock")),
+        ),
+        (
+            "a fulfilment awaiting a request, dated before the attack",
+            fulfil(&gbr, "starmer", "2026-05-14T03:00:00Z"),
+            Box::new(before("the fulfilment of", "the incident")),
+        ),
+        (
+            "a confirmation before the report",
+            confirm("INC-1", "merz").at("2026-05-14T04:59:59Z"),
+            Box::new(before("the confirmation of INC-1", "its report")),
+        ),
+        (
+            "a report before the attack",
+            Step::from(attack("INC-2", "2026-05-20T00:00:00Z")).at("2026-05-19T23:00:00Z"),
+            Box::new(before("the report of INC-2", "the incident")),
+        ),
+        (
+            "an incident before the coalition was founded",
+            attack("INC-2", "2025-03-01T23:59:59Z").into(),
+            Box::new(before("incident INC-2", "the founding of test-coalition")),
+        ),
+        (
+            "an incident dated 1900",
+            attack("INC-2", "1900-01-01T00:00:00Z").into(),
+            Box::new(before("incident INC-2", "the founding")),
+        ),
+        (
+            "a request before the founding",
+            request(&["GBR"], "2025-01-01T00:00:00Z"),
+            Box::new(before("the request for consultations", "the founding")),
+        ),
+        (
+            "a ceasefire before the founding",
+            ceasefire("2025-01-01T00:00:00Z"),
+            Box::new(before("the ceasefire", "the founding")),
+        ),
+        (
+            "a withdrawal before the commitment was made",
+            withdraw("fra", "2025-12-31T00:00:00Z"),
+            Box::new(before("the withdrawal of fra", "the commitment being made")),
+        ),
+        (
+            "a pledge stated to be made before the founding",
+            Step::from(pledge("early", "FRA").from("2024-06-01")).at("2025-01-01T00:00:00Z"),
+            Box::new(before("commitment early", "the founding")),
+        ),
+    ];
+    for (what, step, rule) in cases {
+        let outcome = verified.clone().when(step);
+        assert!(
+            matches!(&outcome.result, Err(r) if rule(r)),
+            "{what}: {:?}",
+            outcome.result
+        );
+        assert_eq!(outcome.after.log.len(), verified.log.len(), "{what}");
+    }
+    // At the boundary each is accepted.
+    verified
+        .clone()
+        .when(fulfil(&fra, "macron", "2026-05-14T10:00:00Z"))
+        .then_accepted()
+        .when(confirm("INC-1", "merz").at("2026-05-14T05:00:00Z"))
+        .then_rejected_with(|r| matches!(r, Rejection::WrongState { .. }));
+}
+
+#[test]
+fn the_message_names_both_facts_and_both_times() {
+    let scenario = entered_after_the_fact();
+    let outcome = scenario.when(confirm("INC-1", "monitor").at("2026-05-14T04:00:00Z"));
+    let Err(rejection) = &outcome.result else {
+        panic!("accepted");
+    };
+    assert_eq!(
+        rejection.to_string(),
+        "the confirmation of INC-1 at 2026-05-14T04:00:00Z is before its report at 2026-05-14T05:00:00Z"
+    );
+    assert_eq!(rejection.code(), "time.before_dependency");
+}
+
+#[test]
+fn a_historical_instrument_may_predate_the_coalition_but_not_1945() {
+    let mut budapest = bilateral_2024("budapest", &["GBR", "UKR"]);
+    budapest.historical = true;
+    let mut paris = paris_style("paris", &["FRA", "GBR", "UKR"]);
+    paris.historical = false;
+    let scenario = Scenario::new().given(record(budapest)).given(record(paris));
+    scenario
+        .clone()
+        .when(sign("budapest", "GBR", "1944-12-31T23:59:59Z"))
+        .then_rejected_with(before("GBR's signature of budapest", "the earliest date"))
+        .when(sign("budapest", "GBR", "1994-12-05T00:00:00Z"))
+        .then_accepted()
+        .when(Step::from(
+            pledge("gbr-1994", "GBR").on("budapest").without_from(),
+        ))
+        .then_accepted();
+    scenario
+        .when(sign("paris", "FRA", "2024-01-01T00:00:00Z"))
+        .then_rejected_with(before(
+            "FRA's signature of paris",
+            "the founding of test-coalition",
+        ));
+}
+
+#[test]
+fn a_ratification_cannot_precede_the_signature_nor_a_version_the_one_before() {
+    Scenario::new()
+        .given(record(paris_style("paris", &["FRA", "GBR", "UKR"])))
+        .given(sign("paris", "FRA", "2026-01-06T12:00:00Z"))
+        .when(ratify("paris", "FRA", "2026-01-06T11:00:00Z"))
+        .then_rejected_with(before("FRA's ratification of paris", "its signature"));
+
+    let mut world = World::new();
+    world.draft("s", &["FRA", "GBR"], AdoptionRule::Unanimity);
+    let revision = Command::ReviseStatement {
+        statement: statement_id("s"),
+        paragraphs: crate::fixture::paragraphs(&[(
+            "Version two.",
+            coalition_core::classification::Level::Public,
+        )]),
+        at: Some(at("2026-01-06T08:59:59Z")),
+    };
+    assert!(matches!(
+        world.decide("secretariat", &revision),
+        Err(Rejection::Chronology { .. })
+    ));
+    // An approval dated before the version it approves was tabled.
+    world.now = at("2026-01-07T00:00:00Z");
+    assert!(matches!(
+        world.approve_at("macron", "s", 1, "2026-01-06T08:00:00Z"),
+        Err(Rejection::Chronology { .. })
+    ));
+}
+
+#[test]
+fn a_pledge_older_than_the_coalition_was_taken_on_at_its_founding() {
+    let scenario = Scenario::new().given(pledge("early", "FRA").from("2024-06-01"));
+    assert_eq!(
+        scenario.state.commitments()[&cid("early")].added_at,
+        at("2025-03-02T00:00:00Z")
     );
 }

@@ -226,7 +226,8 @@ fn founding(id: &CoalitionId) -> anyhow::Result<(PrincipalId, Vec<Command>)> {
         protected: party("UKR")?,
         verification: VerificationRule::default(),
         founder,
-        at: None,
+        // Before the benches' commitments (2026-01-01) and incident (2026-06-01).
+        at: Some(Timestamp::parse("2026-01-01T00:00:00Z")?),
     }];
     let seat = |code: &str, role| -> anyhow::Result<Command> {
         Ok(Command::GrantSeat(Seat {
