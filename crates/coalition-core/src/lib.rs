@@ -40,6 +40,7 @@ pub mod rejection;
 pub mod signature;
 pub mod state;
 pub mod statement;
+pub mod whatif;
 
 pub use apply::apply;
 pub use command::{Command, Context};

@@ -15,6 +15,8 @@ mod publication;
 mod rules;
 mod statements;
 
+pub(crate) use incidents::check_incident;
+
 use crate::command::{Command, Context};
 use crate::event::Event;
 use crate::rejection::Rejection;

@@ -7,4 +7,5 @@ mod replay;
 mod statements;
 mod support;
 mod time;
+mod whatif;
 mod world;
