@@ -10,8 +10,8 @@ use crate::incident::{Ceasefire, IncidentStatus};
 use crate::instrument::InstrumentRecord;
 use crate::obligation::Settlement;
 use crate::state::{
-    CoalitionInfo, CommitmentRecord, ConsultationRequest, IncidentRecord, ObligationRecord, State,
-    SupportRecord,
+    CoalitionInfo, CommitmentRecord, ConsultationRequest, ExerciseClock, IncidentRecord,
+    ObligationRecord, State, SupportRecord,
 };
 use crate::statement::{StatementRecord, StatementStatus, Version};
 
@@ -25,13 +25,19 @@ pub fn apply(state: &mut State, event: &Event) {
             verification,
             founder,
             at,
+            exercise,
         } => {
+            state.exercise_clock = exercise.as_ref().map(|e| ExerciseClock {
+                now: e.clock,
+                ended: None,
+            });
             state.coalition = Some(CoalitionInfo {
                 id,
                 name,
                 protected,
                 verification,
                 founded_at: at,
+                exercise,
             });
             state.principals.insert(founder.id.clone(), founder);
         }
@@ -392,6 +398,16 @@ pub fn apply(state: &mut State, event: &Event) {
         }
         Event::AggregateReleased { release, .. } => {
             state.releases.push(release);
+        }
+        Event::ExerciseClockSet { at } => {
+            if let Some(clock) = state.exercise_clock.as_mut() {
+                clock.now = at;
+            }
+        }
+        Event::ExerciseEnded { at } => {
+            if let Some(clock) = state.exercise_clock.as_mut() {
+                clock.ended = Some(at);
+            }
         }
     }
 }

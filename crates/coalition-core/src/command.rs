@@ -268,6 +268,14 @@ pub enum Command {
     },
     /// Record a meeting.
     RecordMeeting(Meeting),
+    /// Set an exercise's simulated clock (the exercise director, its secretariat); it never runs
+    /// back.
+    SetExerciseClock {
+        /// The simulated time from now on.
+        at: Timestamp,
+    },
+    /// End an exercise: its log accepts nothing more.
+    EndExercise,
     /// Release an aggregate's current value to the public.
     ReleaseAggregate {
         /// What to release.
@@ -337,7 +345,9 @@ impl Command {
             | Command::RegisterLogKey { .. }
             | Command::ConcludeSilence { .. }
             | Command::RecordMeeting(_)
-            | Command::ReleaseAggregate { .. } => Vec::new(),
+            | Command::ReleaseAggregate { .. }
+            | Command::SetExerciseClock { .. }
+            | Command::EndExercise => Vec::new(),
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::classification::Marking;
 use crate::commitment::{Category, Commitment, Stage};
 use crate::communique::Release;
 use crate::dates::{Day, Timestamp};
+use crate::exercise::Exercise;
 use crate::hash::Hash;
 use crate::id::PrincipalId;
 use crate::id::{CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
@@ -43,6 +44,9 @@ pub enum Event {
         founder: Principal,
         /// When it was founded.
         at: Timestamp,
+        /// For an exercise: what it was forked from (`exercise::fork`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exercise: Option<Exercise>,
     },
     /// A category of support beyond the built-in set was defined.
     CategoryDefined {
@@ -355,6 +359,16 @@ pub enum Event {
         /// The meeting.
         meeting: Meeting,
     },
+    /// The exercise director set an exercise's simulated clock.
+    ExerciseClockSet {
+        /// The simulated time from now on.
+        at: Timestamp,
+    },
+    /// The exercise ended: its log accepts nothing more.
+    ExerciseEnded {
+        /// The simulated time it ended at.
+        at: Timestamp,
+    },
     /// An authorised principal released an aggregate's value to the public (a trusted downgrade).
     AggregateReleased {
         /// The release.
@@ -416,7 +430,9 @@ impl Event {
             | Event::ApprovalWithdrawn { at, .. }
             | Event::ObjectionRaised { at, .. }
             | Event::StatementAdopted { at, .. }
-            | Event::AggregateReleased { at, .. } => Effect::At(*at),
+            | Event::AggregateReleased { at, .. }
+            | Event::ExerciseClockSet { at }
+            | Event::ExerciseEnded { at } => Effect::At(*at),
         }
     }
 
@@ -469,6 +485,8 @@ impl Event {
             Event::StatementAdopted { .. } => "statement_adopted",
             Event::MeetingRecorded { .. } => "meeting_recorded",
             Event::AggregateReleased { .. } => "aggregate_released",
+            Event::ExerciseClockSet { .. } => "exercise_clock_set",
+            Event::ExerciseEnded { .. } => "exercise_ended",
         }
     }
 
@@ -486,7 +504,9 @@ impl Event {
             | Event::ApprovalWithdrawn { .. }
             | Event::ObjectionRaised { .. }
             | Event::StatementAdopted { .. }
-            | Event::AggregateReleased { .. } => Marking::public(),
+            | Event::AggregateReleased { .. }
+            | Event::ExerciseClockSet { .. }
+            | Event::ExerciseEnded { .. } => Marking::public(),
             // A version is as secret as its most secret paragraph; the public text is a
             // projection of it, never the event itself.
             Event::StatementDrafted { paragraphs, .. }

@@ -29,6 +29,7 @@ pub mod dates;
 pub mod decide;
 pub mod disclosure;
 pub mod event;
+pub mod exercise;
 pub mod hash;
 pub mod id;
 pub mod incident;

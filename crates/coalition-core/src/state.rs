@@ -9,6 +9,7 @@ use crate::classification::{Marking, Viewer};
 use crate::commitment::{Category, Commitment, CommitmentStatus, Stage, Standing};
 use crate::communique::Release;
 use crate::dates::Timestamp;
+use crate::exercise::Exercise;
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
@@ -32,6 +33,17 @@ pub struct CoalitionInfo {
     pub verification: VerificationRule,
     /// When it was founded.
     pub founded_at: Timestamp,
+    /// For an exercise: what it was forked from.
+    pub exercise: Option<Exercise>,
+}
+
+/// Where an exercise's simulated time stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ExerciseClock {
+    /// The simulated time its commands are decided at.
+    pub now: Timestamp,
+    /// When it ended, if it has.
+    pub ended: Option<Timestamp>,
 }
 
 /// A commitment with what has happened to it.
@@ -126,6 +138,7 @@ pub struct State {
     pub(crate) meetings: BTreeMap<MeetingId, Meeting>,
     pub(crate) releases: Vec<Release>,
     pub(crate) log_key: Option<PublicKey>,
+    pub(crate) exercise_clock: Option<ExerciseClock>,
     /// Commitments by (protected state, aggressor): the candidates an incident can activate.
     pub(crate) by_trigger: BTreeMap<(PartyCode, PartyCode), Vec<CommitmentId>>,
 }
@@ -204,6 +217,18 @@ impl State {
     /// Every release decision, oldest first.
     pub fn releases(&self) -> &[Release] {
         &self.releases
+    }
+
+    /// For an exercise: its simulated clock (`None` for a real coalition).
+    pub fn exercise_clock(&self) -> Option<ExerciseClock> {
+        self.exercise_clock
+    }
+
+    /// Whether this is an exercise, not a real coalition.
+    pub fn is_exercise(&self) -> bool {
+        self.coalition
+            .as_ref()
+            .is_some_and(|c| c.exercise.is_some())
     }
 
     /// The key that signs the coalition's checkpoints, once registered.

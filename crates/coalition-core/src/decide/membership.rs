@@ -5,6 +5,7 @@ use crate::command::Context;
 use crate::commitment::Category;
 use crate::dates::{Day, EARLIEST, Timestamp};
 use crate::event::Event;
+use crate::exercise;
 use crate::id::{CoalitionId, PartyCode, PrincipalId};
 use crate::incident::VerificationRule;
 use crate::party::{Principal, PrincipalRole, Seat};
@@ -39,6 +40,15 @@ pub(super) fn found(
             since: EARLIEST,
         });
     }
+    if exercise::is_exercise_id(founding.id) {
+        return Err(Rejection::Invalid {
+            field: "id",
+            problem: format!(
+                "{} is an exercise's id; an exercise is forked from a real coalition",
+                founding.id
+            ),
+        });
+    }
     let founder = founding.founder;
     if founder.id != ctx.actor || founder.role != PrincipalRole::Secretariat {
         return Err(Rejection::BadFounder(format!(
@@ -53,6 +63,7 @@ pub(super) fn found(
         verification: founding.verification,
         founder: founder.clone(),
         at: founding.at,
+        exercise: None,
     }])
 }
 

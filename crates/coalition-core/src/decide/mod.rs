@@ -7,6 +7,7 @@
 
 mod ceasefires;
 mod commitments;
+mod exercises;
 mod incidents;
 mod instruments;
 mod membership;
@@ -20,7 +21,7 @@ pub(crate) use incidents::check_incident;
 use crate::command::{Command, Context};
 use crate::event::Event;
 use crate::rejection::Rejection;
-use crate::state::State;
+use crate::state::{ExerciseClock, State};
 use membership::Founding;
 use rules::{Rules, invalid};
 
@@ -51,17 +52,27 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
     let actor = state
         .principal(&ctx.actor)
         .ok_or_else(|| Rejection::UnknownPrincipal(ctx.actor.clone()))?;
-    if let Some(at) = command.stated_times().into_iter().find(|at| *at > ctx.now) {
+    // An exercise decides at its simulated clock; the log still records the real time.
+    let now = match state.exercise_clock() {
+        Some(ExerciseClock {
+            ended: Some(ended), ..
+        }) => {
+            return Err(rules::wrong_state(
+                "the exercise",
+                format!("ended at {ended}"),
+                "an ended exercise records nothing more",
+            ));
+        }
+        Some(clock) => clock.now,
+        None => ctx.now,
+    };
+    if let Some(at) = command.stated_times().into_iter().find(|at| *at > now) {
         return Err(invalid(
             "at",
-            format!("{at} is in the future (now is {})", ctx.now),
+            format!("{at} is in the future (now is {now})"),
         ));
     }
-    let rules = Rules {
-        state,
-        actor,
-        now: ctx.now,
-    };
+    let rules = Rules { state, actor, now };
     match command {
         Command::FoundCoalition { id, .. } => Err(Rejection::AlreadyFounded(id.clone())),
         Command::DefineCategory {
@@ -182,5 +193,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         Command::ConcludeSilence { statement } => rules.conclude_silence(statement),
         Command::RecordMeeting(meeting) => rules.record_meeting(meeting),
         Command::ReleaseAggregate { aggregate } => rules.release_aggregate(aggregate),
+        Command::SetExerciseClock { at } => rules.set_exercise_clock(*at),
+        Command::EndExercise => rules.end_exercise(),
     }
 }

@@ -1,6 +1,7 @@
 //! The guarantee lifecycle and statements, end to end through `decide` and `apply`.
 
 mod coverage;
+mod exercise;
 mod fixture;
 mod lifecycle;
 mod replay;
