@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::commitment::ClockStart;
 use crate::dates::Timestamp;
 use crate::event::Event;
-use crate::incident::{Ceasefire, IncidentStatus};
+use crate::id::{IncidentId, ObligationId};
+use crate::incident::{
+    AppliedCorrection, Ceasefire, Correction, IncidentStatus, PendingCorrection,
+};
 use crate::instrument::InstrumentRecord;
 use crate::obligation::Settlement;
 use crate::state::{
@@ -169,6 +172,8 @@ pub fn apply(state: &mut State, event: &Event) {
                     status: IncidentStatus::Reported,
                     confirmations: Vec::new(),
                     rejection: None,
+                    pending_corrections: Vec::new(),
+                    corrections: Vec::new(),
                 },
             );
         }
@@ -287,9 +292,14 @@ pub fn apply(state: &mut State, event: &Event) {
                 record.settlement = Settlement::Disputed { at, reason };
             }
         }
-        Event::ObligationCancelled { obligation, at, .. } => {
+        Event::ObligationCancelled {
+            obligation,
+            at,
+            reason,
+            ..
+        } => {
             if let Some(record) = state.obligations.get_mut(&obligation) {
-                record.settlement = Settlement::Cancelled { at };
+                record.settlement = Settlement::Cancelled { at, reason };
             }
         }
         Event::KeyRegistered { principal, key } => {
@@ -399,6 +409,49 @@ pub fn apply(state: &mut State, event: &Event) {
         Event::AggregateReleased { release, .. } => {
             state.releases.push(release);
         }
+        Event::IncidentMerged {
+            duplicate,
+            into,
+            at,
+            confirmations,
+            ..
+        } => {
+            if let Some(record) = state.incidents.get_mut(&duplicate) {
+                record.status = IncidentStatus::Merged {
+                    into: into.clone(),
+                    at,
+                };
+            }
+            if let Some(record) = state.incidents.get_mut(&into) {
+                record.confirmations.extend(confirmations);
+            }
+        }
+        Event::CorrectionConfirmed {
+            incident,
+            correction,
+            confirmation,
+            ..
+        } => {
+            if let Some(record) = state.incidents.get_mut(&incident) {
+                match record
+                    .pending_corrections
+                    .iter_mut()
+                    .find(|p| p.correction == correction)
+                {
+                    Some(pending) => pending.confirmations.push(confirmation),
+                    None => record.pending_corrections.push(PendingCorrection {
+                        correction,
+                        confirmations: vec![confirmation],
+                    }),
+                }
+            }
+        }
+        Event::IncidentCorrected {
+            incident,
+            correction,
+            at,
+            ..
+        } => correct(state, &incident, correction, at),
         Event::ExerciseClockSet { at } => {
             if let Some(clock) = state.exercise_clock.as_mut() {
                 clock.now = at;
@@ -408,6 +461,44 @@ pub fn apply(state: &mut State, event: &Event) {
             if let Some(clock) = state.exercise_clock.as_mut() {
                 clock.ended = Some(at);
             }
+        }
+    }
+}
+
+/// Applies a correction to an incident: its attribution or time changes, and the clocks that
+/// run from the attack, or from a request since the attack, start again from the facts.
+fn correct(state: &mut State, incident: &IncidentId, correction: Correction, at: Timestamp) {
+    let Some(record) = state.incidents.get_mut(incident) else {
+        return;
+    };
+    record
+        .pending_corrections
+        .retain(|p| p.correction != correction);
+    record.corrections.push(AppliedCorrection {
+        correction: correction.clone(),
+        previous_aggressor: record.incident.aggressor.clone(),
+        previous_occurred_at: record.incident.occurred_at,
+        at,
+    });
+    record.incident = correction.applied_to(&record.incident);
+    let occurred = record.incident.occurred_at;
+    let ids: Vec<ObligationId> = state
+        .obligations
+        .values()
+        .filter(|o| &o.obligation.incident == incident)
+        .map(|o| o.obligation.id.clone())
+        .collect();
+    for id in ids {
+        let Some(ob) = state.obligations.get(&id).map(|o| o.obligation.clone()) else {
+            continue;
+        };
+        let start = match ob.clock {
+            ClockStart::Attack => Some(occurred),
+            ClockStart::Request => state.first_request(&ob.protected, &ob.guarantor, occurred),
+            ClockStart::Verification => ob.clock_started_at,
+        };
+        if let Some(record) = state.obligations.get_mut(&id) {
+            record.obligation.clock_started_at = start;
         }
     }
 }

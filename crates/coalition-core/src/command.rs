@@ -8,7 +8,7 @@ use crate::dates::{Day, Timestamp};
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
-use crate::incident::{Incident, VerificationRule};
+use crate::incident::{Correction, Incident, VerificationRule};
 use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::party::{Principal, Seat};
 use crate::signature::{PublicKey, SignatureBytes};
@@ -156,6 +156,26 @@ pub enum Command {
         /// Why.
         reason: String,
         /// When (defaults to now).
+        at: Option<Timestamp>,
+    },
+    /// Record that a report duplicates another (the secretariat): its confirmations count
+    /// towards the original's, its obligations are cancelled with the reason.
+    MergeIncident {
+        /// The duplicate.
+        duplicate: IncidentId,
+        /// The original.
+        into: IncidentId,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
+    },
+    /// Confirm a correction of a verified incident's attribution or time. It is made once the
+    /// confirmations of the same correction meet the rule that verified the incident.
+    CorrectIncident {
+        /// The incident.
+        incident: IncidentId,
+        /// The correction.
+        correction: Correction,
+        /// When the confirmation was given (defaults to now).
         at: Option<Timestamp>,
     },
     /// The protected state asks guarantors for consultations.
@@ -335,7 +355,11 @@ impl Command {
             | Command::ReviseStatement { at, .. }
             | Command::ApproveVersion { at, .. }
             | Command::WithdrawApproval { at, .. }
-            | Command::ObjectToStatement { at, .. } => at.iter().copied().collect(),
+            | Command::ObjectToStatement { at, .. }
+            | Command::MergeIncident { at, .. } => at.iter().copied().collect(),
+            Command::CorrectIncident { at, correction, .. } => {
+                at.iter().chain(&correction.occurred_at).copied().collect()
+            }
             Command::DefineCategory { .. }
             | Command::GrantSeat(_)
             | Command::EndSeat { .. }

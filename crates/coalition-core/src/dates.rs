@@ -242,7 +242,7 @@ pub struct Span(u64);
 
 impl Span {
     /// A span of whole hours.
-    pub fn hours(hours: u64) -> Span {
+    pub const fn hours(hours: u64) -> Span {
         Span(hours.saturating_mul(3600))
     }
 

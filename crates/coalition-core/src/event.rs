@@ -19,7 +19,7 @@ use crate::exercise::Exercise;
 use crate::hash::Hash;
 use crate::id::PrincipalId;
 use crate::id::{CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
-use crate::incident::{Confirmation, Incident, VerificationRule};
+use crate::incident::{Confirmation, Correction, Incident, VerificationRule};
 use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::obligation::Obligation;
 use crate::party::{Principal, Seat};
@@ -262,13 +262,16 @@ pub enum Event {
         /// The obligation's marking.
         marking: Marking,
     },
-    /// An obligation opened by a provisional trigger was cancelled when the incident was
-    /// rejected.
+    /// An obligation was cancelled: its incident was rejected after a provisional trigger,
+    /// merged into another as a duplicate, or corrected so that its commitment no longer answers.
     ObligationCancelled {
         /// The obligation.
         obligation: ObligationId,
         /// When.
         at: Timestamp,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
         /// The obligation's marking.
         marking: Marking,
     },
@@ -359,6 +362,45 @@ pub enum Event {
         /// The meeting.
         meeting: Meeting,
     },
+    /// A report was recorded as a duplicate of another: its confirmations count towards the
+    /// original's, its pending obligations are cancelled.
+    IncidentMerged {
+        /// The duplicate.
+        duplicate: IncidentId,
+        /// The original.
+        into: IncidentId,
+        /// When.
+        at: Timestamp,
+        /// The duplicate's confirmations carried to the original (by principals who had not
+        /// confirmed it).
+        confirmations: Vec<Confirmation>,
+        /// Both incidents' markings joined.
+        marking: Marking,
+    },
+    /// A principal confirmed a correction of a verified incident, under the verification rule.
+    CorrectionConfirmed {
+        /// The incident.
+        incident: IncidentId,
+        /// The correction.
+        correction: Correction,
+        /// The confirmation.
+        confirmation: Confirmation,
+        /// The incident's marking.
+        marking: Marking,
+    },
+    /// The verification rule carried a correction: the incident's attribution or time changed,
+    /// deadlines are recomputed, obligations that no longer answer are cancelled and new ones
+    /// opened.
+    IncidentCorrected {
+        /// The incident.
+        incident: IncidentId,
+        /// The correction.
+        correction: Correction,
+        /// When the rule was met for it.
+        at: Timestamp,
+        /// The incident's marking.
+        marking: Marking,
+    },
     /// The exercise director set an exercise's simulated clock.
     ExerciseClockSet {
         /// The simulated time from now on.
@@ -432,7 +474,10 @@ impl Event {
             | Event::StatementAdopted { at, .. }
             | Event::AggregateReleased { at, .. }
             | Event::ExerciseClockSet { at }
-            | Event::ExerciseEnded { at } => Effect::At(*at),
+            | Event::ExerciseEnded { at }
+            | Event::IncidentMerged { at, .. }
+            | Event::IncidentCorrected { at, .. } => Effect::At(*at),
+            Event::CorrectionConfirmed { confirmation, .. } => Effect::At(confirmation.at),
         }
     }
 
@@ -485,6 +530,9 @@ impl Event {
             Event::StatementAdopted { .. } => "statement_adopted",
             Event::MeetingRecorded { .. } => "meeting_recorded",
             Event::AggregateReleased { .. } => "aggregate_released",
+            Event::IncidentMerged { .. } => "incident_merged",
+            Event::CorrectionConfirmed { .. } => "correction_confirmed",
+            Event::IncidentCorrected { .. } => "incident_corrected",
             Event::ExerciseClockSet { .. } => "exercise_clock_set",
             Event::ExerciseEnded { .. } => "exercise_ended",
         }
@@ -535,7 +583,10 @@ impl Event {
             | Event::ObligationFulfilled { marking, .. }
             | Event::ObligationWaived { marking, .. }
             | Event::ObligationDisputed { marking, .. }
-            | Event::ObligationCancelled { marking, .. } => marking.clone(),
+            | Event::ObligationCancelled { marking, .. }
+            | Event::IncidentMerged { marking, .. }
+            | Event::CorrectionConfirmed { marking, .. }
+            | Event::IncidentCorrected { marking, .. } => marking.clone(),
         }
     }
 }

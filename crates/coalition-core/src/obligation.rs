@@ -117,10 +117,14 @@ pub enum Settlement {
         /// Why.
         reason: String,
     },
-    /// The incident was rejected after a provisional trigger: nothing is owed.
+    /// Nothing is owed: the incident was rejected after a provisional trigger, merged into
+    /// another as a duplicate, or corrected so that the commitment no longer answers it.
     Cancelled {
         /// When.
         at: Timestamp,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
 }
 
@@ -179,7 +183,7 @@ impl Settlement {
             | Settlement::FulfilledLate { at, .. }
             | Settlement::Waived { at, .. }
             | Settlement::Disputed { at, .. }
-            | Settlement::Cancelled { at } => Some(*at),
+            | Settlement::Cancelled { at, .. } => Some(*at),
         }
     }
 

@@ -13,7 +13,10 @@ use crate::exercise::Exercise;
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
-use crate::incident::{Ceasefire, Confirmation, Incident, IncidentStatus, VerificationRule};
+use crate::incident::{
+    AppliedCorrection, Ceasefire, Confirmation, Incident, IncidentStatus, PendingCorrection,
+    VerificationRule,
+};
 use crate::instrument::InstrumentRecord;
 use crate::obligation::{Deadline, Obligation, ObligationStatus, Settlement};
 use crate::party::{Principal, Seat, SeatRole};
@@ -85,6 +88,10 @@ pub struct IncidentRecord {
     pub confirmations: Vec<Confirmation>,
     /// Why it was rejected, if it was.
     pub rejection: Option<String>,
+    /// Corrections proposed and not yet carried by the verification rule.
+    pub pending_corrections: Vec<PendingCorrection>,
+    /// Corrections made, oldest first.
+    pub corrections: Vec<AppliedCorrection>,
 }
 
 /// An obligation with its settlement.
@@ -316,6 +323,24 @@ impl State {
             .filter(|r| &r.by == by && &r.with == with && r.at >= since)
             .map(|r| r.at)
             .min()
+    }
+
+    /// The open or verified incidents that look like `incident` (the same attack reported
+    /// twice): the secretariat should be warned, and may merge them.
+    pub fn possible_duplicates(&self, incident: &Incident) -> Vec<&IncidentRecord> {
+        self.incidents
+            .values()
+            .filter(|r| r.incident.id != incident.id)
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    IncidentStatus::Reported
+                        | IncidentStatus::ProvisionallyTriggered { .. }
+                        | IncidentStatus::Verified { .. }
+                )
+            })
+            .filter(|r| r.incident.looks_like(incident))
+            .collect()
     }
 
     /// Whether a party held a member's seat on the day of `at`.

@@ -193,6 +193,16 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         Command::ConcludeSilence { statement } => rules.conclude_silence(statement),
         Command::RecordMeeting(meeting) => rules.record_meeting(meeting),
         Command::ReleaseAggregate { aggregate } => rules.release_aggregate(aggregate),
+        Command::MergeIncident {
+            duplicate,
+            into,
+            at,
+        } => rules.merge_incident(duplicate, into, rules.at(*at)),
+        Command::CorrectIncident {
+            incident,
+            correction,
+            at,
+        } => rules.correct_incident(incident, correction, rules.at(*at)),
         Command::SetExerciseClock { at } => rules.set_exercise_clock(*at),
         Command::EndExercise => rules.end_exercise(),
     }

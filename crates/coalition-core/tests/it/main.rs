@@ -3,6 +3,7 @@
 mod coverage;
 mod exercise;
 mod fixture;
+mod incidents;
 mod lifecycle;
 mod replay;
 mod statements;

@@ -407,7 +407,7 @@ fn check_invariants(state: &State) -> Result<(), TestCaseError> {
                 "{} still pending after its incident was rejected",
                 o.id
             ),
-            IncidentStatus::Verified { .. } => {}
+            IncidentStatus::Verified { .. } | IncidentStatus::Merged { .. } => {}
         }
         if o.within.is_none() {
             prop_assert_eq!(

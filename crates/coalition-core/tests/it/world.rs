@@ -77,17 +77,12 @@ fn holds_exactly_the_facts_dated_by(
     prop_assert_eq!(present, expected, "incidents at {}", t);
     for record in world.incidents().values() {
         prop_assert!(record.confirmations.iter().all(|c| c.at <= t));
-        let settled_at = match record.status {
-            IncidentStatus::Reported => None,
-            IncidentStatus::ProvisionallyTriggered { at }
-            | IncidentStatus::Verified { at }
-            | IncidentStatus::Rejected { at } => Some(at),
-        };
+        let settled_at = record.status.at();
         prop_assert!(settled_at.is_none_or(|at| at <= t), "{:?}", record.status);
-        let full_status = full.incidents()[&record.incident.id].status;
-        if matches!(full_status, IncidentStatus::Verified { at } | IncidentStatus::Rejected { at } if at <= t)
+        let full_status = &full.incidents()[&record.incident.id].status;
+        if matches!(full_status, IncidentStatus::Verified { at } | IncidentStatus::Rejected { at } if *at <= t)
         {
-            prop_assert_eq!(record.status, full_status);
+            prop_assert_eq!(&record.status, full_status);
         }
     }
     let expected: BTreeSet<_> = full
