@@ -111,8 +111,10 @@ impl App {
             let meeting = state
                 .meetings()
                 .values()
-                .find(|m| m.agenda.contains(&statement.id))
-                .map(|m| m.id.clone());
+                .find(|m| m.agenda.contains(&statement.id));
+            // Approvals given at a meeting are dated on its day, as they happened.
+            let given_at = meeting.map(|m| m.day.start());
+            let meeting = meeting.map(|m| m.id.clone());
             let mut approvals = 0;
             let mut adopted = false;
             for party in &statement.signatories {
@@ -135,6 +137,7 @@ impl App {
                             version: version.number,
                             signature,
                             meeting: meeting.clone(),
+                            at: given_at,
                         }],
                     )
                     .await?;

@@ -68,6 +68,9 @@ pub enum Request {
         instrument: InstrumentId,
         /// Years to add.
         years: u16,
+        /// When it happened (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
     },
     /// Record that a termination condition was met.
     TerminateInstrument {
@@ -114,11 +117,17 @@ pub enum Request {
     ConfirmIncident {
         /// The incident.
         incident: IncidentId,
+        /// When it happened (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
     },
     /// Start consultations before attribution is final.
     TriggerIncident {
         /// The incident.
         incident: IncidentId,
+        /// When it happened (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
     },
     /// Reject an incident.
     RejectIncident {
@@ -127,6 +136,9 @@ pub enum Request {
         /// Why.
         #[serde(default)]
         reason: String,
+        /// When it happened (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
     },
     /// The protected state asks guarantors for consultations.
     RequestConsultations {
@@ -153,6 +165,9 @@ pub enum Request {
         statement: StatementId,
         /// Its paragraphs.
         paragraphs: Vec<Paragraph>,
+        /// When it happened (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
     },
     /// Approve a version with a signature made on the signer's machine.
     ApproveVersion {
@@ -164,16 +179,25 @@ pub enum Request {
         signature: SignatureBytes,
         /// The meeting where it is given.
         meeting: Option<MeetingId>,
+        /// When it happened (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
     },
     /// Withdraw the actor's party's approval.
     WithdrawApproval {
         /// The statement.
         statement: StatementId,
+        /// When it happened (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
     },
     /// Object under a silence procedure.
     ObjectToStatement {
         /// The statement.
         statement: StatementId,
+        /// When it happened (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
     },
     /// Conclude a silence procedure after its deadline.
     ConcludeSilence {
@@ -259,6 +283,9 @@ pub struct NewCommitmentRequest {
     pub originator: Option<PartyCode>,
     /// Releasable only to these parties.
     pub releasable_to: Option<Vec<PartyCode>>,
+    /// When it was made (default: when its guarantor signed its instrument, or now).
+    #[serde(default)]
+    pub at: Option<Timestamp>,
 }
 
 /// An incident to report.
@@ -288,6 +315,9 @@ pub struct NewIncidentRequest {
     pub classification: Option<Level>,
     /// Releasable only to these parties.
     pub releasable_to: Option<Vec<PartyCode>>,
+    /// When it was reported (default: now); not before it occurred.
+    #[serde(default)]
+    pub reported_at: Option<Timestamp>,
 }
 
 /// A fulfilment, waiver or dispute of an obligation.
@@ -319,6 +349,9 @@ pub struct NewStatementRequest {
     pub silence_until: Option<Timestamp>,
     /// Version 1's paragraphs.
     pub paragraphs: Vec<Paragraph>,
+    /// When it was tabled (default: now).
+    #[serde(default)]
+    pub at: Option<Timestamp>,
 }
 
 /// A meeting to record.
@@ -387,9 +420,15 @@ impl Request {
                 },
                 at,
             },
-            Request::ExtendInstrument { instrument, years } => {
-                Command::ExtendInstrument { instrument, years }
-            }
+            Request::ExtendInstrument {
+                instrument,
+                years,
+                at,
+            } => Command::ExtendInstrument {
+                instrument,
+                years,
+                at,
+            },
             Request::TerminateInstrument {
                 instrument,
                 condition,
@@ -419,11 +458,19 @@ impl Request {
             }
             Request::EndCeasefire { at } => Command::EndCeasefire { at },
             Request::ReportIncident(new) => new.into_command()?,
-            Request::ConfirmIncident { incident } => Command::ConfirmIncident { incident },
-            Request::TriggerIncident { incident } => Command::TriggerProvisionally { incident },
-            Request::RejectIncident { incident, reason } => {
-                Command::RejectIncident { incident, reason }
+            Request::ConfirmIncident { incident, at } => Command::ConfirmIncident { incident, at },
+            Request::TriggerIncident { incident, at } => {
+                Command::TriggerProvisionally { incident, at }
             }
+            Request::RejectIncident {
+                incident,
+                reason,
+                at,
+            } => Command::RejectIncident {
+                incident,
+                reason,
+                at,
+            },
             Request::RequestConsultations {
                 by,
                 with,
@@ -466,27 +513,36 @@ impl Request {
                 title: new.title,
                 signatories: new.signatories,
                 paragraphs: new.paragraphs,
+                at: new.at,
             },
             Request::ReviseStatement {
                 statement,
                 paragraphs,
+                at,
             } => Command::ReviseStatement {
                 statement,
                 paragraphs,
+                at,
             },
             Request::ApproveVersion {
                 statement,
                 version,
                 signature,
                 meeting,
+                at,
             } => Command::ApproveVersion {
                 statement,
                 version,
                 signature,
                 meeting,
+                at,
             },
-            Request::WithdrawApproval { statement } => Command::WithdrawApproval { statement },
-            Request::ObjectToStatement { statement } => Command::ObjectToStatement { statement },
+            Request::WithdrawApproval { statement, at } => {
+                Command::WithdrawApproval { statement, at }
+            }
+            Request::ObjectToStatement { statement, at } => {
+                Command::ObjectToStatement { statement, at }
+            }
             Request::ConcludeSilence { statement } => Command::ConcludeSilence { statement },
             Request::RecordMeeting(new) => new.into_command()?,
             Request::ReleaseAggregate { aggregate } => Command::ReleaseAggregate {
@@ -576,6 +632,7 @@ impl NewCommitmentRequest {
         Ok(Command::AddCommitment(NewCommitment {
             id: self.id,
             commitment,
+            at: self.at,
         }))
     }
 }
@@ -620,6 +677,7 @@ impl NewIncidentRequest {
                     releasable_to: self.releasable_to.map(|p| p.into_iter().collect()),
                 },
             },
+            at: self.reported_at,
         }))
     }
 }

@@ -82,6 +82,7 @@ pub(crate) async fn run(
     }
     let confirm = Command::ConfirmIncident {
         incident: IncidentId::parse("INC-1")?,
+        at: None,
     };
     let mut latencies = Vec::new();
     let mut bare = Vec::new();

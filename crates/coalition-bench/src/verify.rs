@@ -147,6 +147,7 @@ fn approvals_log(
                 .collect::<anyhow::Result<_>>()?,
             rule: AdoptionRule::Unanimity,
             paragraphs,
+            at: None,
         };
         record(&mut state, &mut head, &secretariat, &draft)?;
         let content = state
@@ -166,6 +167,7 @@ fn approvals_log(
                 version: 1,
                 signature: SignatureBytes(signature.to_bytes()),
                 meeting: None,
+                at: None,
             };
             record(&mut state, &mut head, leader, &approve)?;
             triples.push((message.0, signature, key.verifying_key()));
@@ -328,6 +330,7 @@ mod tests {
         let mut sealed = sealer.seal(&actor, now, &commands).unwrap();
         let confirm = Command::ConfirmIncident {
             incident: coalition_core::id::IncidentId::parse("INC-1").unwrap(),
+            at: None,
         };
         sealed.extend(
             sealer

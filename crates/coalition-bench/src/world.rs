@@ -39,6 +39,8 @@ pub(crate) fn founding(id: &CoalitionId) -> anyhow::Result<(PrincipalId, Vec<Com
         protected: party("UKR")?,
         verification: VerificationRule::default(),
         founder,
+        // Before the benches' commitments (2026-01-01) and incident (2026-06-01).
+        at: Some(Timestamp::parse("2026-01-01T00:00:00Z")?),
     }];
     let seat = |code: &str, role| -> anyhow::Result<Command> {
         Ok(Command::GrantSeat(Seat {
@@ -109,6 +111,7 @@ pub(crate) fn bench_commitment(n: u64) -> anyhow::Result<Command> {
             marking: Marking::at(Level::Restricted),
             illustrative: true,
         },
+        at: None,
     }))
 }
 
@@ -126,6 +129,7 @@ pub(crate) fn report_incident() -> anyhow::Result<Command> {
             evidence: Vec::new(),
             marking: Marking::at(Level::Restricted),
         },
+        at: None,
     }))
 }
 

@@ -4,13 +4,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::commitment::ClockStart;
+use crate::dates::Timestamp;
 use crate::event::Event;
-use crate::incident::{Ceasefire, IncidentStatus};
+use crate::id::{IncidentId, ObligationId};
+use crate::incident::{
+    AppliedCorrection, Ceasefire, Correction, IncidentStatus, PendingCorrection,
+};
 use crate::instrument::InstrumentRecord;
 use crate::obligation::Settlement;
 use crate::state::{
-    CoalitionInfo, CommitmentRecord, ConsultationRequest, IncidentRecord, ObligationRecord, State,
-    SupportRecord,
+    CoalitionInfo, CommitmentRecord, ConsultationRequest, ExerciseClock, IncidentRecord,
+    ObligationRecord, State, SupportRecord,
 };
 use crate::statement::{StatementRecord, StatementStatus, Version};
 
@@ -24,13 +28,19 @@ pub fn apply(state: &mut State, event: &Event) {
             verification,
             founder,
             at,
+            exercise,
         } => {
+            state.exercise_clock = exercise.as_ref().map(|e| ExerciseClock {
+                now: e.clock,
+                ended: None,
+            });
             state.coalition = Some(CoalitionInfo {
                 id,
                 name,
                 protected,
                 verification,
                 founded_at: at,
+                exercise,
             });
             state.principals.insert(founder.id.clone(), founder);
         }
@@ -78,10 +88,13 @@ pub fn apply(state: &mut State, event: &Event) {
             }
         }
         Event::InstrumentExtended {
-            instrument, years, ..
+            instrument,
+            years,
+            at,
+            ..
         } => {
             if let Some(record) = state.instruments.get_mut(&instrument) {
-                record.extended_years = record.extended_years.saturating_add(years);
+                record.extensions.push((at, years));
             }
         }
         Event::InstrumentTerminated {
@@ -159,6 +172,8 @@ pub fn apply(state: &mut State, event: &Event) {
                     status: IncidentStatus::Reported,
                     confirmations: Vec::new(),
                     rejection: None,
+                    pending_corrections: Vec::new(),
+                    corrections: Vec::new(),
                 },
             );
         }
@@ -192,7 +207,18 @@ pub fn apply(state: &mut State, event: &Event) {
                 record.rejection = Some(reason);
             }
         }
-        Event::ObligationOpened { obligation } => {
+        Event::ObligationOpened { mut obligation } => {
+            // A request clock starts at the first request made since the incident, among the
+            // requests this state holds: as the world stood, whatever order they were recorded in.
+            if obligation.clock == ClockStart::Request {
+                let occurred = state
+                    .incidents
+                    .get(&obligation.incident)
+                    .map(|i| i.incident.occurred_at);
+                obligation.clock_started_at = occurred.and_then(|since| {
+                    state.first_request(&obligation.protected, &obligation.guarantor, since)
+                });
+            }
             state.obligations.insert(
                 obligation.id.clone(),
                 ObligationRecord {
@@ -207,8 +233,8 @@ pub fn apply(state: &mut State, event: &Event) {
             at,
             marking,
         } => {
-            // A request starts every waiting request-clock that the guarantor owes the
-            // requester for incidents that occurred before it.
+            // A request starts every request-clock that the guarantor owes the requester for
+            // incidents that occurred before it, unless an earlier request already had.
             for record in state.obligations.values_mut() {
                 let ob = &mut record.obligation;
                 let incident_time = state
@@ -216,7 +242,7 @@ pub fn apply(state: &mut State, event: &Event) {
                     .get(&ob.incident)
                     .map(|i| i.incident.occurred_at);
                 if ob.clock == ClockStart::Request
-                    && ob.clock_started_at.is_none()
+                    && ob.clock_started_at.is_none_or(|started| at < started)
                     && ob.protected == by
                     && ob.guarantor == with
                     && incident_time.is_some_and(|occurred| occurred <= at)
@@ -266,9 +292,14 @@ pub fn apply(state: &mut State, event: &Event) {
                 record.settlement = Settlement::Disputed { at, reason };
             }
         }
-        Event::ObligationCancelled { obligation, at, .. } => {
+        Event::ObligationCancelled {
+            obligation,
+            at,
+            reason,
+            ..
+        } => {
             if let Some(record) = state.obligations.get_mut(&obligation) {
-                record.settlement = Settlement::Cancelled { at };
+                record.settlement = Settlement::Cancelled { at, reason };
             }
         }
         Event::KeyRegistered { principal, key } => {
@@ -378,10 +409,125 @@ pub fn apply(state: &mut State, event: &Event) {
         Event::AggregateReleased { release, .. } => {
             state.releases.push(release);
         }
+        Event::IncidentMerged {
+            duplicate,
+            into,
+            at,
+            confirmations,
+            ..
+        } => {
+            if let Some(record) = state.incidents.get_mut(&duplicate) {
+                record.status = IncidentStatus::Merged {
+                    into: into.clone(),
+                    at,
+                };
+            }
+            if let Some(record) = state.incidents.get_mut(&into) {
+                record.confirmations.extend(confirmations);
+            }
+        }
+        Event::CorrectionConfirmed {
+            incident,
+            correction,
+            confirmation,
+            ..
+        } => {
+            if let Some(record) = state.incidents.get_mut(&incident) {
+                match record
+                    .pending_corrections
+                    .iter_mut()
+                    .find(|p| p.correction == correction)
+                {
+                    Some(pending) => pending.confirmations.push(confirmation),
+                    None => record.pending_corrections.push(PendingCorrection {
+                        correction,
+                        confirmations: vec![confirmation],
+                    }),
+                }
+            }
+        }
+        Event::IncidentCorrected {
+            incident,
+            correction,
+            at,
+            ..
+        } => correct(state, &incident, correction, at),
+        Event::ExerciseClockSet { at } => {
+            if let Some(clock) = state.exercise_clock.as_mut() {
+                clock.now = at;
+            }
+        }
+        Event::ExerciseEnded { at } => {
+            if let Some(clock) = state.exercise_clock.as_mut() {
+                clock.ended = Some(at);
+            }
+        }
+    }
+}
+
+/// Applies a correction to an incident: its attribution or time changes, and the clocks that
+/// run from the attack, or from a request since the attack, start again from the facts.
+fn correct(state: &mut State, incident: &IncidentId, correction: Correction, at: Timestamp) {
+    let Some(record) = state.incidents.get_mut(incident) else {
+        return;
+    };
+    record
+        .pending_corrections
+        .retain(|p| p.correction != correction);
+    record.corrections.push(AppliedCorrection {
+        correction: correction.clone(),
+        previous_aggressor: record.incident.aggressor.clone(),
+        previous_occurred_at: record.incident.occurred_at,
+        at,
+    });
+    record.incident = correction.applied_to(&record.incident);
+    let occurred = record.incident.occurred_at;
+    let ids: Vec<ObligationId> = state
+        .obligations
+        .values()
+        .filter(|o| &o.obligation.incident == incident)
+        .map(|o| o.obligation.id.clone())
+        .collect();
+    for id in ids {
+        let Some(ob) = state.obligations.get(&id).map(|o| o.obligation.clone()) else {
+            continue;
+        };
+        let start = match ob.clock {
+            ClockStart::Attack => Some(occurred),
+            ClockStart::Request => state.first_request(&ob.protected, &ob.guarantor, occurred),
+            ClockStart::Verification => ob.clock_started_at,
+        };
+        if let Some(record) = state.obligations.get_mut(&id) {
+            record.obligation.clock_started_at = start;
+        }
     }
 }
 
 impl State {
+    /// The world as it stood at `at`: the log (each event with the time it was recorded,
+    /// oldest first) replayed with only the events that hold by then (`Event::holds_at`). Before
+    /// the coalition's founding nothing of it holds, and the state is empty.
+    ///
+    /// "As the record stood at R" is the other axis: pass only the entries recorded by R. Both
+    /// together answer what was known at R about the world at `at`.
+    pub fn world_at<'a>(
+        log: impl IntoIterator<Item = (&'a Event, Timestamp)>,
+        at: Timestamp,
+    ) -> State {
+        let mut state = State::new();
+        for (event, recorded_at) in log {
+            if !event.holds_at(recorded_at, at) {
+                if matches!(event, Event::CoalitionFounded { .. }) {
+                    // Founded after `at`: nothing of the coalition holds yet.
+                    return state;
+                }
+                continue;
+            }
+            apply(&mut state, event);
+        }
+        state
+    }
+
     /// Rebuilds a state from events, oldest first.
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> State {
         let mut state = State::new();

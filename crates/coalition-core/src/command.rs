@@ -8,13 +8,16 @@ use crate::dates::{Day, Timestamp};
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
-use crate::incident::{Incident, VerificationRule};
+use crate::incident::{Correction, Incident, VerificationRule};
 use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::party::{Principal, Seat};
 use crate::signature::{PublicKey, SignatureBytes};
 use crate::statement::{AdoptionRule, Meeting, MeetingId, Paragraph, StatementId};
 
 /// Everything `decide` may know about the world besides the state: the clock and the actor.
+///
+/// `now` is the recording time. What a command records happened at the time it states (its `at`,
+/// which defaults to `now`): see docs/time.md for the two axes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Context {
     /// The time the command is recorded at.
@@ -38,6 +41,8 @@ pub enum Command {
         verification: VerificationRule,
         /// The founding secretariat (its id must be the actor's).
         founder: Principal,
+        /// When it was founded (defaults to now).
+        at: Option<Timestamp>,
     },
     /// Define a category of support beyond the built-in set.
     DefineCategory {
@@ -85,6 +90,8 @@ pub enum Command {
         instrument: InstrumentId,
         /// Years to add.
         years: u16,
+        /// When the extension was agreed (defaults to now).
+        at: Option<Timestamp>,
     },
     /// Record that a termination condition was met.
     TerminateInstrument {
@@ -131,11 +138,16 @@ pub enum Command {
     ConfirmIncident {
         /// The incident.
         incident: IncidentId,
+        /// When the confirmation was given (defaults to now); the verification it completes
+        /// takes effect then.
+        at: Option<Timestamp>,
     },
     /// Start consultations before attribution is final.
     TriggerProvisionally {
         /// The incident.
         incident: IncidentId,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
     },
     /// Reject an incident.
     RejectIncident {
@@ -143,6 +155,28 @@ pub enum Command {
         incident: IncidentId,
         /// Why.
         reason: String,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
+    },
+    /// Record that a report duplicates another (the secretariat): its confirmations count
+    /// towards the original's, its obligations are cancelled with the reason.
+    MergeIncident {
+        /// The duplicate.
+        duplicate: IncidentId,
+        /// The original.
+        into: IncidentId,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
+    },
+    /// Confirm a correction of a verified incident's attribution or time. It is made once the
+    /// confirmations of the same correction meet the rule that verified the incident.
+    CorrectIncident {
+        /// The incident.
+        incident: IncidentId,
+        /// The correction.
+        correction: Correction,
+        /// When the confirmation was given (defaults to now).
+        at: Option<Timestamp>,
     },
     /// The protected state asks guarantors for consultations.
     RequestConsultations {
@@ -208,6 +242,8 @@ pub enum Command {
         rule: AdoptionRule,
         /// Version 1.
         paragraphs: Vec<Paragraph>,
+        /// When it was tabled (defaults to now).
+        at: Option<Timestamp>,
     },
     /// Table a new version.
     ReviseStatement {
@@ -215,6 +251,8 @@ pub enum Command {
         statement: StatementId,
         /// The new version's paragraphs.
         paragraphs: Vec<Paragraph>,
+        /// When it was tabled (defaults to now).
+        at: Option<Timestamp>,
     },
     /// Approve one exact version with a signature made by the actor's own key.
     ApproveVersion {
@@ -226,16 +264,22 @@ pub enum Command {
         signature: SignatureBytes,
         /// The meeting where it was given, if any.
         meeting: Option<MeetingId>,
+        /// When it was given (defaults to now); an adoption it completes takes effect then.
+        at: Option<Timestamp>,
     },
     /// Withdraw the actor's party's approval before adoption.
     WithdrawApproval {
         /// The statement.
         statement: StatementId,
+        /// When (defaults to now).
+        at: Option<Timestamp>,
     },
     /// Object under the silence procedure.
     ObjectToStatement {
         /// The statement.
         statement: StatementId,
+        /// When (defaults to now); it counts if it is before the deadline.
+        at: Option<Timestamp>,
     },
     /// Close a silence procedure whose deadline has passed.
     ConcludeSilence {
@@ -244,6 +288,14 @@ pub enum Command {
     },
     /// Record a meeting.
     RecordMeeting(Meeting),
+    /// Set an exercise's simulated clock (the exercise director, its secretariat); it never runs
+    /// back.
+    SetExerciseClock {
+        /// The simulated time from now on.
+        at: Timestamp,
+    },
+    /// End an exercise: its log accepts nothing more.
+    EndExercise,
     /// Release an aggregate's current value to the public.
     ReleaseAggregate {
         /// What to release.
@@ -258,6 +310,9 @@ pub struct NewCommitment {
     pub id: Option<CommitmentId>,
     /// The rest of the commitment (its `id` field is ignored when `id` above is `None`).
     pub commitment: Commitment,
+    /// When it was made. Without one: when its guarantor signed its instrument, if recorded, or
+    /// a unilateral pledge's first day if that has come; otherwise now.
+    pub at: Option<Timestamp>,
 }
 
 /// An incident to record; the id may be left for `decide` to assign.
@@ -267,26 +322,56 @@ pub struct NewIncident {
     pub id: Option<IncidentId>,
     /// The rest of the incident (its `id` field is ignored when `id` above is `None`).
     pub incident: Incident,
+    /// When it was reported (defaults to now); not before it occurred.
+    pub at: Option<Timestamp>,
 }
 
 impl Command {
-    /// The time the command says something happened at, when the user states one: such a time
+    /// The times the command says things happened at, when the user states them: such a time
     /// may not lie in the future, or the record would hold facts nobody has seen yet.
-    pub fn stated_time(&self) -> Option<Timestamp> {
+    pub fn stated_times(&self) -> Vec<Timestamp> {
         match self {
             Command::SignInstrument { at, .. }
             | Command::RecordRatification { at, .. }
             | Command::TerminateInstrument { at, .. }
             | Command::EndCeasefire { at }
-            | Command::RequestConsultations { at, .. } => Some(*at),
-            Command::DeclareCeasefire { in_force_from } => Some(*in_force_from),
-            Command::ReportIncident(new) => Some(new.incident.occurred_at),
-            Command::WithdrawCommitment { at, .. }
+            | Command::RequestConsultations { at, .. } => vec![*at],
+            Command::DeclareCeasefire { in_force_from } => vec![*in_force_from],
+            Command::ReportIncident(new) => std::iter::once(new.incident.occurred_at)
+                .chain(new.at)
+                .collect(),
+            Command::FoundCoalition { at, .. }
+            | Command::ExtendInstrument { at, .. }
+            | Command::AddCommitment(NewCommitment { at, .. })
+            | Command::WithdrawCommitment { at, .. }
             | Command::RecordSupport { at, .. }
+            | Command::ConfirmIncident { at, .. }
+            | Command::TriggerProvisionally { at, .. }
+            | Command::RejectIncident { at, .. }
             | Command::FulfilObligation { at, .. }
             | Command::WaiveObligation { at, .. }
-            | Command::DisputeObligation { at, .. } => *at,
-            _ => None,
+            | Command::DisputeObligation { at, .. }
+            | Command::DraftStatement { at, .. }
+            | Command::ReviseStatement { at, .. }
+            | Command::ApproveVersion { at, .. }
+            | Command::WithdrawApproval { at, .. }
+            | Command::ObjectToStatement { at, .. }
+            | Command::MergeIncident { at, .. } => at.iter().copied().collect(),
+            Command::CorrectIncident { at, correction, .. } => {
+                at.iter().chain(&correction.occurred_at).copied().collect()
+            }
+            Command::DefineCategory { .. }
+            | Command::GrantSeat(_)
+            | Command::EndSeat { .. }
+            | Command::RegisterPrincipal(_)
+            | Command::RecordInstrument(_)
+            | Command::RegisterKey { .. }
+            | Command::RegisterLogKey { .. }
+            | Command::ConcludeSilence { .. }
+            | Command::RecordMeeting(_)
+            | Command::ReleaseAggregate { .. }
+            | Command::SetExerciseClock { .. }
+            | Command::EndExercise => Vec::new(),
         }
     }
 }

@@ -513,7 +513,7 @@ impl Commitment {
                     return Window::Never;
                 }
                 let activated = record.activated_for(&self.guarantor, standing.first_ceasefire, at);
-                (activated, record.term_end(&self.guarantor, activated))
+                (activated, record.term_end(&self.guarantor, activated, at))
             }
         };
         let Some(activated) = activated else {

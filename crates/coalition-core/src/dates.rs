@@ -35,9 +35,13 @@ pub enum DateError {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
+/// The earliest time the record accepts: 1945-01-01T00:00:00Z, the year of the UN Charter. No
+/// instrument a coalition of today stands on is older; a date before it is a typing mistake.
+pub const EARLIEST: Timestamp = Timestamp::from_unix(-788_918_400);
+
 impl Timestamp {
     /// The instant `seconds` after 1970-01-01T00:00:00Z.
-    pub fn from_unix(seconds: i64) -> Timestamp {
+    pub const fn from_unix(seconds: i64) -> Timestamp {
         Timestamp(seconds)
     }
 
@@ -238,7 +242,7 @@ pub struct Span(u64);
 
 impl Span {
     /// A span of whole hours.
-    pub fn hours(hours: u64) -> Span {
+    pub const fn hours(hours: u64) -> Span {
         Span(hours.saturating_mul(3600))
     }
 
@@ -343,6 +347,11 @@ mod tests {
             Span::parse("1500ms").is_err(),
             "the record keeps whole seconds"
         );
+    }
+
+    #[test]
+    fn the_earliest_time_is_the_first_instant_of_1945() {
+        assert_eq!(EARLIEST.to_string(), "1945-01-01T00:00:00Z");
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Events: what has happened, in the past tense. The log holds nothing else; every status is
 //! derived from them by `apply`.
 //!
+//! An event's times (`at`, `occurred_at`, `opened_at` …) are when what it records happened (its
+//! effective time); when it was recorded is the log's own business (the ledger's envelope). See
+//! docs/time.md.
+//!
 //! Events carry no floating-point numbers and no hash maps, so their canonical bytes are stable.
 //! Each event carries the marking it is classified at, so the log can be gated (and verified)
 //! event by event without the rest of the state.
@@ -11,10 +15,11 @@ use crate::classification::Marking;
 use crate::commitment::{Category, Commitment, Stage};
 use crate::communique::Release;
 use crate::dates::{Day, Timestamp};
+use crate::exercise::Exercise;
 use crate::hash::Hash;
 use crate::id::PrincipalId;
 use crate::id::{CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
-use crate::incident::{Confirmation, Incident, VerificationRule};
+use crate::incident::{Confirmation, Correction, Incident, VerificationRule};
 use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::obligation::Obligation;
 use crate::party::{Principal, Seat};
@@ -37,8 +42,11 @@ pub enum Event {
         verification: VerificationRule,
         /// The founding secretariat.
         founder: Principal,
-        /// When.
+        /// When it was founded.
         at: Timestamp,
+        /// For an exercise: what it was forked from (`exercise::fork`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exercise: Option<Exercise>,
     },
     /// A category of support beyond the built-in set was defined.
     CategoryDefined {
@@ -101,6 +109,8 @@ pub enum Event {
         instrument: InstrumentId,
         /// Years added.
         years: u16,
+        /// When the extension was agreed.
+        at: Timestamp,
         /// The instrument's marking.
         marking: Marking,
     },
@@ -119,7 +129,7 @@ pub enum Event {
     CommitmentAdded {
         /// The commitment.
         commitment: Commitment,
-        /// When.
+        /// When it was made (see `NewCommitment::at`).
         at: Timestamp,
     },
     /// The guarantor withdrew a commitment.
@@ -160,7 +170,7 @@ pub enum Event {
         incident: Incident,
         /// Who reported it.
         reported_by: PrincipalId,
-        /// When.
+        /// When it was reported.
         at: Timestamp,
     },
     /// A principal confirmed an incident towards verification.
@@ -185,7 +195,7 @@ pub enum Event {
     IncidentVerified {
         /// The incident.
         incident: IncidentId,
-        /// When.
+        /// When the verification rule was met: the time of the confirmation that completed it.
         at: Timestamp,
         /// The incident's marking.
         marking: Marking,
@@ -252,13 +262,16 @@ pub enum Event {
         /// The obligation's marking.
         marking: Marking,
     },
-    /// An obligation opened by a provisional trigger was cancelled when the incident was
-    /// rejected.
+    /// An obligation was cancelled: its incident was rejected after a provisional trigger,
+    /// merged into another as a duplicate, or corrected so that its commitment no longer answers.
     ObligationCancelled {
         /// The obligation.
         obligation: ObligationId,
         /// When.
         at: Timestamp,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
         /// The obligation's marking.
         marking: Marking,
     },
@@ -340,13 +353,63 @@ pub enum Event {
         statement: StatementId,
         /// The version adopted.
         version: u32,
-        /// When.
+        /// When: the time of the approval that completed the rule, or a silence procedure's
+        /// deadline.
         at: Timestamp,
     },
     /// A meeting was recorded.
     MeetingRecorded {
         /// The meeting.
         meeting: Meeting,
+    },
+    /// A report was recorded as a duplicate of another: its confirmations count towards the
+    /// original's, its pending obligations are cancelled.
+    IncidentMerged {
+        /// The duplicate.
+        duplicate: IncidentId,
+        /// The original.
+        into: IncidentId,
+        /// When.
+        at: Timestamp,
+        /// The duplicate's confirmations carried to the original (by principals who had not
+        /// confirmed it).
+        confirmations: Vec<Confirmation>,
+        /// Both incidents' markings joined.
+        marking: Marking,
+    },
+    /// A principal confirmed a correction of a verified incident, under the verification rule.
+    CorrectionConfirmed {
+        /// The incident.
+        incident: IncidentId,
+        /// The correction.
+        correction: Correction,
+        /// The confirmation.
+        confirmation: Confirmation,
+        /// The incident's marking.
+        marking: Marking,
+    },
+    /// The verification rule carried a correction: the incident's attribution or time changed,
+    /// deadlines are recomputed, obligations that no longer answer are cancelled and new ones
+    /// opened.
+    IncidentCorrected {
+        /// The incident.
+        incident: IncidentId,
+        /// The correction.
+        correction: Correction,
+        /// When the rule was met for it.
+        at: Timestamp,
+        /// The incident's marking.
+        marking: Marking,
+    },
+    /// The exercise director set an exercise's simulated clock.
+    ExerciseClockSet {
+        /// The simulated time from now on.
+        at: Timestamp,
+    },
+    /// The exercise ended: its log accepts nothing more.
+    ExerciseEnded {
+        /// The simulated time it ended at.
+        at: Timestamp,
     },
     /// An authorised principal released an aggregate's value to the public (a trusted downgrade).
     AggregateReleased {
@@ -357,7 +420,77 @@ pub enum Event {
     },
 }
 
+/// When an event holds in the world: the "as the world stood at T" axis (docs/time.md). The
+/// other axis, when it was recorded, is the log's (the envelope's `recorded_at`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// From this instant: when what it records happened.
+    At(Timestamp),
+    /// From when it was recorded: a registration that states no time of its own (a signing key).
+    WhenRecorded,
+    /// For as long as the coalition exists: a record whose own fields say when it applies (a
+    /// seat's days, a principal, a category, an instrument's text, whose signatures and
+    /// ratifications are dated facts of their own).
+    Standing,
+}
+
 impl Event {
+    /// When the event holds in the world.
+    pub fn effect(&self) -> Effect {
+        match self {
+            Event::CategoryDefined { .. }
+            | Event::SeatGranted { .. }
+            | Event::SeatEnded { .. }
+            | Event::PrincipalRegistered { .. }
+            | Event::InstrumentRecorded { .. } => Effect::Standing,
+            Event::KeyRegistered { .. } | Event::LogKeyRegistered { .. } => Effect::WhenRecorded,
+            Event::IncidentConfirmed { confirmation, .. } => Effect::At(confirmation.at),
+            Event::ObligationOpened { obligation } => Effect::At(obligation.opened_at),
+            Event::VersionApproved { approval, .. } => Effect::At(approval.at),
+            Event::MeetingRecorded { meeting } => Effect::At(meeting.day.start()),
+            Event::CoalitionFounded { at, .. }
+            | Event::InstrumentSigned { at, .. }
+            | Event::RatificationRecorded { at, .. }
+            | Event::InstrumentExtended { at, .. }
+            | Event::InstrumentTerminated { at, .. }
+            | Event::CommitmentAdded { at, .. }
+            | Event::CommitmentWithdrawn { at, .. }
+            | Event::SupportRecorded { at, .. }
+            | Event::CeasefireEntered { at }
+            | Event::CeasefireEnded { at }
+            | Event::IncidentReported { at, .. }
+            | Event::IncidentProvisionallyTriggered { at, .. }
+            | Event::IncidentVerified { at, .. }
+            | Event::IncidentRejected { at, .. }
+            | Event::ConsultationsRequested { at, .. }
+            | Event::ObligationFulfilled { at, .. }
+            | Event::ObligationWaived { at, .. }
+            | Event::ObligationDisputed { at, .. }
+            | Event::ObligationCancelled { at, .. }
+            | Event::StatementDrafted { at, .. }
+            | Event::StatementRevised { at, .. }
+            | Event::ApprovalWithdrawn { at, .. }
+            | Event::ObjectionRaised { at, .. }
+            | Event::StatementAdopted { at, .. }
+            | Event::AggregateReleased { at, .. }
+            | Event::ExerciseClockSet { at }
+            | Event::ExerciseEnded { at }
+            | Event::IncidentMerged { at, .. }
+            | Event::IncidentCorrected { at, .. } => Effect::At(*at),
+            Event::CorrectionConfirmed { confirmation, .. } => Effect::At(confirmation.at),
+        }
+    }
+
+    /// Whether the event holds in the world at `at`, given when it was recorded (a standing
+    /// record always does, once the coalition exists: see `State::world_at`).
+    pub fn holds_at(&self, recorded_at: Timestamp, at: Timestamp) -> bool {
+        match self.effect() {
+            Effect::At(effective) => effective <= at,
+            Effect::WhenRecorded => recorded_at <= at,
+            Effect::Standing => true,
+        }
+    }
+
     /// The event's kind, as stored in the log (`commitment_added`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -397,6 +530,11 @@ impl Event {
             Event::StatementAdopted { .. } => "statement_adopted",
             Event::MeetingRecorded { .. } => "meeting_recorded",
             Event::AggregateReleased { .. } => "aggregate_released",
+            Event::IncidentMerged { .. } => "incident_merged",
+            Event::CorrectionConfirmed { .. } => "correction_confirmed",
+            Event::IncidentCorrected { .. } => "incident_corrected",
+            Event::ExerciseClockSet { .. } => "exercise_clock_set",
+            Event::ExerciseEnded { .. } => "exercise_ended",
         }
     }
 
@@ -414,7 +552,9 @@ impl Event {
             | Event::ApprovalWithdrawn { .. }
             | Event::ObjectionRaised { .. }
             | Event::StatementAdopted { .. }
-            | Event::AggregateReleased { .. } => Marking::public(),
+            | Event::AggregateReleased { .. }
+            | Event::ExerciseClockSet { .. }
+            | Event::ExerciseEnded { .. } => Marking::public(),
             // A version is as secret as its most secret paragraph; the public text is a
             // projection of it, never the event itself.
             Event::StatementDrafted { paragraphs, .. }
@@ -443,7 +583,10 @@ impl Event {
             | Event::ObligationFulfilled { marking, .. }
             | Event::ObligationWaived { marking, .. }
             | Event::ObligationDisputed { marking, .. }
-            | Event::ObligationCancelled { marking, .. } => marking.clone(),
+            | Event::ObligationCancelled { marking, .. }
+            | Event::IncidentMerged { marking, .. }
+            | Event::CorrectionConfirmed { marking, .. }
+            | Event::IncidentCorrected { marking, .. } => marking.clone(),
         }
     }
 }

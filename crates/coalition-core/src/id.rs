@@ -268,6 +268,20 @@ impl IdKind for ObligationKind {
 /// A dated duty that an activated commitment produced.
 pub type ObligationId = Id<ObligationKind>;
 
+/// The first `PREFIX-n` not yet taken, counting from n = `existing` + 1 (the number of things of
+/// that kind already recorded): where the next generated id almost always is, so assigning ids
+/// stays cheap in long logs. In a log of generated ids they run 1, 2, 3 …
+pub(crate) fn next_id<K: IdKind>(
+    prefix: &str,
+    existing: usize,
+    taken: impl Fn(&Id<K>) -> bool,
+) -> Id<K> {
+    (existing as u64 + 1..)
+        .filter_map(|n| Id::parse(&format!("{prefix}-{n}")).ok())
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| unreachable!("ids are unbounded"))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::classification::Marking;
-use crate::dates::Timestamp;
+use crate::dates::{Span, Timestamp};
 use crate::id::{IncidentId, PartyCode, PrincipalId};
 use crate::names::{Named, from_str_by_name};
 use crate::party::PrincipalRole;
@@ -80,8 +80,86 @@ pub struct Confirmation {
     pub at: Timestamp,
 }
 
+/// How far apart two reports of the same aggressor and target may be dated and still look like
+/// one attack (a report is entered within hours, and its time is approximate).
+pub const DUPLICATE_WINDOW: Span = Span::hours(6);
+
+impl Incident {
+    /// Whether another report looks like the same attack: same aggressor and target, occurring
+    /// within [`DUPLICATE_WINDOW`] of each other, at the same place (or either place unstated,
+    /// or one naming a part of the other: "Kharkiv" and "Kharkiv oblast").
+    pub fn looks_like(&self, other: &Incident) -> bool {
+        let apart = self.occurred_at.unix().abs_diff(other.occurred_at.unix());
+        self.aggressor == other.aggressor
+            && self.target == other.target
+            && apart <= DUPLICATE_WINDOW.seconds()
+            && same_place(&self.location, &other.location)
+    }
+}
+
+/// Places compared as people write them: case, spacing and punctuation aside, equal or one
+/// within the other; an unstated place matches any.
+fn same_place(a: &str, b: &str) -> bool {
+    let words = |text: &str| -> String {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (a, b) = (words(a), words(b));
+    a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a)
+}
+
+/// A correction of a verified incident's attribution or time, as proposed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Correction {
+    /// The aggressor it is attributed to instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggressor: Option<PartyCode>,
+    /// When it occurred instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<Timestamp>,
+}
+
+impl Correction {
+    /// The incident as corrected.
+    pub fn applied_to(&self, incident: &Incident) -> Incident {
+        let mut corrected = incident.clone();
+        if let Some(aggressor) = &self.aggressor {
+            corrected.aggressor = aggressor.clone();
+        }
+        if let Some(occurred_at) = self.occurred_at {
+            corrected.occurred_at = occurred_at;
+        }
+        corrected
+    }
+}
+
+/// A correction on its way: the confirmations given for it so far.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PendingCorrection {
+    /// The correction.
+    pub correction: Correction,
+    /// Who confirmed it, under the verification rule.
+    pub confirmations: Vec<Confirmation>,
+}
+
+/// A correction that was made, with what it replaced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppliedCorrection {
+    /// The correction.
+    pub correction: Correction,
+    /// The aggressor before it.
+    pub previous_aggressor: PartyCode,
+    /// The time of occurrence before it.
+    pub previous_occurred_at: Timestamp,
+    /// When the verification rule was met for it.
+    pub at: Timestamp,
+}
+
 /// Where an incident stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "status")]
 pub enum IncidentStatus {
     /// Reported, awaiting verification.
@@ -101,24 +179,46 @@ pub enum IncidentStatus {
         /// When.
         at: Timestamp,
     },
+    /// A duplicate report of another incident: its confirmations count there, its obligations
+    /// were cancelled.
+    Merged {
+        /// The incident it duplicates.
+        into: IncidentId,
+        /// When it was merged.
+        at: Timestamp,
+    },
 }
 
 impl IncidentStatus {
     /// The printed name.
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             IncidentStatus::Reported => "reported",
             IncidentStatus::ProvisionallyTriggered { .. } => "provisionally-triggered",
             IncidentStatus::Verified { .. } => "verified",
             IncidentStatus::Rejected { .. } => "rejected",
+            IncidentStatus::Merged { .. } => "merged",
         }
     }
 
-    /// Whether verification is settled either way.
-    pub fn is_settled(self) -> bool {
+    /// When it reached this status (`None` while reported).
+    pub fn at(&self) -> Option<Timestamp> {
+        match self {
+            IncidentStatus::Reported => None,
+            IncidentStatus::ProvisionallyTriggered { at }
+            | IncidentStatus::Verified { at }
+            | IncidentStatus::Rejected { at }
+            | IncidentStatus::Merged { at, .. } => Some(*at),
+        }
+    }
+
+    /// Whether verification is settled either way (a merged duplicate's is, in the original).
+    pub fn is_settled(&self) -> bool {
         matches!(
             self,
-            IncidentStatus::Verified { .. } | IncidentStatus::Rejected { .. }
+            IncidentStatus::Verified { .. }
+                | IncidentStatus::Rejected { .. }
+                | IncidentStatus::Merged { .. }
         )
     }
 }
@@ -158,6 +258,18 @@ impl VerificationRule {
             .collect();
         by(PrincipalRole::Secretariat)
             && members.len() >= usize::from(self.members_with_secretariat)
+    }
+
+    /// When these confirmations first met the rule, as the world stood: the stated time of the
+    /// confirmation that completed it, taking them in the order they were given (which need not
+    /// be the order they were recorded in).
+    pub fn met_at(&self, confirmations: &[Confirmation]) -> Option<Timestamp> {
+        let mut by_time: Vec<&Confirmation> = confirmations.iter().collect();
+        by_time.sort_by_key(|c| c.at);
+        (1..=by_time.len()).find_map(|n| {
+            let given: Vec<Confirmation> = by_time[..n].iter().map(|c| (*c).clone()).collect();
+            self.is_met(&given).then(|| by_time[n - 1].at)
+        })
     }
 
     /// The rule in words.

@@ -237,6 +237,11 @@ pub struct Instrument {
     /// Whether the record is an illustration rather than a fact.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub illustrative: bool,
+    /// Whether it was concluded before the coalition (Budapest 1994, the 2024 agreements): its
+    /// signatures, ratifications and the commitments on it may be dated before the founding,
+    /// though never before [`crate::dates::EARLIEST`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub historical: bool,
 }
 
 /// Where an instrument's term ends for one party.
@@ -259,8 +264,8 @@ pub struct InstrumentRecord {
     pub signed: BTreeMap<PartyCode, Timestamp>,
     /// Each party's ratification, when it happened.
     pub ratified: BTreeMap<PartyCode, (Ratification, Timestamp)>,
-    /// Extra years added by extensions.
-    pub extended_years: u16,
+    /// Extensions: when each was agreed, and the years it added.
+    pub extensions: Vec<(Timestamp, u16)>,
     /// When and why it ended, if it has.
     pub terminated: Option<(Timestamp, TerminationCondition)>,
 }
@@ -290,7 +295,7 @@ impl InstrumentRecord {
             instrument,
             signed: BTreeMap::new(),
             ratified: BTreeMap::new(),
-            extended_years: 0,
+            extensions: Vec::new(),
             terminated: None,
         }
     }
@@ -335,8 +340,22 @@ impl InstrumentRecord {
         }
     }
 
-    /// Where the term ends for `party`, given when the instrument took effect for it.
-    pub fn term_end(&self, party: &PartyCode, activated: Option<Timestamp>) -> TermEnd {
+    /// The years extensions agreed by `at` add to the term.
+    pub fn extended_years(&self, at: Timestamp) -> u16 {
+        self.extensions
+            .iter()
+            .filter(|(agreed, _)| *agreed <= at)
+            .fold(0, |total, (_, years)| total.saturating_add(*years))
+    }
+
+    /// Where the term ends for `party`, given when the instrument took effect for it, with the
+    /// extensions agreed by `at`.
+    pub fn term_end(
+        &self,
+        party: &PartyCode,
+        activated: Option<Timestamp>,
+        at: Timestamp,
+    ) -> TermEnd {
         let Some(term) = self.instrument.term else {
             return TermEnd::OpenEnded;
         };
@@ -344,7 +363,7 @@ impl InstrumentRecord {
             TermStart::Signature => self.signed.get(party).copied(),
             TermStart::Activation => activated,
         };
-        let years = term.years.saturating_add(self.extended_years);
+        let years = term.years.saturating_add(self.extended_years(at));
         match start {
             Some(start) => TermEnd::LastDay(start.day().last_day_of_term(years)),
             None => TermEnd::YearsAfterActivation(years),
@@ -397,6 +416,7 @@ mod tests {
             marking: Marking::public(),
             source: String::new(),
             illustrative: false,
+            historical: false,
         })
     }
 
@@ -426,7 +446,7 @@ mod tests {
         let activated = record.activated_for(&fra, ceasefire, at("2026-07-01"));
         assert_eq!(activated, Some(at("2026-06-01")));
         assert_eq!(
-            record.term_end(&fra, activated),
+            record.term_end(&fra, activated, at("2026-07-01")),
             TermEnd::LastDay(Day::parse("2041-05-31").unwrap())
         );
     }
@@ -445,13 +465,18 @@ mod tests {
     #[test]
     fn an_extension_adds_years_to_the_term() {
         let mut record = paris();
-        record.extended_years = 5;
+        record.extensions.push((at("2030-01-01"), 5));
         let fra = party("FRA");
-        let last = record.term_end(&fra, Some(at("2026-06-01")));
+        let last = record.term_end(&fra, Some(at("2026-06-01")), at("2030-01-01"));
         assert_eq!(last, TermEnd::LastDay(Day::parse("2046-05-31").unwrap()));
         assert_eq!(
-            record.term_end(&fra, None),
+            record.term_end(&fra, None, at("2030-01-01")),
             TermEnd::YearsAfterActivation(20)
+        );
+        assert_eq!(
+            record.term_end(&fra, Some(at("2026-06-01")), at("2029-12-31")),
+            TermEnd::LastDay(Day::parse("2041-05-31").unwrap()),
+            "not extended before the extension was agreed"
         );
     }
 }

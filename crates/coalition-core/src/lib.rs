@@ -18,6 +18,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod activation;
 pub mod apply;
 pub mod classification;
 pub mod command;
@@ -28,6 +29,7 @@ pub mod dates;
 pub mod decide;
 pub mod disclosure;
 pub mod event;
+pub mod exercise;
 pub mod hash;
 pub mod id;
 pub mod incident;
@@ -39,6 +41,7 @@ pub mod rejection;
 pub mod signature;
 pub mod state;
 pub mod statement;
+pub mod whatif;
 
 pub use apply::apply;
 pub use command::{Command, Context};

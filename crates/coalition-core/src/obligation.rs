@@ -34,10 +34,13 @@ pub struct Obligation {
     pub within: Option<Span>,
     /// Where its clock starts.
     pub clock: ClockStart,
-    /// When the clock started; `None` while a request-started clock waits for the request.
+    /// When the clock started; `None` while a request-started clock waits for the request. A
+    /// request clock is derived from the requests the state holds (the first since the
+    /// incident), so a request entered later but dated earlier moves it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_started_at: Option<Timestamp>,
-    /// When it was opened.
+    /// When it was opened: when the incident was verified (or provisionally triggered, merged
+    /// into, corrected).
     pub opened_at: Timestamp,
     /// Whether it was opened by a provisional trigger, before attribution was final.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -92,7 +95,8 @@ pub enum Settlement {
         /// The guarantor's report.
         report: String,
     },
-    /// Fulfilled after the deadline.
+    /// Fulfilled after the deadline as it stood when the fulfilment was recorded. The status
+    /// judges lateness again against the deadline as it now stands.
     FulfilledLate {
         /// When.
         at: Timestamp,
@@ -113,10 +117,14 @@ pub enum Settlement {
         /// Why.
         reason: String,
     },
-    /// The incident was rejected after a provisional trigger: nothing is owed.
+    /// Nothing is owed: the incident was rejected after a provisional trigger, merged into
+    /// another as a duplicate, or corrected so that the commitment no longer answers it.
     Cancelled {
         /// When.
         at: Timestamp,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
 }
 
@@ -167,15 +175,36 @@ impl Settlement {
         matches!(self, Settlement::Open | Settlement::Disputed { .. })
     }
 
-    /// The status at `now`, given the deadline.
-    pub fn status(&self, deadline: Deadline, now: Timestamp) -> ObligationStatus {
+    /// When it was closed (or disputed); `None` while open.
+    pub fn at(&self) -> Option<Timestamp> {
         match self {
-            Settlement::Open => match deadline {
-                Deadline::Due(due) if due < now => ObligationStatus::Overdue,
-                _ => ObligationStatus::Open,
-            },
-            Settlement::Fulfilled { .. } => ObligationStatus::Fulfilled,
-            Settlement::FulfilledLate { .. } => ObligationStatus::FulfilledLate,
+            Settlement::Open => None,
+            Settlement::Fulfilled { at, .. }
+            | Settlement::FulfilledLate { at, .. }
+            | Settlement::Waived { at, .. }
+            | Settlement::Disputed { at, .. }
+            | Settlement::Cancelled { at, .. } => Some(*at),
+        }
+    }
+
+    /// The status at `now`, given the deadline. A settlement dated after `now` had not happened
+    /// yet; lateness is judged against the deadline as it stands, which a request entered later
+    /// can move.
+    pub fn status(&self, deadline: Deadline, now: Timestamp) -> ObligationStatus {
+        let past_due = |at: Timestamp| matches!(deadline, Deadline::Due(due) if due < at);
+        if self.at().is_some_and(|at| at > now) {
+            return Settlement::Open.status(deadline, now);
+        }
+        match self {
+            Settlement::Open if past_due(now) => ObligationStatus::Overdue,
+            Settlement::Open => ObligationStatus::Open,
+            Settlement::Fulfilled { at, .. } | Settlement::FulfilledLate { at, .. } => {
+                if past_due(*at) {
+                    ObligationStatus::FulfilledLate
+                } else {
+                    ObligationStatus::Fulfilled
+                }
+            }
             Settlement::Waived { .. } => ObligationStatus::Waived,
             Settlement::Disputed { .. } => ObligationStatus::Disputed,
             Settlement::Cancelled { .. } => ObligationStatus::Cancelled,

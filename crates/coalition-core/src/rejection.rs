@@ -3,7 +3,7 @@
 
 use crate::classification::Level;
 use crate::commitment::Category;
-use crate::dates::Day;
+use crate::dates::{Day, Timestamp};
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
@@ -162,6 +162,18 @@ pub enum Rejection {
     /// A meeting is not recorded.
     #[error("unknown meeting {0}")]
     UnknownMeeting(MeetingId),
+    /// A stated time precedes a fact it depends on (or the earliest time the record accepts).
+    #[error("{fact} at {at} is before {earlier} at {since}")]
+    Chronology {
+        /// The fact stated.
+        fact: String,
+        /// Its stated time.
+        at: Timestamp,
+        /// The fact it cannot precede.
+        earlier: String,
+        /// When that happened.
+        since: Timestamp,
+    },
     /// A principal's clearance is below what it must hold.
     #[error("{principal} is cleared to {clearance}, below {needed}")]
     Clearance {
@@ -194,6 +206,7 @@ impl Rejection {
             Rejection::UnknownCategory { .. } => "category.unknown",
             Rejection::UntilBeforeFrom { .. } => "validity.until_before_from",
             Rejection::Invalid { .. } => "input.invalid",
+            Rejection::Chronology { .. } => "time.before_dependency",
             Rejection::WrongState { .. } => "state.conflict",
             Rejection::Clearance { .. } => "principal.clearance",
             Rejection::UnknownStatement(_) => "statement.unknown",

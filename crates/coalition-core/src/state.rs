@@ -9,10 +9,14 @@ use crate::classification::{Marking, Viewer};
 use crate::commitment::{Category, Commitment, CommitmentStatus, Stage, Standing};
 use crate::communique::Release;
 use crate::dates::Timestamp;
+use crate::exercise::Exercise;
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
-use crate::incident::{Ceasefire, Confirmation, Incident, IncidentStatus, VerificationRule};
+use crate::incident::{
+    AppliedCorrection, Ceasefire, Confirmation, Incident, IncidentStatus, PendingCorrection,
+    VerificationRule,
+};
 use crate::instrument::InstrumentRecord;
 use crate::obligation::{Deadline, Obligation, ObligationStatus, Settlement};
 use crate::party::{Principal, Seat, SeatRole};
@@ -32,6 +36,17 @@ pub struct CoalitionInfo {
     pub verification: VerificationRule,
     /// When it was founded.
     pub founded_at: Timestamp,
+    /// For an exercise: what it was forked from.
+    pub exercise: Option<Exercise>,
+}
+
+/// Where an exercise's simulated time stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ExerciseClock {
+    /// The simulated time its commands are decided at.
+    pub now: Timestamp,
+    /// When it ended, if it has.
+    pub ended: Option<Timestamp>,
 }
 
 /// A commitment with what has happened to it.
@@ -73,6 +88,10 @@ pub struct IncidentRecord {
     pub confirmations: Vec<Confirmation>,
     /// Why it was rejected, if it was.
     pub rejection: Option<String>,
+    /// Corrections proposed and not yet carried by the verification rule.
+    pub pending_corrections: Vec<PendingCorrection>,
+    /// Corrections made, oldest first.
+    pub corrections: Vec<AppliedCorrection>,
 }
 
 /// An obligation with its settlement.
@@ -126,6 +145,7 @@ pub struct State {
     pub(crate) meetings: BTreeMap<MeetingId, Meeting>,
     pub(crate) releases: Vec<Release>,
     pub(crate) log_key: Option<PublicKey>,
+    pub(crate) exercise_clock: Option<ExerciseClock>,
     /// Commitments by (protected state, aggressor): the candidates an incident can activate.
     pub(crate) by_trigger: BTreeMap<(PartyCode, PartyCode), Vec<CommitmentId>>,
 }
@@ -204,6 +224,18 @@ impl State {
     /// Every release decision, oldest first.
     pub fn releases(&self) -> &[Release] {
         &self.releases
+    }
+
+    /// For an exercise: its simulated clock (`None` for a real coalition).
+    pub fn exercise_clock(&self) -> Option<ExerciseClock> {
+        self.exercise_clock
+    }
+
+    /// Whether this is an exercise, not a real coalition.
+    pub fn is_exercise(&self) -> bool {
+        self.coalition
+            .as_ref()
+            .is_some_and(|c| c.exercise.is_some())
     }
 
     /// The key that signs the coalition's checkpoints, once registered.
@@ -291,6 +323,24 @@ impl State {
             .filter(|r| &r.by == by && &r.with == with && r.at >= since)
             .map(|r| r.at)
             .min()
+    }
+
+    /// The open or verified incidents that look like `incident` (the same attack reported
+    /// twice): the secretariat should be warned, and may merge them.
+    pub fn possible_duplicates(&self, incident: &Incident) -> Vec<&IncidentRecord> {
+        self.incidents
+            .values()
+            .filter(|r| r.incident.id != incident.id)
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    IncidentStatus::Reported
+                        | IncidentStatus::ProvisionallyTriggered { .. }
+                        | IncidentStatus::Verified { .. }
+                )
+            })
+            .filter(|r| r.incident.looks_like(incident))
+            .collect()
     }
 
     /// Whether a party held a member's seat on the day of `at`.

@@ -213,6 +213,29 @@ impl StatementRecord {
             .count()
     }
 
+    /// When the approvals of the current version first met a counting rule (unanimity or a
+    /// quorum), taking them in the order they were given: the time of the approval that
+    /// completed it. `None` under a silence procedure, or while the rule does not hold.
+    pub fn approvals_met_at(&self) -> Option<Timestamp> {
+        let current = self.current().map_or(0, |v| v.number);
+        let mut times: Vec<Timestamp> = self
+            .approvals
+            .values()
+            .filter(|a| a.version == current)
+            .map(|a| a.at)
+            .collect();
+        times.sort();
+        let needed = match self.rule {
+            AdoptionRule::Unanimity => self.signatories.len(),
+            AdoptionRule::Quorum { k } => usize::from(k),
+            AdoptionRule::Silence { .. } => return None,
+        };
+        needed
+            .checked_sub(1)
+            .and_then(|last| times.get(last))
+            .copied()
+    }
+
     /// Whether the adoption rule holds at `now` (for silence: the deadline has passed with no
     /// objection).
     pub fn rule_holds(&self, now: Timestamp) -> bool {

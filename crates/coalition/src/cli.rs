@@ -320,6 +320,10 @@ pub(crate) struct CommitmentAddArgs {
     /// Releasable only to these parties (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "PARTIES")]
     pub(crate) releasable_to: Option<Vec<PartyCode>>,
+    /// When it was made (default: when its guarantor signed its instrument, if recorded;
+    /// else a pledge's first day once it has come; else now).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<Timestamp>,
     #[command(flatten)]
     pub(crate) act: ActArgs,
 }
@@ -338,6 +342,9 @@ pub(crate) enum IncidentCommand {
         coalition: CoalitionId,
         /// The incident.
         id: IncidentId,
+        /// When the confirmation was given (default: now); a verification it completes takes effect then. See docs/time.md.
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
         #[command(flatten)]
         act: ActArgs,
     },
@@ -353,6 +360,9 @@ pub(crate) enum IncidentCommand {
         /// Why.
         #[arg(long, default_value = "")]
         reason: String,
+        /// When it was rejected (default: now). See docs/time.md.
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
         #[command(flatten)]
         act: ActArgs,
     },
@@ -365,6 +375,9 @@ pub(crate) enum IncidentCommand {
         coalition: CoalitionId,
         /// The incident.
         id: IncidentId,
+        /// When consultations were started (default: now). See docs/time.md.
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
         #[command(flatten)]
         act: ActArgs,
     },
@@ -399,6 +412,9 @@ pub(crate) struct IncidentReportArgs {
     /// When it happened.
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Timestamp,
+    /// When it was reported to the coalition (default: now); not before it happened.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) reported_at: Option<Timestamp>,
     /// Where.
     #[arg(long, default_value = "")]
     pub(crate) location: String,
@@ -495,6 +511,9 @@ pub(crate) enum InstrumentCommand {
         /// Years to add.
         #[arg(long)]
         years: u16,
+        /// When the extension was agreed (default: now). See docs/time.md.
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
         #[command(flatten)]
         act: ActArgs,
     },
@@ -773,6 +792,9 @@ pub(crate) enum StatementCommand {
         /// The paragraphs file.
         #[arg(long)]
         from: PathBuf,
+        /// When the version was tabled (default: now). See docs/time.md.
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
         #[command(flatten)]
         act: ActArgs,
     },
@@ -823,6 +845,9 @@ pub(crate) enum StatementCommand {
         /// The meeting where the approval is given.
         #[arg(long)]
         meeting: Option<MeetingId>,
+        /// When the approval was given (default: now). See docs/time.md.
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
         #[command(flatten)]
         act: ActArgs,
     },
@@ -830,12 +855,12 @@ pub(crate) enum StatementCommand {
     #[command(
         after_help = "Example:\n  coalition statement withdraw-approval paris-2026 greenland --as tusk"
     )]
-    WithdrawApproval(StatementActArgs),
+    WithdrawApproval(StatementTimedArgs),
     /// Object under a silence procedure (before its deadline).
     #[command(
         after_help = "Example:\n  coalition statement object paris-2026 greenland --as meloni"
     )]
-    Object(StatementActArgs),
+    Object(StatementTimedArgs),
     /// Conclude a silence procedure after its deadline.
     #[command(
         after_help = "Example:\n  coalition statement conclude paris-2026 greenland --as secretariat"
@@ -875,8 +900,20 @@ pub(crate) struct StatementDraftArgs {
     /// The paragraphs (Markdown with portion markings, or TOML).
     #[arg(long)]
     pub(crate) from: PathBuf,
+    /// When version 1 was tabled (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<Timestamp>,
     #[command(flatten)]
     pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatementTimedArgs {
+    #[command(flatten)]
+    pub(crate) target: StatementActArgs,
+    /// When it happened (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<Timestamp>,
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,8 @@ struct CoalitionSpec {
     protected: PartyCode,
     recorded_by: PrincipalId,
     #[serde(default)]
+    founded: Option<When<Timestamp>>,
+    #[serde(default)]
     verification: Option<VerificationSpec>,
     #[serde(default)]
     categories: Vec<CategorySpec>,
@@ -163,6 +165,8 @@ struct InstrumentSpec {
     source: String,
     #[serde(default)]
     illustrative: bool,
+    #[serde(default)]
+    historical: bool,
     #[serde(default)]
     statement: Option<StatementId>,
 }
@@ -260,6 +264,8 @@ struct StatementSpec {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VersionSpec {
+    #[serde(default)]
+    tabled: Option<When<Timestamp>>,
     paragraphs: Vec<ParagraphSpec>,
 }
 
@@ -396,6 +402,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
             protected: coalition.protected,
             verification,
             founder: founder.clone(),
+            at: coalition.founded.map(|w| w.0),
         },
         coalition_span.clone(),
     ));
@@ -465,6 +472,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
             marking: marking(spec.classification, None, spec.releasable_to),
             source: spec.source,
             illustrative: spec.illustrative,
+            historical: spec.historical,
         };
         commands.push((Command::RecordInstrument(instrument), span.clone()));
         for (party, at) in &spec.signed {
@@ -545,6 +553,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
             Command::AddCommitment(NewCommitment {
                 id: Some(spec.id),
                 commitment,
+                at: None,
             }),
             span,
         ));
@@ -584,15 +593,17 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
             (None, None) => AdoptionRule::Unanimity,
         };
         let mut versions = spec.versions.into_iter().map(|v| {
-            v.paragraphs
+            let paragraphs = v
+                .paragraphs
                 .into_iter()
                 .map(|p| Paragraph {
                     text: p.text.trim().to_owned(),
                     marking: p.marking.0,
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (paragraphs, v.tabled.map(|w| w.0))
         });
-        let first = versions.next().ok_or_else(|| {
+        let (first, first_tabled) = versions.next().ok_or_else(|| {
             error(
                 span.clone(),
                 format!("statement {}: needs at least one version", spec.id),
@@ -605,14 +616,16 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
                 signatories: spec.signatories,
                 rule,
                 paragraphs: first,
+                at: first_tabled,
             },
             span.clone(),
         ));
-        for paragraphs in versions {
+        for (paragraphs, tabled) in versions {
             commands.push((
                 Command::ReviseStatement {
                     statement: spec.id.clone(),
                     paragraphs,
+                    at: tabled,
                 },
                 span.clone(),
             ));

@@ -89,6 +89,8 @@ pub struct InstrumentView {
     /// How many of its parties have completed their consent (signature, and ratification
     /// where required) at the time of reading.
     pub consents_complete: usize,
+    /// Years its term has been extended by, as agreed by the time of reading.
+    pub extended_years: u16,
 }
 
 impl InstrumentView {
@@ -103,6 +105,7 @@ impl InstrumentView {
         InstrumentView {
             record: record.clone(),
             consents_complete,
+            extended_years: record.extended_years(at),
         }
     }
 }

@@ -11,6 +11,7 @@ impl Rules<'_> {
         in_force_from: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat_or_monitor("declare a ceasefire")?;
+        self.within_record("the ceasefire", in_force_from, false)?;
         if self.state.ceasefires().iter().any(|c| c.ended_at.is_none()) {
             return Err(wrong_state(
                 "a ceasefire",

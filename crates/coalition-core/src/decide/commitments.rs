@@ -1,11 +1,11 @@
 //! Commitments: recording one, withdrawal, and support recorded at later stages.
 
-use super::rules::{Rules, duplicate, invalid, next_id, wrong_state};
+use super::rules::{Rules, duplicate, invalid, wrong_state};
 use crate::command::NewCommitment;
-use crate::commitment::Stage;
-use crate::dates::Timestamp;
+use crate::commitment::{Commitment, Stage};
+use crate::dates::{Day, Timestamp};
 use crate::event::Event;
-use crate::id::CommitmentId;
+use crate::id::{CommitmentId, next_id};
 use crate::party::SeatRole;
 use crate::rejection::Rejection;
 
@@ -98,16 +98,52 @@ impl Rules<'_> {
             }
             None => {}
         }
+        let historical = commitment
+            .instrument
+            .as_ref()
+            .and_then(|id| self.state.instruments().get(id))
+            .is_some_and(|record| record.instrument.historical);
+        let made = new
+            .at
+            .unwrap_or_else(|| self.made_at(&commitment, historical));
+        self.within_record(
+            format_args!("commitment {}", commitment.id),
+            made,
+            historical,
+        )?;
         Ok(vec![Event::CommitmentAdded {
             commitment,
-            at: self.now,
+            at: made,
         }])
+    }
+
+    /// When a commitment recorded without a stated time was made: when its guarantor signed its
+    /// instrument, if that is recorded, or a unilateral pledge's first day if it has come;
+    /// otherwise now (a proposal, or a pledge announced ahead of its first day). Not before the
+    /// coalition's founding unless its instrument is historical: the coalition took on what was
+    /// already promised when it was founded.
+    fn made_at(&self, commitment: &Commitment, historical: bool) -> Timestamp {
+        let inherent = match &commitment.instrument {
+            Some(id) => self
+                .state
+                .instruments()
+                .get(id)
+                .and_then(|record| record.signed.get(&commitment.guarantor).copied()),
+            None => commitment.validity.from.map(Day::start),
+        };
+        let founded = self
+            .state
+            .coalition()
+            .map(|c| c.founded_at)
+            .filter(|_| !historical);
+        let made = inherent.map_or(self.now, |at| at.min(self.now));
+        founded.map_or(made, |founded| made.max(founded))
     }
 
     pub(super) fn withdraw_commitment(
         &self,
         commitment: &CommitmentId,
-        at: Option<Timestamp>,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.commitment(commitment)?;
         self.for_party(&record.commitment.guarantor, "withdraw a commitment of")?;
@@ -118,7 +154,12 @@ impl Rules<'_> {
                 "it can be withdrawn once",
             ));
         }
-        let at = at.unwrap_or(self.now);
+        self.not_before(
+            format_args!("the withdrawal of {commitment}"),
+            at,
+            "the commitment being made",
+            record.added_at,
+        )?;
         // A withdrawal cannot reach back past an attack the commitment has already answered.
         let answered = self
             .state
@@ -148,10 +189,16 @@ impl Rules<'_> {
         commitment: &CommitmentId,
         stage: Stage,
         quantity: u64,
-        at: Option<Timestamp>,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.commitment(commitment)?;
         self.for_party(&record.commitment.guarantor, "record support by")?;
+        self.not_before(
+            format_args!("support under {commitment}"),
+            at,
+            "the commitment being made",
+            record.added_at,
+        )?;
         if quantity == 0 {
             return Err(invalid("quantity", "expected a positive whole number"));
         }
@@ -174,7 +221,7 @@ impl Rules<'_> {
             commitment: commitment.clone(),
             stage,
             quantity,
-            at: at.unwrap_or(self.now),
+            at,
             marking: record.commitment.marking.clone(),
         }])
     }

@@ -2,18 +2,17 @@
 //! the protected state's requests for consultations, and activation — the obligations an
 //! incident opens.
 
-use super::rules::{Rules, duplicate, invalid, next_id, not_authorised, wrong_state};
+use super::rules::{Rules, duplicate, invalid, not_authorised, wrong_state};
+use crate::activation::{self, Opening};
 use crate::classification::Marking;
 use crate::command::NewIncident;
-use crate::commitment::{ClockStart, CommitmentStatus, ResponseKind};
 use crate::dates::Timestamp;
 use crate::event::Event;
-use crate::id::{IncidentId, ObligationId, PartyCode};
-use crate::incident::{Confirmation, IncidentStatus};
-use crate::obligation::Obligation;
+use crate::id::{IncidentId, PartyCode, next_id};
+use crate::incident::{Confirmation, Correction, Incident, IncidentStatus, VerificationRule};
 use crate::party::{PrincipalRole, SeatRole};
 use crate::rejection::Rejection;
-use crate::state::IncidentRecord;
+use crate::state::{IncidentRecord, State};
 
 impl Rules<'_> {
     pub(super) fn report_incident(&self, new: &NewIncident) -> Result<Vec<Event>, Rejection> {
@@ -38,47 +37,45 @@ impl Rules<'_> {
                 self.state.incidents().contains_key(id)
             }),
         };
-        self.seat_role(&incident.target)?;
-        if incident.aggressor == incident.target {
-            return Err(invalid(
-                "aggressor",
-                "an incident's aggressor and target differ",
-            ));
-        }
-        if incident.occurred_at > self.now {
-            return Err(invalid(
-                "at",
-                format!(
-                    "the incident cannot occur in the future (now is {})",
-                    self.now
-                ),
-            ));
-        }
+        check_incident(self.state, &incident, self.now)?;
+        let reported = self.at(new.at);
+        self.not_before(
+            format_args!("the report of {}", incident.id),
+            reported,
+            "the incident",
+            incident.occurred_at,
+        )?;
         Ok(vec![Event::IncidentReported {
             incident,
             reported_by: self.actor.id.clone(),
-            at: self.now,
+            at: reported,
         }])
     }
 
-    pub(super) fn confirm_incident(&self, id: &IncidentId) -> Result<Vec<Event>, Rejection> {
+    /// A fact about an incident is not dated before it was reported.
+    fn after_report(
+        &self,
+        fact: &str,
+        record: &IncidentRecord,
+        at: Timestamp,
+    ) -> Result<(), Rejection> {
+        self.not_before(
+            format_args!("{fact} of {}", record.incident.id),
+            at,
+            "its report",
+            record.reported_at,
+        )
+    }
+
+    pub(super) fn confirm_incident(
+        &self,
+        id: &IncidentId,
+        at: Timestamp,
+    ) -> Result<Vec<Event>, Rejection> {
         let record = self.incident(id)?;
+        self.after_report("the confirmation", record, at)?;
         let actor = self.actor;
-        let member = self.state.is_member_at(&actor.party, self.now);
-        let may_confirm = matches!(
-            actor.role,
-            PrincipalRole::Monitor | PrincipalRole::Secretariat
-        ) || (member && actor.role.speaks_for_party());
-        if !may_confirm {
-            return Err(not_authorised(
-                actor,
-                "confirm an incident",
-                format!(
-                    "{} is not a member of the coalition; only the monitoring mechanism, the secretariat or a member's leader, minister or envoy may",
-                    actor.party
-                ),
-            ));
-        }
+        let confirmation = self.confirmation(at, "confirm an incident")?;
         if record.status.is_settled() {
             return Err(wrong_state(
                 format!("incident {id}"),
@@ -93,13 +90,6 @@ impl Rules<'_> {
                 "a principal confirms once",
             ));
         }
-        let confirmation = Confirmation {
-            principal: actor.id.clone(),
-            party: actor.party.clone(),
-            role: actor.role,
-            member,
-            at: self.now,
-        };
         let marking = record.incident.marking.clone();
         let mut events = vec![Event::IncidentConfirmed {
             incident: id.clone(),
@@ -108,31 +98,286 @@ impl Rules<'_> {
         }];
         let mut confirmations = record.confirmations.clone();
         confirmations.push(confirmation);
-        let rule = self
-            .state
-            .coalition()
-            .map(|c| c.verification)
-            .unwrap_or_default();
-        if rule.is_met(&confirmations) {
+        if let Some(verified_at) = self.verification_rule().met_at(&confirmations) {
             events.push(Event::IncidentVerified {
                 incident: id.clone(),
-                at: self.now,
+                at: verified_at,
                 marking,
             });
-            events.extend(self.activate(record, false));
+            events.extend(activation::obligations(
+                self.state,
+                &record.incident,
+                Opening {
+                    opened_at: verified_at,
+                    verified_at,
+                    provisional: false,
+                },
+            ));
         }
         Ok(events)
     }
 
-    /// The obligations an incident opens: one per response of every commitment that was in
-    /// force when the attack occurred and whose trigger matches. A provisional trigger opens
-    /// consultations only; verification opens the rest, never twice.
+    /// The actor's confirmation at `at`, if it may give one: the monitoring mechanism, the
+    /// secretariat, or a leader, minister or envoy of a party holding a member's seat then.
+    fn confirmation(&self, at: Timestamp, action: &'static str) -> Result<Confirmation, Rejection> {
+        let actor = self.actor;
+        let member = self.state.is_member_at(&actor.party, at);
+        let may_confirm = matches!(
+            actor.role,
+            PrincipalRole::Monitor | PrincipalRole::Secretariat
+        ) || (member && actor.role.speaks_for_party());
+        if !may_confirm {
+            return Err(not_authorised(
+                actor,
+                action,
+                format!(
+                    "{} is not a member of the coalition; only the monitoring mechanism, the secretariat or a member's leader, minister or envoy may",
+                    actor.party
+                ),
+            ));
+        }
+        Ok(Confirmation {
+            principal: actor.id.clone(),
+            party: actor.party.clone(),
+            role: actor.role,
+            member,
+            at,
+        })
+    }
+
+    fn verification_rule(&self) -> VerificationRule {
+        self.state
+            .coalition()
+            .map(|c| c.verification)
+            .unwrap_or_default()
+    }
+
+    /// A report recorded as a duplicate of another: the duplicate's confirmations count towards
+    /// the original's (which they may verify), its pending obligations are cancelled, and the
+    /// history says so. Obligations the original opens take effect now, with verification
+    /// clocks from when its confirmations first met the rule.
+    pub(super) fn merge_incident(
+        &self,
+        duplicate: &IncidentId,
+        into: &IncidentId,
+        at: Timestamp,
+    ) -> Result<Vec<Event>, Rejection> {
+        self.secretariat("merge a duplicate report")?;
+        let dup = self.incident(duplicate)?;
+        let original = self.incident(into)?;
+        if duplicate == into {
+            return Err(invalid("into", "an incident does not duplicate itself"));
+        }
+        for record in [dup, original] {
+            if matches!(
+                record.status,
+                IncidentStatus::Rejected { .. } | IncidentStatus::Merged { .. }
+            ) {
+                return Err(wrong_state(
+                    format!("incident {}", record.incident.id),
+                    record.status.name(),
+                    "only open or verified reports are merged",
+                ));
+            }
+        }
+        if dup.incident.aggressor != original.incident.aggressor
+            || dup.incident.target != original.incident.target
+        {
+            return Err(invalid(
+                "into",
+                format!(
+                    "{duplicate} ({} against {}) and {into} ({} against {}) are not the same attack",
+                    dup.incident.aggressor,
+                    dup.incident.target,
+                    original.incident.aggressor,
+                    original.incident.target
+                ),
+            ));
+        }
+        self.after_report("the merge", dup, at)?;
+        self.after_report("the merge", original, at)?;
+        let carried: Vec<Confirmation> = dup
+            .confirmations
+            .iter()
+            .filter(|c| {
+                !original
+                    .confirmations
+                    .iter()
+                    .any(|o| o.principal == c.principal)
+            })
+            .cloned()
+            .collect();
+        let marking = dup.incident.marking.join(&original.incident.marking);
+        let mut events = vec![Event::IncidentMerged {
+            duplicate: duplicate.clone(),
+            into: into.clone(),
+            at,
+            confirmations: carried.clone(),
+            marking,
+        }];
+        let reason = format!("incident {duplicate} is a duplicate of {into}");
+        events.extend(
+            self.state
+                .obligations()
+                .values()
+                .filter(|o| &o.obligation.incident == duplicate && o.settlement.is_pending())
+                .map(|o| Event::ObligationCancelled {
+                    obligation: o.obligation.id.clone(),
+                    at,
+                    reason: Some(reason.clone()),
+                    marking: o.obligation.marking.clone(),
+                }),
+        );
+        if !matches!(original.status, IncidentStatus::Verified { .. }) {
+            let mut confirmations = original.confirmations.clone();
+            confirmations.extend(carried);
+            if let Some(verified_at) = self.verification_rule().met_at(&confirmations) {
+                events.push(Event::IncidentVerified {
+                    incident: into.clone(),
+                    at: at.max(verified_at),
+                    marking: original.incident.marking.clone(),
+                });
+                events.extend(activation::obligations(
+                    self.state,
+                    &original.incident,
+                    Opening {
+                        opened_at: at.max(verified_at),
+                        verified_at,
+                        provisional: false,
+                    },
+                ));
+            }
+        }
+        Ok(events)
+    }
+
+    /// A correction of a verified incident's attribution or time, decided by the rule that
+    /// verified it: each confirmation of the same correction is recorded, and once they meet
+    /// the rule the incident changes, deadlines are recomputed (in `apply`), obligations whose
+    /// commitments no longer answer are cancelled and those that now answer are opened.
+    pub(super) fn correct_incident(
+        &self,
+        id: &IncidentId,
+        correction: &Correction,
+        at: Timestamp,
+    ) -> Result<Vec<Event>, Rejection> {
+        let record = self.incident(id)?;
+        let IncidentStatus::Verified { at: verified_at } = record.status else {
+            return Err(wrong_state(
+                format!("incident {id}"),
+                record.status.name(),
+                "only a verified incident is corrected; before that, confirm or reject it",
+            ));
+        };
+        let confirmation = self.confirmation(at, "confirm a correction")?;
+        self.not_before(
+            format_args!("the correction of {id}"),
+            at,
+            "its verification",
+            verified_at,
+        )?;
+        let corrected = correction.applied_to(&record.incident);
+        if corrected == record.incident {
+            return Err(invalid(
+                "correction",
+                "it changes neither the aggressor nor the time of occurrence",
+            ));
+        }
+        if let Some(aggressor) = &correction.aggressor {
+            let role = self.seat_role(aggressor)?;
+            if role != SeatRole::Adversary {
+                return Err(Rejection::WrongSeat {
+                    party: aggressor.clone(),
+                    actual: role,
+                    expected: "adversary",
+                });
+            }
+        }
+        check_incident(self.state, &corrected, self.now)?;
+        self.not_before(
+            format_args!("the report of {id}"),
+            record.reported_at,
+            "the corrected time of the incident",
+            corrected.occurred_at,
+        )?;
+        let mut confirmations = record
+            .pending_corrections
+            .iter()
+            .find(|p| &p.correction == correction)
+            .map(|p| p.confirmations.clone())
+            .unwrap_or_default();
+        if confirmations.iter().any(|c| c.principal == self.actor.id) {
+            return Err(wrong_state(
+                format!("the correction of {id}"),
+                format!("already confirmed by {}", self.actor.id),
+                "a principal confirms once",
+            ));
+        }
+        confirmations.push(confirmation.clone());
+        let marking = record.incident.marking.clone();
+        let mut events = vec![Event::CorrectionConfirmed {
+            incident: id.clone(),
+            correction: correction.clone(),
+            confirmation,
+            marking: marking.clone(),
+        }];
+        let Some(corrected_at) = self.verification_rule().met_at(&confirmations) else {
+            return Ok(events);
+        };
+        let corrected_at = corrected_at.max(verified_at);
+        events.push(Event::IncidentCorrected {
+            incident: id.clone(),
+            correction: correction.clone(),
+            at: corrected_at,
+            marking,
+        });
+        let mut after = self.state.clone();
+        for event in &events {
+            crate::apply::apply(&mut after, event);
+        }
+        for o in self
+            .state
+            .obligations()
+            .values()
+            .filter(|o| &o.obligation.incident == id && o.settlement.is_pending())
+        {
+            let Some(commitment) = after.commitments().get(&o.obligation.commitment) else {
+                continue;
+            };
+            if let Err(why) = activation::answers(&after, commitment, &corrected) {
+                events.push(Event::ObligationCancelled {
+                    obligation: o.obligation.id.clone(),
+                    at: corrected_at,
+                    reason: Some(format!(
+                        "incident {id} was corrected: {} {why}",
+                        o.obligation.commitment
+                    )),
+                    marking: o.obligation.marking.clone(),
+                });
+            }
+        }
+        events.extend(activation::obligations(
+            &after,
+            &corrected,
+            Opening {
+                opened_at: corrected_at,
+                verified_at,
+                provisional: false,
+            },
+        ));
+        Ok(events)
+    }
+
+    /// Consultations before attribution is final (NATO, 12 September 2001): the consultations
+    /// the incident would owe open now, the rest on verification.
     pub(super) fn trigger_provisionally(
         &self,
         incident: &IncidentId,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("trigger consultations provisionally")?;
         let record = self.incident(incident)?;
+        self.after_report("the provisional trigger", record, at)?;
         if record.status != IncidentStatus::Reported {
             return Err(wrong_state(
                 format!("incident {incident}"),
@@ -143,10 +388,18 @@ impl Rules<'_> {
         let marking = record.incident.marking.clone();
         let mut events = vec![Event::IncidentProvisionallyTriggered {
             incident: incident.clone(),
-            at: self.now,
+            at,
             marking,
         }];
-        events.extend(self.activate(record, true));
+        events.extend(activation::obligations(
+            self.state,
+            &record.incident,
+            Opening {
+                opened_at: at,
+                verified_at: at,
+                provisional: true,
+            },
+        ));
         Ok(events)
     }
 
@@ -154,9 +407,11 @@ impl Rules<'_> {
         &self,
         incident: &IncidentId,
         reason: &str,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat_or_monitor("reject an incident")?;
         let record = self.incident(incident)?;
+        self.after_report("the rejection", record, at)?;
         if record.status.is_settled() {
             return Err(wrong_state(
                 format!("incident {incident}"),
@@ -166,7 +421,7 @@ impl Rules<'_> {
         }
         let mut events = vec![Event::IncidentRejected {
             incident: incident.clone(),
-            at: self.now,
+            at,
             reason: reason.to_owned(),
             marking: record.incident.marking.clone(),
         }];
@@ -178,7 +433,8 @@ impl Rules<'_> {
                 .filter(|o| &o.obligation.incident == incident && o.settlement.is_pending())
                 .map(|o| Event::ObligationCancelled {
                     obligation: o.obligation.id.clone(),
-                    at: self.now,
+                    at,
+                    reason: Some(format!("incident {incident} was rejected")),
                     marking: o.obligation.marking.clone(),
                 }),
         );
@@ -207,6 +463,7 @@ impl Rules<'_> {
         if with.is_empty() {
             return Err(invalid("with", "name at least one guarantor"));
         }
+        self.within_record("the request for consultations", at, false)?;
         with.iter()
             .map(|guarantor| {
                 self.state
@@ -221,73 +478,39 @@ impl Rules<'_> {
             })
             .collect()
     }
+}
 
-    /// The obligations an incident opens: one per response of every commitment that was in
-    /// force when the attack occurred and whose trigger matches. A provisional trigger opens
-    /// consultations only; verification opens the rest, never twice.
-    fn activate(&self, record: &IncidentRecord, provisional: bool) -> Vec<Event> {
-        let incident = &record.incident;
-        let ceasefire_in_force = self.state.ceasefire_in_force(incident.occurred_at);
-        let mut taken: Vec<ObligationId> = Vec::new();
-        let mut events = Vec::new();
-        for candidate in self
-            .state
-            .commitments_triggered_by(&incident.target, &incident.aggressor)
-        {
-            let commitment = &candidate.commitment;
-            if self
-                .state
-                .commitment_status(candidate, incident.occurred_at)
-                != CommitmentStatus::InForce
-                || !commitment.trigger.matches(incident, ceasefire_in_force)
-            {
-                continue;
-            }
-            for (index, response) in commitment.responses.iter().enumerate() {
-                if provisional && response.kind != ResponseKind::Consult {
-                    continue;
-                }
-                let already = self.state.obligations().values().any(|o| {
-                    o.obligation.incident == incident.id
-                        && o.obligation.commitment == commitment.id
-                        && o.obligation.response_index == index
-                });
-                if already {
-                    continue;
-                }
-                let clock_started_at = match response.clock {
-                    ClockStart::Attack => Some(incident.occurred_at),
-                    ClockStart::Verification => Some(self.now),
-                    ClockStart::Request => self.state.first_request(
-                        &commitment.protected,
-                        &commitment.guarantor,
-                        incident.occurred_at,
-                    ),
-                };
-                let existing = self.state.obligations().len() + taken.len();
-                let id = next_id("OB", existing, |id: &ObligationId| {
-                    self.state.obligations().contains_key(id) || taken.contains(id)
-                });
-                taken.push(id.clone());
-                events.push(Event::ObligationOpened {
-                    obligation: Obligation {
-                        id,
-                        commitment: commitment.id.clone(),
-                        incident: incident.id.clone(),
-                        response_index: index,
-                        guarantor: commitment.guarantor.clone(),
-                        protected: commitment.protected.clone(),
-                        kind: response.kind,
-                        within: response.within,
-                        clock: response.clock,
-                        clock_started_at,
-                        opened_at: self.now,
-                        provisional,
-                        marking: commitment.marking.join(&incident.marking),
-                    },
-                });
-            }
-        }
-        events
+/// What an incident must be, whoever reports it (and in a what-if): an attack on a party with a
+/// seat, by another, not in the future, within the coalition's time.
+pub(crate) fn check_incident(
+    state: &State,
+    incident: &Incident,
+    now: Timestamp,
+) -> Result<(), Rejection> {
+    state
+        .seat(&incident.target)
+        .ok_or_else(|| Rejection::NoSeat(incident.target.clone()))?;
+    if incident.aggressor == incident.target {
+        return Err(invalid(
+            "aggressor",
+            "an incident's aggressor and target differ",
+        ));
     }
+    if incident.occurred_at > now {
+        return Err(invalid(
+            "at",
+            format!("the incident cannot occur in the future (now is {now})"),
+        ));
+    }
+    if let Some(coalition) = state.coalition()
+        && incident.occurred_at < coalition.founded_at
+    {
+        return Err(Rejection::Chronology {
+            fact: format!("incident {}", incident.id),
+            at: incident.occurred_at,
+            earlier: format!("the founding of {}", coalition.id),
+            since: coalition.founded_at,
+        });
+    }
+    Ok(())
 }

@@ -36,6 +36,11 @@ impl Rules<'_> {
         let record = self.instrument(instrument)?;
         self.for_party(party, "sign for")?;
         self.party_to(record, party)?;
+        self.within_record(
+            format_args!("{party}'s signature of {instrument}"),
+            at,
+            record.instrument.historical,
+        )?;
         if record.signed.contains_key(party) {
             return Err(wrong_state(
                 format!("{party}'s signature of {instrument}"),
@@ -67,13 +72,19 @@ impl Rules<'_> {
                 format!("instrument {instrument} needs no ratification"),
             ));
         }
-        if !record.signed.contains_key(party) {
+        let Some(signed) = record.signed.get(party) else {
             return Err(wrong_state(
                 format!("{instrument} for {party}"),
                 "unsigned",
                 "a party ratifies what it has signed",
             ));
-        }
+        };
+        self.not_before(
+            format_args!("{party}'s ratification of {instrument}"),
+            at,
+            format_args!("its signature"),
+            *signed,
+        )?;
         if record.ratified.contains_key(party) {
             return Err(wrong_state(
                 format!("{party}'s ratification of {instrument}"),
@@ -94,6 +105,7 @@ impl Rules<'_> {
         &self,
         instrument: &InstrumentId,
         years: u16,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("extend an instrument")?;
         let record = self.instrument(instrument)?;
@@ -115,9 +127,15 @@ impl Rules<'_> {
         if years == 0 {
             return Err(invalid("years", "an extension adds at least one year"));
         }
+        self.within_record(
+            format_args!("the extension of {instrument}"),
+            at,
+            record.instrument.historical,
+        )?;
         Ok(vec![Event::InstrumentExtended {
             instrument: instrument.clone(),
             years,
+            at,
             marking: record.instrument.marking.clone(),
         }])
     }
@@ -137,6 +155,11 @@ impl Rules<'_> {
                 "it ends once",
             ));
         }
+        self.within_record(
+            format_args!("the termination of {instrument}"),
+            at,
+            record.instrument.historical,
+        )?;
         Ok(vec![Event::InstrumentTerminated {
             instrument: instrument.clone(),
             condition: condition.clone(),

@@ -3,8 +3,9 @@
 use super::rules::{Rules, duplicate, invalid, wrong_state};
 use crate::command::Context;
 use crate::commitment::Category;
-use crate::dates::Day;
+use crate::dates::{Day, EARLIEST, Timestamp};
 use crate::event::Event;
+use crate::exercise;
 use crate::id::{CoalitionId, PartyCode, PrincipalId};
 use crate::incident::VerificationRule;
 use crate::party::{Principal, PrincipalRole, Seat};
@@ -19,6 +20,7 @@ pub(super) struct Founding<'c> {
     pub(super) protected: &'c PartyCode,
     pub(super) verification: VerificationRule,
     pub(super) founder: &'c Principal,
+    pub(super) at: Timestamp,
 }
 
 /// Founds a coalition: once, by its secretariat acting as itself.
@@ -29,6 +31,23 @@ pub(super) fn found(
 ) -> Result<Vec<Event>, Rejection> {
     if let Some(existing) = state.coalition() {
         return Err(Rejection::AlreadyFounded(existing.id.clone()));
+    }
+    if founding.at < EARLIEST {
+        return Err(Rejection::Chronology {
+            fact: format!("the founding of {}", founding.id),
+            at: founding.at,
+            earlier: "the earliest date the record accepts".into(),
+            since: EARLIEST,
+        });
+    }
+    if exercise::is_exercise_id(founding.id) {
+        return Err(Rejection::Invalid {
+            field: "id",
+            problem: format!(
+                "{} is an exercise's id; an exercise is forked from a real coalition",
+                founding.id
+            ),
+        });
     }
     let founder = founding.founder;
     if founder.id != ctx.actor || founder.role != PrincipalRole::Secretariat {
@@ -43,7 +62,8 @@ pub(super) fn found(
         protected: founding.protected.clone(),
         verification: founding.verification,
         founder: founder.clone(),
-        at: ctx.now,
+        at: founding.at,
+        exercise: None,
     }])
 }
 

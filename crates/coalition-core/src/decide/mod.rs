@@ -7,6 +7,7 @@
 
 mod ceasefires;
 mod commitments;
+mod exercises;
 mod incidents;
 mod instruments;
 mod membership;
@@ -15,10 +16,12 @@ mod publication;
 mod rules;
 mod statements;
 
+pub(crate) use incidents::check_incident;
+
 use crate::command::{Command, Context};
 use crate::event::Event;
 use crate::rejection::Rejection;
-use crate::state::State;
+use crate::state::{ExerciseClock, State};
 use membership::Founding;
 use rules::{Rules, invalid};
 
@@ -30,6 +33,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         protected,
         verification,
         founder,
+        at,
     } = command
     {
         let founding = Founding {
@@ -38,6 +42,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             protected,
             verification: *verification,
             founder,
+            at: at.unwrap_or(ctx.now),
         };
         return membership::found(state, &founding, ctx);
     }
@@ -47,17 +52,27 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
     let actor = state
         .principal(&ctx.actor)
         .ok_or_else(|| Rejection::UnknownPrincipal(ctx.actor.clone()))?;
-    if let Some(at) = command.stated_time().filter(|at| *at > ctx.now) {
+    // An exercise decides at its simulated clock; the log still records the real time.
+    let now = match state.exercise_clock() {
+        Some(ExerciseClock {
+            ended: Some(ended), ..
+        }) => {
+            return Err(rules::wrong_state(
+                "the exercise",
+                format!("ended at {ended}"),
+                "an ended exercise records nothing more",
+            ));
+        }
+        Some(clock) => clock.now,
+        None => ctx.now,
+    };
+    if let Some(at) = command.stated_times().into_iter().find(|at| *at > now) {
         return Err(invalid(
             "at",
-            format!("{at} is in the future (now is {})", ctx.now),
+            format!("{at} is in the future (now is {now})"),
         ));
     }
-    let rules = Rules {
-        state,
-        actor,
-        now: ctx.now,
-    };
+    let rules = Rules { state, actor, now };
     match command {
         Command::FoundCoalition { id, .. } => Err(Rejection::AlreadyFounded(id.clone())),
         Command::DefineCategory {
@@ -81,9 +96,11 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             status,
             at,
         } => rules.record_ratification(instrument, party, *status, *at),
-        Command::ExtendInstrument { instrument, years } => {
-            rules.extend_instrument(instrument, *years)
-        }
+        Command::ExtendInstrument {
+            instrument,
+            years,
+            at,
+        } => rules.extend_instrument(instrument, *years, rules.at(*at)),
         Command::TerminateInstrument {
             instrument,
             condition,
@@ -91,20 +108,28 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         } => rules.terminate_instrument(instrument, condition, *at),
         Command::AddCommitment(new) => rules.add_commitment(new),
         Command::WithdrawCommitment { commitment, at } => {
-            rules.withdraw_commitment(commitment, *at)
+            rules.withdraw_commitment(commitment, rules.at(*at))
         }
         Command::RecordSupport {
             commitment,
             stage,
             quantity,
             at,
-        } => rules.record_support(commitment, *stage, *quantity, *at),
+        } => rules.record_support(commitment, *stage, *quantity, rules.at(*at)),
         Command::DeclareCeasefire { in_force_from } => rules.declare_ceasefire(*in_force_from),
         Command::EndCeasefire { at } => rules.end_ceasefire(*at),
         Command::ReportIncident(new) => rules.report_incident(new),
-        Command::ConfirmIncident { incident } => rules.confirm_incident(incident),
-        Command::TriggerProvisionally { incident } => rules.trigger_provisionally(incident),
-        Command::RejectIncident { incident, reason } => rules.reject_incident(incident, reason),
+        Command::ConfirmIncident { incident, at } => {
+            rules.confirm_incident(incident, rules.at(*at))
+        }
+        Command::TriggerProvisionally { incident, at } => {
+            rules.trigger_provisionally(incident, rules.at(*at))
+        }
+        Command::RejectIncident {
+            incident,
+            reason,
+            at,
+        } => rules.reject_incident(incident, reason, rules.at(*at)),
         Command::RequestConsultations {
             by,
             with,
@@ -115,38 +140,70 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             obligation,
             at,
             report,
-        } => rules.fulfil_obligation(obligation, *at, report),
+        } => rules.fulfil_obligation(obligation, rules.at(*at), report),
         Command::WaiveObligation {
             obligation,
             at,
             note,
-        } => rules.waive_obligation(obligation, *at, note),
+        } => rules.waive_obligation(obligation, rules.at(*at), note),
         Command::DisputeObligation {
             obligation,
             at,
             reason,
-        } => rules.dispute_obligation(obligation, *at, reason),
+        } => rules.dispute_obligation(obligation, rules.at(*at), reason),
         Command::DraftStatement {
             statement,
             title,
             signatories,
             rule,
             paragraphs,
-        } => rules.draft_statement(statement, title, signatories, *rule, paragraphs),
+            at,
+        } => rules.draft_statement(
+            statement,
+            title,
+            signatories,
+            *rule,
+            paragraphs,
+            rules.at(*at),
+        ),
         Command::ReviseStatement {
             statement,
             paragraphs,
-        } => rules.revise_statement(statement, paragraphs),
+            at,
+        } => rules.revise_statement(statement, paragraphs, rules.at(*at)),
         Command::ApproveVersion {
             statement,
             version,
             signature,
             meeting,
-        } => rules.approve(statement, *version, *signature, meeting.as_ref()),
-        Command::WithdrawApproval { statement } => rules.withdraw_approval(statement),
-        Command::ObjectToStatement { statement } => rules.object_to_statement(statement),
+            at,
+        } => rules.approve(
+            statement,
+            *version,
+            *signature,
+            meeting.as_ref(),
+            rules.at(*at),
+        ),
+        Command::WithdrawApproval { statement, at } => {
+            rules.withdraw_approval(statement, rules.at(*at))
+        }
+        Command::ObjectToStatement { statement, at } => {
+            rules.object_to_statement(statement, rules.at(*at))
+        }
         Command::ConcludeSilence { statement } => rules.conclude_silence(statement),
         Command::RecordMeeting(meeting) => rules.record_meeting(meeting),
         Command::ReleaseAggregate { aggregate } => rules.release_aggregate(aggregate),
+        Command::MergeIncident {
+            duplicate,
+            into,
+            at,
+        } => rules.merge_incident(duplicate, into, rules.at(*at)),
+        Command::CorrectIncident {
+            incident,
+            correction,
+            at,
+        } => rules.correct_incident(incident, correction, rules.at(*at)),
+        Command::SetExerciseClock { at } => rules.set_exercise_clock(*at),
+        Command::EndExercise => rules.end_exercise(),
     }
 }

@@ -1,8 +1,8 @@
 //! The checks every family of commands shares: who the actor is and may act for, the lookups that
 //! turn an id into a record or a rejection, and the rejections they build.
 
-use crate::dates::Timestamp;
-use crate::id::{CommitmentId, Id, IdKind, IncidentId, InstrumentId, ObligationId, PartyCode};
+use crate::dates::{EARLIEST, Timestamp};
+use crate::id::{CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
 use crate::instrument::InstrumentRecord;
 use crate::party::{Principal, PrincipalRole, SeatRole};
 use crate::rejection::Rejection;
@@ -16,6 +16,50 @@ pub(super) struct Rules<'a> {
 }
 
 impl<'a> Rules<'a> {
+    /// A command's stated time, or the recording time when it states none.
+    pub(super) fn at(&self, stated: Option<Timestamp>) -> Timestamp {
+        stated.unwrap_or(self.now)
+    }
+
+    /// `fact` at `at` may not precede `earlier` at `since`.
+    pub(super) fn not_before(
+        &self,
+        fact: impl std::fmt::Display,
+        at: Timestamp,
+        earlier: impl std::fmt::Display,
+        since: Timestamp,
+    ) -> Result<(), Rejection> {
+        if at < since {
+            Err(Rejection::Chronology {
+                fact: fact.to_string(),
+                at,
+                earlier: earlier.to_string(),
+                since,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A fact of the coalition's is not dated before its founding; one of a historical
+    /// instrument's may be, but not before the earliest time the record accepts.
+    pub(super) fn within_record(
+        &self,
+        fact: impl std::fmt::Display,
+        at: Timestamp,
+        historical: bool,
+    ) -> Result<(), Rejection> {
+        match self.state.coalition() {
+            Some(coalition) if !historical => self.not_before(
+                fact,
+                at,
+                format_args!("the founding of {}", coalition.id),
+                coalition.founded_at,
+            ),
+            _ => self.not_before(fact, at, "the earliest date the record accepts", EARLIEST),
+        }
+    }
+
     pub(super) fn secretariat(&self, action: &'static str) -> Result<(), Rejection> {
         if self.actor.role == PrincipalRole::Secretariat {
             Ok(())
@@ -110,20 +154,6 @@ impl<'a> Rules<'a> {
             .map(|seat| seat.role)
             .ok_or_else(|| Rejection::NoSeat(party.clone()))
     }
-}
-
-/// The first `PREFIX-n` not yet taken, counting from n = `existing` + 1 (the number of things of
-/// that kind already recorded): where the next generated id almost always is, so assigning ids
-/// stays cheap in long logs. In a log of generated ids they run 1, 2, 3 …
-pub(super) fn next_id<K: IdKind>(
-    prefix: &str,
-    existing: usize,
-    taken: impl Fn(&Id<K>) -> bool,
-) -> Id<K> {
-    (existing as u64 + 1..)
-        .filter_map(|n| Id::parse(&format!("{prefix}-{n}")).ok())
-        .find(|id| !taken(id))
-        .unwrap_or_else(|| unreachable!("ids are unbounded"))
 }
 
 pub(super) fn duplicate(noun: &'static str, id: &impl std::fmt::Display) -> Rejection {

@@ -72,6 +72,7 @@ impl Rules<'_> {
         signatories: &[PartyCode],
         rule: AdoptionRule,
         paragraphs: &[Paragraph],
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("table a draft statement")?;
         if self.state.statements().contains_key(id) {
@@ -113,6 +114,7 @@ impl Rules<'_> {
             ));
         }
         check_paragraphs(paragraphs)?;
+        self.within_record(format_args!("the draft of {id}"), at, false)?;
         Ok(vec![Event::StatementDrafted {
             statement: id.clone(),
             title: title.to_owned(),
@@ -120,7 +122,7 @@ impl Rules<'_> {
             rule,
             paragraphs: paragraphs.to_vec(),
             content: content_hash(paragraphs),
-            at: self.now,
+            at,
         }])
     }
 
@@ -130,6 +132,7 @@ impl Rules<'_> {
         version: u32,
         signature: SignatureBytes,
         meeting: Option<&MeetingId>,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.statement(id)?;
         self.open_statement(record)?;
@@ -148,6 +151,12 @@ impl Rules<'_> {
                 current,
             });
         }
+        self.not_before(
+            format_args!("the approval of {id} version {version}"),
+            at,
+            "the version being tabled",
+            approved.at,
+        )?;
         self.leader_of_signatory(record)?;
         let key = self
             .actor
@@ -189,7 +198,7 @@ impl Rules<'_> {
             content: approved.content,
             signature,
             meeting: meeting.cloned(),
-            at: self.now,
+            at,
         };
         let mut after = record.clone();
         after
@@ -199,15 +208,11 @@ impl Rules<'_> {
             statement: id.clone(),
             approval,
         }];
-        let counts_approvals = matches!(
-            record.rule,
-            AdoptionRule::Unanimity | AdoptionRule::Quorum { .. }
-        );
-        if counts_approvals && after.rule_holds(self.now) {
+        if let Some(adopted_at) = after.approvals_met_at() {
             events.push(Event::StatementAdopted {
                 statement: id.clone(),
                 version,
-                at: self.now,
+                at: adopted_at,
             });
         }
         Ok(events)
@@ -217,6 +222,7 @@ impl Rules<'_> {
         &self,
         statement: &StatementId,
         paragraphs: &[Paragraph],
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("table a new version")?;
         let record = self.statement(statement)?;
@@ -230,18 +236,27 @@ impl Rules<'_> {
                 format!("identical to version {current}"),
             ));
         }
+        if let Some(previous) = record.current() {
+            self.not_before(
+                format_args!("version {} of {statement}", current + 1),
+                at,
+                format_args!("version {current}"),
+                previous.at,
+            )?;
+        }
         Ok(vec![Event::StatementRevised {
             statement: statement.clone(),
             version: current + 1,
             paragraphs: paragraphs.to_vec(),
             content,
-            at: self.now,
+            at,
         }])
     }
 
     pub(super) fn withdraw_approval(
         &self,
         statement: &StatementId,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.statement(statement)?;
         self.open_statement(record)?;
@@ -259,34 +274,54 @@ impl Rules<'_> {
                 "only the party's leader may".into(),
             ));
         }
+        self.not_before(
+            format_args!(
+                "the withdrawal of {}'s approval of {statement}",
+                self.actor.party
+            ),
+            at,
+            "the approval",
+            approval.at,
+        )?;
         Ok(vec![Event::ApprovalWithdrawn {
             statement: statement.clone(),
             party: self.actor.party.clone(),
             version: approval.version,
-            at: self.now,
+            at,
         }])
     }
 
     pub(super) fn object_to_statement(
         &self,
         statement: &StatementId,
+        at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let (record, deadline) = self.under_silence(statement)?;
         self.leader_of_signatory(record)?;
-        if self.now >= deadline {
+        if at >= deadline {
             return Err(wrong_state(
                 format!("the silence procedure on {statement}"),
                 "past its deadline",
                 "objections must come before it",
             ));
         }
+        if let Some(current) = record.current() {
+            self.not_before(
+                format_args!("{}'s objection to {statement}", self.actor.party),
+                at,
+                format_args!("version {}", current.number),
+                current.at,
+            )?;
+        }
         Ok(vec![Event::ObjectionRaised {
             statement: statement.clone(),
             party: self.actor.party.clone(),
-            at: self.now,
+            at,
         }])
     }
 
+    /// Silence held: the statement is adopted as of its deadline, whenever the conclusion is
+    /// recorded.
     pub(super) fn conclude_silence(
         &self,
         statement: &StatementId,
@@ -311,12 +346,22 @@ impl Rules<'_> {
         Ok(vec![Event::StatementAdopted {
             statement: statement.clone(),
             version,
-            at: self.now,
+            at: deadline,
         }])
     }
 
     pub(super) fn record_meeting(&self, meeting: &Meeting) -> Result<Vec<Event>, Rejection> {
         self.secretariat("record a meeting")?;
+        if let Some(coalition) = self.state.coalition()
+            && meeting.day < coalition.founded_at.day()
+        {
+            return Err(Rejection::Chronology {
+                fact: format!("meeting {}", meeting.id),
+                at: meeting.day.start(),
+                earlier: format!("the founding of {}", coalition.id),
+                since: coalition.founded_at,
+            });
+        }
         if self.state.meetings().contains_key(&meeting.id) {
             return Err(duplicate("meeting", &meeting.id));
         }

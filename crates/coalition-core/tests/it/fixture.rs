@@ -22,7 +22,7 @@ use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::event::Event;
 use coalition_core::hash::Hash;
 use coalition_core::id::{
-    CoalitionId, CommitmentId, IncidentId, ObligationId, PartyCode, PrincipalId,
+    CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
 use coalition_core::incident::VerificationRule;
 use coalition_core::party::{Principal, PrincipalRole, Seat, SeatRole};
@@ -54,7 +54,7 @@ pub const SEATS: &[(&str, SeatRole)] = &[
     ("BLR", SeatRole::Adversary),
 ];
 
-/// The day every seat was taken (the London summit).
+/// The day the coalition was founded and every seat taken (the London summit).
 pub const SEATED_FROM: &str = "2025-03-02";
 
 /// The leaders that hold a signing key, by party.
@@ -106,6 +106,10 @@ pub fn principal_id(id: &str) -> PrincipalId {
 
 pub fn statement_id(id: &str) -> StatementId {
     StatementId::parse(id).unwrap()
+}
+
+pub fn instrument_id(id: &str) -> InstrumentId {
+    InstrumentId::parse(id).unwrap()
 }
 
 pub fn coalition_id(id: &str) -> CoalitionId {
@@ -168,7 +172,8 @@ pub fn sign(
     SignatureBytes(key.sign(message.as_bytes()).to_bytes())
 }
 
-/// The command that founds `coalition`, by its secretariat (FRA, TOP SECRET).
+/// The command that founds `coalition`, by its secretariat (FRA, TOP SECRET), on the day every
+/// seat was taken.
 pub fn founding(coalition: &str) -> Command {
     Command::FoundCoalition {
         id: coalition_id(coalition),
@@ -181,6 +186,7 @@ pub fn founding(coalition: &str) -> Command {
             PrincipalRole::Secretariat,
             Level::TopSecret,
         ),
+        at: Some(at(SEATED_FROM)),
     }
 }
 
@@ -381,6 +387,7 @@ impl World {
                 signatories: signatories.iter().map(|p| party(p)).collect(),
                 rule,
                 paragraphs,
+                at: None,
             },
         );
     }
@@ -394,6 +401,7 @@ impl World {
             Command::ReviseStatement {
                 statement: statement_id(statement),
                 paragraphs: paragraphs(&[(&text, Level::Public)]),
+                at: None,
             },
         );
         next
@@ -420,6 +428,7 @@ impl World {
                 &content,
             ),
             meeting: None,
+            at: None,
         }
     }
 
@@ -431,6 +440,21 @@ impl World {
         version: u32,
     ) -> Result<Vec<Event>, Rejection> {
         let command = self.approval(leader, statement, version);
+        self.run(leader, command)
+    }
+
+    /// `leader` approves `version` of `statement`, stating when the approval was given.
+    pub fn approve_at(
+        &mut self,
+        leader: &str,
+        statement: &str,
+        version: u32,
+        when: &str,
+    ) -> Result<Vec<Event>, Rejection> {
+        let mut command = self.approval(leader, statement, version);
+        if let Command::ApproveVersion { at: given, .. } = &mut command {
+            *given = Some(at(when));
+        }
         self.run(leader, command)
     }
 

@@ -511,15 +511,23 @@ fn only_the_protected_state_may_waive_what_it_is_owed() {
 #[test]
 fn a_disputed_obligation_can_still_be_fulfilled_but_not_disputed_again() {
     let (scenario, id) = one_obligation();
+    // Disputed (at the time it is recorded) half an hour after verification.
     let scenario = scenario
+        .now("2026-06-01T12:30:00Z")
         .when(dispute(&id, "meloni"))
         .then_rejected_with(|r| matches!(r, Rejection::NotAuthorised { .. }))
         .given(dispute(&id, "zelenskyy"));
     assert_eq!(
-        scenario.status_at("INC-1", "gbr", Consult, "2026-06-01T12:00:00Z"),
+        scenario.status_at("INC-1", "gbr", Consult, "2026-06-01T12:30:00Z"),
         ObligationStatus::Disputed
     );
+    assert_eq!(
+        scenario.status_at("INC-1", "gbr", Consult, "2026-06-01T12:29:59Z"),
+        ObligationStatus::Open,
+        "not disputed before the dispute"
+    );
     let scenario = scenario
+        .now("2026-07-01T00:00:00Z")
         .when(dispute(&id, "starmer"))
         .then_rejected_with(|r| matches!(r, Rejection::WrongState { .. }))
         .given(fulfil(&id, "starmer", "2026-06-01T13:00:00Z"));
@@ -821,6 +829,7 @@ fn nothing_but_founding_is_accepted_before_the_coalition_is_founded() {
     let empty = Scenario {
         state: coalition_core::State::new(),
         log: Vec::new(),
+        recorded: Vec::new(),
         now: at("2026-01-06T12:00:00Z"),
     };
     empty

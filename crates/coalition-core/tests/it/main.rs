@@ -1,8 +1,13 @@
 //! The guarantee lifecycle and statements, end to end through `decide` and `apply`.
 
 mod coverage;
+mod exercise;
 mod fixture;
+mod incidents;
 mod lifecycle;
 mod replay;
 mod statements;
 mod support;
+mod time;
+mod whatif;
+mod world;

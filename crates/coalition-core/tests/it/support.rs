@@ -36,11 +36,35 @@ pub(crate) fn step(actor: &str, command: Command) -> Step {
     }
 }
 
+impl Step {
+    /// The same step, stating when what it records happened (instead of the recording time).
+    pub(crate) fn at(mut self, when: &str) -> Step {
+        let time = Some(at(when));
+        match &mut self.command {
+            Command::AddCommitment(new) => new.at = time,
+            Command::ReportIncident(new) => new.at = time,
+            Command::ConfirmIncident { at, .. }
+            | Command::TriggerProvisionally { at, .. }
+            | Command::RejectIncident { at, .. }
+            | Command::WithdrawCommitment { at, .. }
+            | Command::RecordSupport { at, .. }
+            | Command::FulfilObligation { at, .. }
+            | Command::WaiveObligation { at, .. }
+            | Command::DisputeObligation { at, .. }
+            | Command::ExtendInstrument { at, .. } => *at = time,
+            other => panic!("{other:?} states no optional time"),
+        }
+        self
+    }
+}
+
 /// A coalition's state with the log that built it, and a clock.
 #[derive(Clone, Debug)]
 pub(crate) struct Scenario {
     pub(crate) state: State,
     pub(crate) log: Vec<Event>,
+    /// When each event of `log` was recorded (the clock of the step that emitted it).
+    pub(crate) recorded: Vec<Timestamp>,
     pub(crate) now: Timestamp,
 }
 
@@ -50,6 +74,11 @@ impl Scenario {
         let world = World::new();
         Scenario {
             log: world.events().cloned().collect(),
+            recorded: world
+                .history
+                .iter()
+                .flat_map(|batch| batch.events.iter().map(|_| batch.at))
+                .collect(),
             state: world.state,
             now: at("2026-06-01T12:00:00Z"),
         }
@@ -99,7 +128,13 @@ impl Scenario {
         for event in events {
             apply(&mut self.state, event);
             self.log.push(event.clone());
+            self.recorded.push(self.now);
         }
+    }
+
+    /// The log with the time each event was recorded, as the ledger keeps it.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&Event, Timestamp)> {
+        self.log.iter().zip(self.recorded.iter().copied())
     }
 
     /// The obligation opened for `commitment`'s response `kind` by `incident`.
@@ -350,6 +385,7 @@ impl From<Pledge> for Step {
             Command::AddCommitment(NewCommitment {
                 id: Some(pledge.0.id.clone()),
                 commitment: pledge.0,
+                at: None,
             }),
         )
     }
@@ -400,10 +436,12 @@ pub(crate) fn paris_style(id: &str, parties: &[&str]) -> Instrument {
         marking: Marking::public(),
         source: String::new(),
         illustrative: true,
+        historical: false,
     }
 }
 
-/// A 2024-style bilateral agreement: political, in force on signature, ten years from signature.
+/// A 2024-style bilateral agreement: political, in force on signature, ten years from signature;
+/// concluded before the coalition (historical).
 pub(crate) fn bilateral_2024(id: &str, parties: &[&str]) -> Instrument {
     Instrument {
         id: InstrumentId::parse(id).unwrap(),
@@ -423,6 +461,7 @@ pub(crate) fn bilateral_2024(id: &str, parties: &[&str]) -> Instrument {
         marking: Marking::public(),
         source: String::new(),
         illustrative: true,
+        historical: true,
     }
 }
 
@@ -511,6 +550,7 @@ impl From<Report> for Step {
             Command::ReportIncident(NewIncident {
                 id: report.id,
                 incident: report.incident,
+                at: None,
             }),
         )
     }
@@ -521,6 +561,7 @@ pub(crate) fn confirm(incident: &str, by: &str) -> Step {
         by,
         Command::ConfirmIncident {
             incident: iid(incident),
+            at: None,
         },
     )
 }
@@ -535,6 +576,7 @@ pub(crate) fn trigger(incident: &str) -> Step {
         "secretariat",
         Command::TriggerProvisionally {
             incident: iid(incident),
+            at: None,
         },
     )
 }
@@ -545,6 +587,7 @@ pub(crate) fn reject(incident: &str, by: &str) -> Step {
         Command::RejectIncident {
             incident: iid(incident),
             reason: "not attributable".into(),
+            at: None,
         },
     )
 }

@@ -301,6 +301,7 @@ pub(crate) async fn found(ledger: &Ledger, id: &CoalitionId) -> PrincipalId {
                 marking: Marking::public(),
                 public_key: None,
             },
+            at: None,
         },
         seat("FRA", SeatRole::Member),
         seat("UKR", SeatRole::ProtectedState),
@@ -327,6 +328,7 @@ pub(crate) fn report() -> Command {
             evidence: Vec::new(),
             marking: Marking::at(Level::Restricted),
         },
+        at: None,
     })
 }
 

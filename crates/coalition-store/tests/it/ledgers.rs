@@ -168,6 +168,7 @@ pub(crate) async fn two_ledgers_on_one_store_read_only_what_is_new(
             now,
             &[Command::ConfirmIncident {
                 incident: IncidentId::parse("INC-99").unwrap(),
+                at: None,
             }],
         )
         .await;
@@ -184,6 +185,7 @@ pub(crate) async fn two_ledgers_on_one_store_read_only_what_is_new(
                 report(),
                 Command::ConfirmIncident {
                     incident: IncidentId::parse("INC-99").unwrap(),
+                    at: None,
                 },
             ],
         )

@@ -194,7 +194,7 @@ pub(crate) async fn instruments(app: &App, args: &ReadArgs, json: bool) -> anyho
         let term = i.term.map_or("open-ended".to_owned(), |t| {
             format!(
                 "{}y from {}{}",
-                t.years + record.extended_years,
+                t.years + view.extended_years,
                 t.from.name(),
                 if t.extendable { ", extendable" } else { "" }
             )
@@ -249,6 +249,7 @@ pub(crate) async fn instrument(
             coalition,
             id,
             years,
+            at,
             act,
         } => (
             coalition,
@@ -256,6 +257,7 @@ pub(crate) async fn instrument(
             Request::ExtendInstrument {
                 instrument: id,
                 years,
+                at,
             },
         ),
         InstrumentCommand::Terminate {

@@ -180,5 +180,6 @@ fn add_request(args: &CommitmentAddArgs) -> Request {
         classification: args.classification,
         originator: args.originator.clone(),
         releasable_to: args.releasable_to.clone(),
+        at: args.at,
     }))
 }

@@ -60,19 +60,30 @@ pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyh
                 evidence: args.evidence.clone(),
                 classification: args.classification,
                 releasable_to: args.releasable_to.clone(),
+                reported_at: args.reported_at,
             }));
             let receipt = app
                 .submit(&args.coalition, &args.act.actor, request)
                 .await?;
             super::print_created(&receipt, json)
         }
-        IncidentCommand::Confirm { coalition, id, act } => {
-            let request = Request::ConfirmIncident { incident: id };
+        IncidentCommand::Confirm {
+            coalition,
+            id,
+            at,
+            act,
+        } => {
+            let request = Request::ConfirmIncident { incident: id, at };
             let receipt = app.submit(&coalition, &act.actor, request).await?;
             print_activation(&receipt, json)
         }
-        IncidentCommand::Trigger { coalition, id, act } => {
-            let request = Request::TriggerIncident { incident: id };
+        IncidentCommand::Trigger {
+            coalition,
+            id,
+            at,
+            act,
+        } => {
+            let request = Request::TriggerIncident { incident: id, at };
             let receipt = app.submit(&coalition, &act.actor, request).await?;
             print_activation(&receipt, json)
         }
@@ -80,11 +91,13 @@ pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyh
             coalition,
             id,
             reason,
+            at,
             act,
         } => {
             let request = Request::RejectIncident {
                 incident: id,
                 reason,
+                at,
             };
             super::submit(app, &coalition, &act.actor, request, json).await
         }

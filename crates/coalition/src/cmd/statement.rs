@@ -66,6 +66,7 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
                 quorum: args.quorum,
                 silence_until: args.silence_until,
                 paragraphs: read_draft(&args.from)?,
+                at: args.at,
             }));
             super::submit(app, &args.coalition, &args.act.actor, request, json).await
         }
@@ -73,11 +74,13 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             coalition,
             id,
             from,
+            at,
             act,
         } => {
             let request = Request::ReviseStatement {
                 statement: id,
                 paragraphs: read_draft(&from)?,
+                at,
             };
             super::submit(app, &coalition, &act.actor, request, json).await
         }
@@ -125,6 +128,7 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             version,
             key,
             meeting,
+            at,
             act,
         } => {
             // Sign here, with the leader's own key: only the signature travels.
@@ -148,6 +152,7 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
                 version,
                 signature,
                 meeting,
+                at,
             };
             let receipt = app.submit(&coalition, &act.actor, request).await?;
             if json {
@@ -173,22 +178,14 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             Ok(())
         }
         StatementCommand::WithdrawApproval(a) => {
-            act_on(
-                app,
-                a,
-                |statement| Request::WithdrawApproval { statement },
-                json,
-            )
-            .await
+            let at = a.at;
+            let request = |statement| Request::WithdrawApproval { statement, at };
+            act_on(app, a.target, request, json).await
         }
         StatementCommand::Object(a) => {
-            act_on(
-                app,
-                a,
-                |statement| Request::ObjectToStatement { statement },
-                json,
-            )
-            .await
+            let at = a.at;
+            let request = |statement| Request::ObjectToStatement { statement, at };
+            act_on(app, a.target, request, json).await
         }
         StatementCommand::Conclude(a) => {
             act_on(

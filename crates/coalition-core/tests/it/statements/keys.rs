@@ -43,6 +43,7 @@ fn after_a_rotation_the_old_key_no_longer_signs_and_earlier_approvals_stand() {
         version: 1,
         signature: sign(&old, &world.coalition, "after", 1, &content),
         meeting: None,
+        at: None,
     };
     assert!(matches!(
         world.decide("macron", &with_old),

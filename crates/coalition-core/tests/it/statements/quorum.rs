@@ -93,6 +93,7 @@ fn a_quorum_of_zero_or_above_the_signatories_is_refused_at_drafting() {
                 signatories: signatories.iter().map(|p| party(p)).collect(),
                 rule: AdoptionRule::Quorum { k },
                 paragraphs: paragraphs(&[("Text.", Level::Public)]),
+                at: None,
             },
         );
         assert!(
@@ -118,6 +119,7 @@ fn drafting_refuses_unknown_or_repeated_signatories_and_empty_text() {
         signatories: signatories.iter().map(|p| party(p)).collect(),
         rule: UNANIMITY,
         paragraphs: paragraphs(texts),
+        at: None,
     };
     let text = [("Text.", Level::Public)];
     assert_eq!(

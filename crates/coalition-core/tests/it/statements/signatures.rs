@@ -28,6 +28,7 @@ fn a_signature_is_accepted_only_for_the_exact_statement_version_coalition_and_si
             Command::ReviseStatement {
                 statement: statement_id(s),
                 paragraphs: same.clone(),
+                at: None,
             },
         );
     }
@@ -62,6 +63,7 @@ fn a_signature_is_accepted_only_for_the_exact_statement_version_coalition_and_si
                                     version: 2,
                                     signature,
                                     meeting: None,
+                                    at: None,
                                 };
                                 let genuine = coalition == fixture::COALITION
                                     && signed_statement == target
@@ -118,6 +120,7 @@ fn an_approval_is_refused_to_anyone_but_a_leader_of_a_required_signatory() {
         version: 1,
         signature,
         meeting: None,
+        at: None,
     };
 
     // A leader of a party that is not a required signatory, with a valid signature of their own.
@@ -179,6 +182,7 @@ fn a_leader_without_a_registered_key_cannot_approve() {
         version: 1,
         signature: sign(&key(99), &world.coalition, "s", 1, &content),
         meeting: None,
+        at: None,
     };
     assert_eq!(
         world.decide("rutte", &command),

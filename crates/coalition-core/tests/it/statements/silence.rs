@@ -19,6 +19,7 @@ fn silence_is_broken_by_an_objection_before_the_deadline_and_holds_after_it() {
     let rule = AdoptionRule::Silence { deadline };
     let object = Command::ObjectToStatement {
         statement: statement_id("s"),
+        at: None,
     };
     let conclude = Command::ConcludeSilence {
         statement: statement_id("s"),
@@ -83,6 +84,7 @@ fn objection_and_conclusion_are_refused_outside_a_silence_procedure() {
             "starmer",
             Command::ObjectToStatement {
                 statement: statement_id("s"),
+                at: None,
             },
         ),
         (

@@ -17,6 +17,7 @@ fn a_withdrawn_approval_stops_counting() {
     // Only the party's leader withdraws; a party that has not approved has nothing to withdraw.
     let withdraw = Command::WithdrawApproval {
         statement: statement_id("s"),
+        at: None,
     };
     assert!(matches!(
         world.decide("barrot", &withdraw),
@@ -51,6 +52,7 @@ fn a_withdrawn_approval_stops_counting_towards_a_quorum() {
         "macron",
         Command::WithdrawApproval {
             statement: statement_id("s"),
+            at: None,
         },
     );
     assert!(!adopts(&world.approve("starmer", "s", 1).unwrap()));
@@ -71,7 +73,8 @@ fn an_adopted_statement_is_immutable() {
         world.decide(
             "macron",
             &Command::WithdrawApproval {
-                statement: s.clone()
+                statement: s.clone(),
+                at: None,
             }
         ),
         adopted_rejection
@@ -86,6 +89,7 @@ fn an_adopted_statement_is_immutable() {
             &Command::ReviseStatement {
                 statement: s.clone(),
                 paragraphs: paragraphs(&[("Changed after adoption.", Level::Public)]),
+                at: None,
             }
         ),
         adopted_rejection
@@ -94,7 +98,8 @@ fn an_adopted_statement_is_immutable() {
         world.decide(
             "starmer",
             &Command::ObjectToStatement {
-                statement: s.clone()
+                statement: s.clone(),
+                at: None,
             }
         ),
         adopted_rejection
