@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use coalition_core::Command;
 use coalition_core::dates::Timestamp;
 use coalition_core::disclosure::Gate;
 use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_core::state::State;
+use coalition_core::{Command, Event};
 use coalition_ledger::store::read_all;
-use coalition_ledger::{AsOf, EventStore, Head, Ledger, SealedEvent, StoreError, VerifiedEntry};
+use coalition_ledger::{EventStore, Head, Ledger, SealedEvent, StoreError, VerifiedEntry};
 use coalition_store::OpenOptions;
 
 use crate::clock::Clock;
@@ -130,7 +130,7 @@ impl App {
         coalition: &CoalitionId,
         reading: &Reading,
     ) -> Result<Reader, AppError> {
-        let state = self.state(coalition, reading.as_of).await?;
+        let state = self.state(coalition, reading.as_of, reading.at).await?;
         Reader::new(coalition.clone(), state, reading, self.now())
     }
 
@@ -173,22 +173,59 @@ impl App {
             .state)
     }
 
-    /// The state now, or as the record stood at `as_of` (a replay).
+    /// The state now; or as the record stood at `as_of` (the entries recorded by then); or as
+    /// the world stood at `at` (only the facts that hold by then), or both: what the record
+    /// said at `as_of` about the world at `at`. Asked about a time before the coalition was
+    /// recorded, or before it was founded, it says so rather than answer with nothing.
     pub(crate) async fn state(
         &self,
         coalition: &CoalitionId,
         as_of: Option<Timestamp>,
+        at: Option<Timestamp>,
     ) -> Result<Arc<State>, AppError> {
-        match as_of {
-            None => self.current(coalition).await,
-            Some(recorded_by) => {
-                let ledger = self.ledger_or_missing(coalition)?;
-                let as_of = AsOf {
-                    recorded_by: Some(recorded_by),
-                };
-                Ok(Arc::new(ledger.replay(coalition, as_of).await?.state))
-            }
+        if as_of.is_none() && at.is_none() {
+            return self.current(coalition).await;
         }
+        let entries = self.entries(coalition).await?;
+        let first = entries
+            .first()
+            .map(|(_, envelope)| envelope.recorded_at)
+            .ok_or_else(|| AppError::not_found("coalition", coalition))?;
+        if let Some(as_of) = as_of.filter(|as_of| *as_of < first) {
+            return Err(AppError::invalid(
+                "as-of",
+                format!(
+                    "{coalition} was not yet recorded at {as_of}: its record begins at {first}"
+                ),
+            ));
+        }
+        let recorded = entries
+            .iter()
+            .filter(|(_, envelope)| as_of.is_none_or(|as_of| envelope.recorded_at <= as_of));
+        let state = match at {
+            None => State::replay(recorded.map(|(_, envelope)| &envelope.event)),
+            Some(at) => {
+                let state = State::world_at(
+                    recorded.map(|(_, envelope)| (&envelope.event, envelope.recorded_at)),
+                    at,
+                );
+                if state.coalition().is_none() {
+                    let founded = entries
+                        .iter()
+                        .find_map(|(_, envelope)| match &envelope.event {
+                            Event::CoalitionFounded { at: founded, .. } => Some(*founded),
+                            _ => None,
+                        })
+                        .unwrap_or(first);
+                    return Err(AppError::invalid(
+                        "at",
+                        format!("{coalition} was founded at {founded}; nothing of it held at {at}"),
+                    ));
+                }
+                state
+            }
+        };
+        Ok(Arc::new(state))
     }
 
     /// Every entry of a coalition's log, verified.

@@ -54,7 +54,7 @@ impl App {
         reading: &Reading,
     ) -> Result<Vec<LogEntryView>, AppError> {
         let entries = self.entries(coalition).await?;
-        let state = self.state(coalition, reading.as_of).await?;
+        let state = self.state(coalition, reading.as_of, None).await?;
         let viewer = Reader::viewer(&state, &reading.who)?;
         let gate = Gate::new(&state, &viewer);
         Ok(entries

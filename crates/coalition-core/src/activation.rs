@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::commitment::{ClockStart, CommitmentStatus, ResponseKind};
 use crate::dates::Timestamp;
@@ -15,7 +15,7 @@ use crate::obligation::Obligation;
 use crate::state::{CommitmentRecord, State};
 
 /// Why a commitment does not answer an incident.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Unanswered {
     /// It protects another state.

@@ -137,7 +137,7 @@ impl Correction {
 }
 
 /// A correction on its way: the confirmations given for it so far.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingCorrection {
     /// The correction.
     pub correction: Correction,
@@ -146,7 +146,7 @@ pub struct PendingCorrection {
 }
 
 /// A correction that was made, with what it replaced.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedCorrection {
     /// The correction.
     pub correction: Correction,

@@ -6,7 +6,7 @@
 //! The answer carries every item's marking: the caller passes it through the gate like every
 //! read (an obligation is marked as its commitment joined with the incident).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::activation::{self, Opening, Unanswered};
 use crate::apply::apply;
@@ -38,7 +38,7 @@ pub struct WhatIf {
 }
 
 /// An obligation the incident would open.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WouldOpen {
     /// The obligation, as verification would open it (its marking included).
     #[serde(flatten)]
@@ -48,7 +48,7 @@ pub struct WouldOpen {
 }
 
 /// A commitment that would not answer, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotAnswering {
     /// The commitment.
     pub commitment: CommitmentId,
@@ -61,7 +61,7 @@ pub struct NotAnswering {
 }
 
 /// The answer.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WhatIfAnswer {
     /// The incident supposed.
     pub incident: Incident,

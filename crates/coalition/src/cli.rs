@@ -157,9 +157,14 @@ pub(crate) struct ViewArgs {
     /// Read as the public: PUBLIC items only.
     #[arg(long)]
     pub(crate) public: bool,
-    /// Answer from the record as it stood at this time (events recorded later are ignored).
+    /// As the record stood at this time: only what had been recorded by then.
     #[arg(long, value_name = "TIME")]
     pub(crate) as_of: Option<Timestamp>,
+    /// As the world stood at this time: only the facts that held by then (what had happened,
+    /// whenever it was recorded); statuses and deadlines at then. With --as-of: what the record
+    /// said at --as-of about the world at --at. See docs/time.md.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<Timestamp>,
 }
 
 #[derive(Debug, Args)]
@@ -188,8 +193,8 @@ pub(crate) struct CommitmentsArgs {
     /// Only this category.
     #[arg(long)]
     pub(crate) category: Option<Category>,
-    /// Only those in force at this time (status is also computed at this time).
-    #[arg(long, value_name = "TIME")]
+    /// Only those in force at this time (the world as it stood then, as with --at).
+    #[arg(long, value_name = "TIME", conflicts_with = "at")]
     pub(crate) in_force_at: Option<Timestamp>,
     #[command(flatten)]
     pub(crate) view: ViewArgs,
@@ -560,9 +565,6 @@ pub(crate) struct ObligationsArgs {
     /// Only those an incident opened.
     #[arg(long)]
     pub(crate) incident: Option<IncidentId>,
-    /// Compute "overdue" at this time (default: now).
-    #[arg(long, value_name = "TIME")]
-    pub(crate) at: Option<Timestamp>,
     /// Only overdue obligations.
     #[arg(long)]
     pub(crate) overdue: bool,
@@ -612,9 +614,6 @@ pub(crate) struct CoverageArgs {
     /// The protected state (default: the coalition's).
     #[arg(long)]
     pub(crate) protected: Option<PartyCode>,
-    /// The moment described (default: now).
-    #[arg(long, value_name = "TIME")]
-    pub(crate) at: Option<Timestamp>,
     /// How many years the timeline runs.
     #[arg(long, default_value_t = 20)]
     pub(crate) years: u16,

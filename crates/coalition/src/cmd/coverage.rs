@@ -10,7 +10,7 @@ use crate::output::{print_json, print_table, table};
 
 pub(crate) async fn show(app: &App, args: &CoverageArgs, json: bool) -> anyhow::Result<()> {
     let reader = app
-        .read(&args.coalition, &super::reading(&args.view, args.at))
+        .read(&args.coalition, &super::reading(&args.view, None))
         .await?;
     let report = reader.coverage(args.protected.clone(), args.years, args.assume_ceasefire)?;
     if json {

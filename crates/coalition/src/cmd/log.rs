@@ -172,6 +172,11 @@ fn since(args: &VerifyArgs) -> anyhow::Result<Option<Since>> {
 }
 
 async fn show(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    if args.view.at.is_some() {
+        return Err(bad_input(
+            "--at: the log is in the order things were recorded; ask --as-of TIME for the log as it stood then",
+        ));
+    }
     let entries = app
         .log(&args.coalition, &super::reading(&args.view, None))
         .await?;

@@ -110,9 +110,10 @@ async fn dispatch(
     }
 }
 
-/// Who reads (`--as`, `--public`, or the custodian) and as of when; `at` is the command's own
-/// time of reading (`--at`, `--in-force-at`), if it has one.
+/// Who reads (`--as`, `--public`, or the custodian), as the record stood at `--as-of` and the
+/// world at `--at` (or the command's own time, `--in-force-at`).
 pub(crate) fn reading(view: &ViewArgs, at: Option<Timestamp>) -> Reading {
+    let at = at.or(view.at);
     let who = match (&view.viewer, view.public) {
         (_, true) => Who::Public,
         (Some(id), false) => Who::Principal(id.clone()),

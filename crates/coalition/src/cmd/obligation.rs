@@ -10,7 +10,7 @@ use crate::output::{print_json, print_table, table};
 
 pub(crate) async fn list(app: &App, args: &ObligationsArgs, json: bool) -> anyhow::Result<()> {
     let reader = app
-        .read(&args.coalition, &super::reading(&args.view, args.at))
+        .read(&args.coalition, &super::reading(&args.view, None))
         .await?;
     let views = reader.obligations(&ObligationFilter {
         incident: args.incident.clone(),
