@@ -15,6 +15,7 @@ use coalition_core::state::State;
 use coalition_core::statement::{
     Meeting, MeetingId, PartyStanding, StatementId, StatementRecord, Version,
 };
+use coalition_core::whatif::{WhatIf, what_if};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,7 @@ use crate::error::AppError;
 use crate::views::{
     AggregateRow, CommitmentFilter, CommitmentView, DiffLine, IncidentDetail, IncidentView,
     InstrumentView, ObligationFilter, ObligationView, ParagraphView, StandingRow, StatementDiff,
-    StatementRow, StatementShow, StatementStanding, natural_key,
+    StatementRow, StatementShow, StatementStanding, WhatIfView, natural_key,
 };
 
 /// Who is reading.
@@ -226,6 +227,30 @@ impl Reader {
             .collect();
         views.sort_by_cached_key(|v| natural_key(v.obligation.id.as_str()));
         views
+    }
+
+    /// What an incident would set off, on a copy of the state (nothing is written; only here may
+    /// times lie in the future): the obligations and the commitments the reader may read.
+    pub fn what_if(&self, query: &WhatIf) -> Result<WhatIfView, AppError> {
+        let answer =
+            what_if(&self.state, query).map_err(|rejection| AppError::Rejected { rejection })?;
+        let gate = self.gate();
+        Ok(WhatIfView {
+            would_open: answer
+                .would_open
+                .into_iter()
+                .filter(|o| gate.may_read(&o.obligation.marking))
+                .collect(),
+            not_answering: answer
+                .not_answering
+                .into_iter()
+                .filter(|c| gate.may_read(&c.marking))
+                .collect(),
+            incident: answer.incident,
+            verified_at: answer.verified_at,
+            assumed_ceasefire: answer.assumed_ceasefire,
+            assumed_ratified: answer.assumed_ratified,
+        })
     }
 
     /// What the protected state (or `protected`) can count on, year by year, from the time of

@@ -133,6 +133,9 @@ pub(crate) enum Command {
     /// Analyse a negotiation: outcome space, frontier, bargaining solutions, forecasts.
     #[command(subcommand)]
     Negotiate(NegotiateCommand),
+    /// What would happen if …: decided on a copy of the record, nothing written.
+    #[command(subcommand)]
+    Whatif(WhatIfCommand),
 }
 
 #[derive(Debug, Args)]
@@ -148,15 +151,22 @@ pub(crate) struct ImportArgs {
     pub(crate) file: PathBuf,
 }
 
-/// Who reads, and as of when.
+/// Who reads.
 #[derive(Debug, Args, Clone)]
-pub(crate) struct ViewArgs {
+pub(crate) struct WhoArgs {
     /// Read as this principal (their clearance and releasability apply).
     #[arg(long = "as", value_name = "PRINCIPAL", conflicts_with = "public")]
     pub(crate) viewer: Option<PrincipalId>,
     /// Read as the public: PUBLIC items only.
     #[arg(long)]
     pub(crate) public: bool,
+}
+
+/// Who reads, and at which times.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ViewArgs {
+    #[command(flatten)]
+    pub(crate) who: WhoArgs,
     /// As the record stood at this time: only what had been recorded by then.
     #[arg(long, value_name = "TIME")]
     pub(crate) as_of: Option<Timestamp>,
@@ -989,4 +999,50 @@ pub(crate) enum AggregateCommand {
         #[command(flatten)]
         act: ActArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WhatIfCommand {
+    /// Suppose an incident: the obligations it would open with their deadlines, those awaiting a
+    /// request or with no deadline, and the commitments that would not answer and why. Times may
+    /// lie in the future (an exercise of thought: nothing is written).
+    #[command(
+        after_help = "Example:\n  coalition whatif paris-2026 incident --aggressor RUS --target UKR --kind armed-attack \\\n    --at 2027-06-14T04:00:00Z --verified-at 2027-06-14T09:00:00Z --request GBR@2027-06-14T12:00:00Z \\\n    --assume-ceasefire 2027-01-01T00:00:00Z --assume-ratified DEU --as starmer\n\nSee docs/time.md."
+    )]
+    Incident(Box<WhatIfIncidentArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WhatIfIncidentArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The state supposed to attack.
+    #[arg(long)]
+    pub(crate) aggressor: PartyCode,
+    /// The state attacked.
+    #[arg(long)]
+    pub(crate) target: PartyCode,
+    /// What happens.
+    #[arg(long, default_value = "armed-attack")]
+    pub(crate) kind: IncidentKind,
+    /// When it happens.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Timestamp,
+    /// Where.
+    #[arg(long, default_value = "")]
+    pub(crate) location: String,
+    /// When it is verified (default: when it happens).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) verified_at: Option<Timestamp>,
+    /// The protected state asks PARTY for consultations at TIME (repeatable).
+    #[arg(long = "request", value_name = "PARTY@TIME")]
+    pub(crate) requests: Vec<String>,
+    /// Assume a ceasefire entered into force then.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) assume_ceasefire: Option<Timestamp>,
+    /// Assume these parties ratified what they signed (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "PARTIES")]
+    pub(crate) assume_ratified: Vec<PartyCode>,
+    #[command(flatten)]
+    pub(crate) who: WhoArgs,
 }

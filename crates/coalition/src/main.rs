@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", failure::render(&err));
+            eprintln!("error: {}", output::clean(&failure::render(&err)));
             ExitCode::from(failure::exit_code(&err))
         }
     }

@@ -5,6 +5,7 @@ use coalition_core::id::{IncidentId, PrincipalId};
 use coalition_core::incident::{Confirmation, Incident};
 use coalition_core::obligation::{Deadline, Obligation, ObligationStatus, Settlement};
 use coalition_core::state::{IncidentRecord, ObligationRecord};
+use coalition_core::whatif::{NotAnswering, WouldOpen};
 use serde::{Deserialize, Serialize};
 
 /// An incident with its verification.
@@ -88,4 +89,22 @@ impl ObligationFilter {
             .is_none_or(|i| &view.obligation.incident == i)
             && (!self.overdue || view.status == ObligationStatus::Overdue)
     }
+}
+
+/// What an incident would set off, as a planner asks it: the obligations the reader may read
+/// that would open, and the commitments it may read that would not answer, with why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WhatIfView {
+    /// The incident supposed.
+    pub incident: Incident,
+    /// When it would be verified.
+    pub verified_at: Timestamp,
+    /// The ceasefire assumed, if any.
+    pub assumed_ceasefire: Option<Timestamp>,
+    /// The parties assumed to have ratified.
+    pub assumed_ratified: Vec<coalition_core::id::PartyCode>,
+    /// The obligations it would open, with their deadlines.
+    pub would_open: Vec<WouldOpen>,
+    /// The commitments that would not answer, and why.
+    pub not_answering: Vec<NotAnswering>,
 }

@@ -13,7 +13,7 @@ mod statement;
 
 pub use coalition::{CoalitionRow, DemoApproval, ImportSummary, InstrumentView, KeyFileView};
 pub use commitment::{CommitmentFilter, CommitmentView, response_text, runs_until};
-pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView};
+pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView, WhatIfView};
 pub use record::{
     BundleVerification, CheckpointView, ConsistencyProofView, CreatedView, ExportView, HeadView,
     InclusionProofView, LogEntryView, LogVerification, ReceiptView, RecordedEntry,

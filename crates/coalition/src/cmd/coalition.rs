@@ -10,7 +10,7 @@ use coalition_core::names::Named;
 use crate::cli::{DemoArgs, ImportArgs, InstrumentCommand, ReadArgs};
 use crate::config::DEMO_KEYS;
 use crate::failure::bad_input;
-use crate::output::{print_json, print_table, table};
+use crate::output::{clean, print_json, print_table, table};
 
 pub(crate) async fn demo(app: &App, dir: &Path, args: &DemoArgs, json: bool) -> anyhow::Result<()> {
     let summary = app.demo(args.reset, &dir.join(DEMO_KEYS)).await?;
@@ -31,7 +31,7 @@ fn summarise(s: &ImportSummary, json: bool) -> anyhow::Result<()> {
     }
     println!(
         "{} ({}) — protecting {} ({})",
-        s.name,
+        clean(&s.name),
         s.coalition,
         s.protected,
         s.protected.name()

@@ -7,7 +7,7 @@ use coalition_core::commitment::Trigger;
 use coalition_core::names::Named;
 
 use crate::cli::{CommitmentAddArgs, CommitmentCommand, CommitmentsArgs};
-use crate::output::{print_json, print_table, table};
+use crate::output::{clean, print_json, print_table, table};
 
 pub(crate) async fn list(app: &App, args: &CommitmentsArgs, json: bool) -> anyhow::Result<()> {
     let reader = app
@@ -79,11 +79,14 @@ pub(crate) async fn run(app: &App, command: CommitmentCommand, json: bool) -> an
                 "{} — {} commits to {} ({})",
                 c.id, c.guarantor, c.protected, c.category
             );
-            println!("  what:        {}", c.what);
+            println!("  what:        {}", clean(&c.what));
             if let Some(amount) = &c.amount {
                 println!(
                     "  amount:      {} {} committed, {} allocated, {} delivered",
-                    amount.quantity, amount.unit, v.allocated, v.delivered
+                    amount.quantity,
+                    clean(&amount.unit),
+                    v.allocated,
+                    v.delivered
                 );
             }
             println!(
@@ -152,7 +155,7 @@ fn scope(trigger: &Trigger) -> String {
     if trigger.scope.is_empty() {
         String::new()
     } else {
-        format!(" ({})", trigger.scope)
+        format!(" ({})", clean(&trigger.scope))
     }
 }
 

@@ -9,7 +9,7 @@ use coalition_core::names::Named;
 
 use crate::cli::{CeasefireArgs, ConsultationsCommand, IncidentCommand, ReadArgs};
 use crate::failure::bad_input;
-use crate::output::{print_json, print_table, table};
+use crate::output::{clean, print_json, print_table, table};
 
 pub(crate) async fn list(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
     let reader = app
@@ -121,10 +121,10 @@ pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyh
                 i.occurred_at
             );
             if !i.location.is_empty() {
-                println!("  location: {}", i.location);
+                println!("  location: {}", clean(&i.location));
             }
             if !i.description.is_empty() {
-                println!("  {}", i.description);
+                println!("  {}", clean(&i.description));
             }
             println!(
                 "  status: {}; reported by {} at {}",

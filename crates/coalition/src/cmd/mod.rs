@@ -9,6 +9,7 @@ pub(crate) mod negotiate;
 mod obligation;
 mod principal;
 mod statement;
+mod whatif;
 
 use coalition_app::views::ReceiptView;
 use coalition_app::{Access, App, Reading, Request, Who};
@@ -16,7 +17,7 @@ use coalition_core::Event;
 use coalition_core::dates::Timestamp;
 use coalition_core::id::{CoalitionId, PrincipalId};
 
-use crate::cli::{Cli, Command, ViewArgs};
+use crate::cli::{Cli, Command, ViewArgs, WhoArgs};
 use crate::config;
 use crate::output::print_json;
 
@@ -58,7 +59,8 @@ fn access(command: &Command) -> Access {
         | Command::Statements(_)
         | Command::Meetings(_)
         | Command::Communique(_)
-        | Command::Aggregates(_) => true,
+        | Command::Aggregates(_)
+        | Command::Whatif(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
         Command::Statement(c) => matches!(
@@ -104,6 +106,7 @@ async fn dispatch(
         Command::Communique(args) => statement::communique(app, &args, json).await,
         Command::Aggregates(args) => statement::aggregates(app, &args, json).await,
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
+        Command::Whatif(command) => whatif::run(app, command, json).await,
         Command::Negotiate(_) | Command::Key(_) => {
             unreachable!("handled before the record is opened")
         }
@@ -114,15 +117,19 @@ async fn dispatch(
 /// world at `--at` (or the command's own time, `--in-force-at`).
 pub(crate) fn reading(view: &ViewArgs, at: Option<Timestamp>) -> Reading {
     let at = at.or(view.at);
-    let who = match (&view.viewer, view.public) {
+    Reading {
+        who: who(&view.who),
+        as_of: view.as_of,
+        at,
+    }
+}
+
+/// The reader `--as` / `--public` name, or the custodian.
+pub(crate) fn who(args: &WhoArgs) -> Who {
+    match (&args.viewer, args.public) {
         (_, true) => Who::Public,
         (Some(id), false) => Who::Principal(id.clone()),
         (None, false) => Who::Custodian,
-    };
-    Reading {
-        who,
-        as_of: view.as_of,
-        at,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::cli::{
     AggregateCommand, CommuniqueArgs, MeetingCommand, ReadArgs, StatementActArgs, StatementCommand,
 };
 use crate::failure::bad_input;
-use crate::output::{print_json, print_table, table};
+use crate::output::{clean, print_json, print_table, table};
 
 pub(crate) async fn list(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
     let reader = app
@@ -118,7 +118,7 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
                     _ => format!("¶{}→¶{}", line.old, line.new),
                 };
                 let sign = if line.op == "=" { " " } else { &line.op };
-                println!("{sign} {at:<8} {}", line.paragraph);
+                println!("{sign} {at:<8} {}", clean(&line.paragraph));
             }
             Ok(())
         }
@@ -209,7 +209,7 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             println!(
                 "{} — {} · latest version {} · {} · {}",
                 standing.statement,
-                standing.title,
+                clean(&standing.title),
                 standing.latest_version.unwrap_or(0),
                 standing.rule,
                 status_text(&standing.status)
@@ -248,7 +248,7 @@ fn print_statement(shown: &StatementShow) {
     println!(
         "{} — {} (version {}, {})",
         shown.id,
-        shown.title,
+        clean(&shown.title),
         shown.version,
         status_text(&shown.status)
     );
@@ -259,7 +259,7 @@ fn print_statement(shown: &StatementShow) {
                 number,
                 marking,
                 text,
-            } => println!("\n{number}. ({marking}) {text}"),
+            } => println!("\n{number}. ({marking}) {}", clean(text)),
             ParagraphView::Withheld { number, .. } => println!("\n{number}. [withheld]"),
         }
     }
@@ -350,17 +350,23 @@ pub(crate) async fn communique(app: &App, args: &CommuniqueArgs, json: bool) -> 
     if json {
         return print_json(&published);
     }
-    println!("COMMUNIQUÉ — {}", reader.name());
+    println!("COMMUNIQUÉ — {}", clean(&reader.name()));
     if let Some(meeting) = args.meeting.as_ref().and_then(|id| reader.meeting(id)) {
-        println!("{}, {}, {}", meeting.title, meeting.place, meeting.day);
+        println!(
+            "{}, {}, {}",
+            clean(&meeting.title),
+            clean(&meeting.place),
+            meeting.day
+        );
     }
     for statement in &published.statements {
         println!(
             "\n{} (adopted version {})",
-            statement.title, statement.version
+            clean(&statement.title),
+            statement.version
         );
         for p in &statement.paragraphs {
-            println!("\n  {}", p.text);
+            println!("\n  {}", clean(&p.text));
         }
     }
     if !published.figures.is_empty() {

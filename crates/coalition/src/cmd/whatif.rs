@@ -1,0 +1,117 @@
+//! `whatif incident`: what an incident would set off, decided on a copy of the record.
+
+use coalition_app::views::WhatIfView;
+use coalition_app::{App, Reading};
+use coalition_core::classification::Marking;
+use coalition_core::dates::Timestamp;
+use coalition_core::id::{IncidentId, PartyCode};
+use coalition_core::incident::Incident;
+use coalition_core::names::Named;
+use coalition_core::obligation::Deadline;
+use coalition_core::whatif::WhatIf;
+
+use crate::cli::{WhatIfCommand, WhatIfIncidentArgs};
+use crate::failure::bad_input;
+use crate::output::{clean, print_json, print_table, table};
+
+pub(crate) async fn run(app: &App, command: WhatIfCommand, json: bool) -> anyhow::Result<()> {
+    let WhatIfCommand::Incident(args) = command;
+    let query = query(&args)?;
+    let reader = app
+        .read(&args.coalition, &Reading::by(super::who(&args.who)))
+        .await?;
+    let answer = reader.what_if(&query)?;
+    if json {
+        return print_json(&answer);
+    }
+    print_answer(&answer);
+    Ok(())
+}
+
+fn query(args: &WhatIfIncidentArgs) -> anyhow::Result<WhatIf> {
+    let mut requests = Vec::new();
+    for text in &args.requests {
+        let expected = || {
+            bad_input(format!(
+                "--request {text}: expected PARTY@TIME, e.g. GBR@2027-06-14T12:00:00Z"
+            ))
+        };
+        let (party, at) = text.split_once('@').ok_or_else(expected)?;
+        let party =
+            PartyCode::parse(party).map_err(|e| bad_input(format!("--request {text}: {e}")))?;
+        let at = Timestamp::parse(at).map_err(|e| bad_input(format!("--request {text}: {e}")))?;
+        requests.push((party, at));
+    }
+    Ok(WhatIf {
+        incident: Incident {
+            // Replaced by the what-if's own id.
+            id: IncidentId::parse("WHAT-IF")?,
+            aggressor: args.aggressor.clone(),
+            target: args.target.clone(),
+            kind: args.kind,
+            occurred_at: args.at,
+            location: args.location.clone(),
+            description: String::new(),
+            evidence: Vec::new(),
+            // A supposition is no secret: what it reaches is as secret as the commitments.
+            marking: Marking::public(),
+        },
+        verified_at: args.verified_at,
+        requests,
+        assume_ceasefire: args.assume_ceasefire,
+        assume_ratified: args.assume_ratified.clone(),
+    })
+}
+
+fn print_answer(answer: &WhatIfView) {
+    let i = &answer.incident;
+    println!(
+        "WHAT-IF (nothing recorded): {} by {} against {} at {}, verified at {}",
+        i.kind.name(),
+        i.aggressor,
+        i.target,
+        i.occurred_at,
+        answer.verified_at
+    );
+    if let Some(at) = answer.assumed_ceasefire {
+        println!("  assuming a ceasefire in force from {at}");
+    }
+    if !answer.assumed_ratified.is_empty() {
+        let parties: Vec<&str> = answer.assumed_ratified.iter().map(|p| p.as_str()).collect();
+        println!(
+            "  assuming {} ratified what they signed",
+            parties.join(", ")
+        );
+    }
+    let mut opened: Vec<_> = answer.would_open.iter().collect();
+    opened.sort_by_key(|o| match o.deadline {
+        Deadline::Due(at) => (0, Some(at)),
+        Deadline::AwaitingRequest => (1, None),
+        Deadline::NoDeadline => (2, None),
+    });
+    let mut t = table(["GUARANTOR", "COMMITMENT", "KIND", "DUE", "MARKING"]);
+    for o in &opened {
+        let ob = &o.obligation;
+        t.add_row(vec![
+            ob.guarantor.to_string(),
+            clean(ob.commitment.as_str()).into_owned(),
+            ob.kind.name().into(),
+            o.deadline.to_string(),
+            ob.marking.to_string(),
+        ]);
+    }
+    print_table(
+        &format!("\nWould open {} obligations (soonest first):", opened.len()),
+        &t,
+        "none",
+    );
+    let mut t = table(["COMMITMENT", "GUARANTOR", "WHY NOT"]);
+    for c in &answer.not_answering {
+        t.add_row(vec![
+            clean(c.commitment.as_str()).into_owned(),
+            c.guarantor.to_string(),
+            c.reason.describe().into(),
+        ]);
+    }
+    print_table("\nWould not answer:", &t, "none");
+}
