@@ -142,8 +142,12 @@ impl App {
         actor: &PrincipalId,
         request: Request,
     ) -> Result<ReceiptView, AppError> {
-        let commands = request.into_commands(&*self.current(coalition).await?)?;
-        self.execute(coalition, actor, &commands).await
+        let state = self.current(coalition).await?;
+        let commands = request.into_commands(&state)?;
+        let warnings = duplicate_warnings(&state, actor, &commands)?;
+        let mut receipt = self.execute(coalition, actor, &commands).await?;
+        receipt.warnings = warnings;
+        Ok(receipt)
     }
 
     /// Decides and records commands as `actor` now; a rejection writes nothing. The receipt
@@ -294,4 +298,42 @@ impl App {
             .as_ref()
             .ok_or_else(|| AppError::internal("the record was opened for reading only"))
     }
+}
+
+/// "INC-3 looks like INC-1 (…)": a report that names the same aggressor and target at about the
+/// same time and place as one the actor may read. Reports it may not read are not mentioned.
+fn duplicate_warnings(
+    state: &State,
+    actor: &PrincipalId,
+    commands: &[Command],
+) -> Result<Vec<String>, AppError> {
+    let viewer = Reader::viewer(state, &Who::Principal(actor.clone()))?;
+    let gate = Gate::new(state, &viewer);
+    Ok(commands
+        .iter()
+        .filter_map(|command| match command {
+            Command::ReportIncident(new) => Some(&new.incident),
+            _ => None,
+        })
+        .flat_map(|incident| state.possible_duplicates(incident))
+        .filter(|earlier| gate.may_read(&earlier.incident.marking))
+        .map(|earlier| {
+            format!(
+                "this report looks like {} ({} by {} against {} at {}{}, {}): if it is the same \
+                 attack, record it with `incident merge … --into {}`",
+                earlier.incident.id,
+                coalition_core::names::Named::name(earlier.incident.kind),
+                earlier.incident.aggressor,
+                earlier.incident.target,
+                earlier.incident.occurred_at,
+                if earlier.incident.location.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", earlier.incident.location)
+                },
+                earlier.status.name(),
+                earlier.incident.id
+            )
+        })
+        .collect())
 }

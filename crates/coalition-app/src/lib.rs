@@ -22,6 +22,7 @@ pub mod app;
 pub mod clock;
 mod demo;
 pub mod error;
+pub mod exercise;
 pub mod import;
 pub mod keys;
 pub mod log;

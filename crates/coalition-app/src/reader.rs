@@ -104,7 +104,11 @@ impl Reader {
         let viewer = Reader::viewer(&state, &reading.who)?;
         Ok(Reader {
             coalition,
-            at: reading.at.or(reading.as_of).unwrap_or(now),
+            // An exercise reads at its simulated clock.
+            at: reading
+                .at
+                .or(reading.as_of)
+                .unwrap_or_else(|| state.exercise_clock().map_or(now, |clock| clock.now)),
             state,
             viewer,
         })
@@ -436,7 +440,14 @@ impl Reader {
                 standing,
             })
             .collect();
+        let missing = record
+            .standings()
+            .into_iter()
+            .filter(|(_, standing)| !matches!(standing, PartyStanding::Approved { .. }))
+            .map(|(party, _)| party)
+            .collect();
         Ok(StatementStanding {
+            missing,
             statement: record.id.clone(),
             title: record.title.clone(),
             status: record.status,

@@ -15,7 +15,7 @@ use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::id::{
     CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
-use coalition_core::incident::{Incident, IncidentKind};
+use coalition_core::incident::{Correction, Incident, IncidentKind};
 use coalition_core::instrument::{Ratification, TerminationCondition};
 use coalition_core::names::parse_named;
 use coalition_core::party::{Principal, PrincipalRole};
@@ -206,6 +206,37 @@ pub enum Request {
     },
     /// Record a meeting.
     RecordMeeting(Box<NewMeetingRequest>),
+    /// Set an exercise's simulated clock (its director, the secretariat); it never runs back.
+    SetExerciseClock {
+        /// The simulated time from now on.
+        at: Timestamp,
+    },
+    /// End an exercise: its log accepts nothing more.
+    EndExercise,
+    /// Record that a report is a duplicate of another (the secretariat): its confirmations
+    /// count towards the original's, its obligations are cancelled with the reason.
+    MergeIncident {
+        /// The duplicate.
+        duplicate: IncidentId,
+        /// The original.
+        into: IncidentId,
+        /// When (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
+    },
+    /// Confirm a correction of a verified incident's attribution or time, under the rule that
+    /// verified it.
+    CorrectIncident {
+        /// The incident.
+        incident: IncidentId,
+        /// The aggressor it is attributed to instead.
+        aggressor: Option<PartyCode>,
+        /// When it occurred instead.
+        occurred_at: Option<Timestamp>,
+        /// When the confirmation was given (default: now).
+        #[serde(default)]
+        at: Option<Timestamp>,
+    },
     /// Release an aggregate's current value to the public.
     ReleaseAggregate {
         /// `members` or `guarantors:CATEGORY[,CATEGORY…]`.
@@ -545,6 +576,38 @@ impl Request {
             }
             Request::ConcludeSilence { statement } => Command::ConcludeSilence { statement },
             Request::RecordMeeting(new) => new.into_command()?,
+            Request::SetExerciseClock { at } => Command::SetExerciseClock { at },
+            Request::EndExercise => Command::EndExercise,
+            Request::MergeIncident {
+                duplicate,
+                into,
+                at,
+            } => Command::MergeIncident {
+                duplicate,
+                into,
+                at,
+            },
+            Request::CorrectIncident {
+                incident,
+                aggressor,
+                occurred_at,
+                at,
+            } => {
+                if aggressor.is_none() && occurred_at.is_none() {
+                    return Err(AppError::invalid(
+                        "aggressor",
+                        "a correction names the aggressor or the time of occurrence (or both)",
+                    ));
+                }
+                Command::CorrectIncident {
+                    incident,
+                    correction: Correction {
+                        aggressor,
+                        occurred_at,
+                    },
+                    at,
+                }
+            }
             Request::ReleaseAggregate { aggregate } => Command::ReleaseAggregate {
                 aggregate: Aggregate::parse(&aggregate)
                     .map_err(|e| AppError::invalid("aggregate", e.to_string()))?,

@@ -173,8 +173,14 @@ fn replay<'a>(
                         approval.party
                     )));
                 }
+                // An exercise copies the real log's approvals: they were signed for the real
+                // coalition, and are checked as such.
+                let signed_in = match state.coalition().and_then(|c| c.exercise.as_ref()) {
+                    Some(exercise) if envelope.seq <= exercise.forked_at_seq => &exercise.of,
+                    _ => &envelope.coalition,
+                };
                 let message = approval_message(
-                    &envelope.coalition,
+                    signed_in,
                     statement.as_str(),
                     approval.version,
                     &approval.content,

@@ -279,6 +279,40 @@ impl Ledger {
         }
     }
 
+    /// Starts a new log with events decided elsewhere — an exercise's opening events, which
+    /// `coalition_core::exercise::fork` builds from a verified real log. Only an empty log can
+    /// be started; a log that already holds anything is a conflict.
+    pub async fn start(
+        &self,
+        coalition: &CoalitionId,
+        actor: &PrincipalId,
+        now: Timestamp,
+        events: Vec<Event>,
+    ) -> Result<Receipt, LedgerError> {
+        let slot = self.slot(coalition);
+        let mut kept = slot.lock().await;
+        self.catch_up(coalition, &mut kept).await?;
+        if kept.head != Head::EMPTY {
+            let actual = kept.head;
+            return Err(StoreError::Conflict {
+                expected: Head::EMPTY,
+                actual,
+            }
+            .into());
+        }
+        let sealed = seal(coalition, Head::EMPTY, now, actor, events.clone())?;
+        self.store.append(coalition, Head::EMPTY, &sealed).await?;
+        let state = Arc::make_mut(&mut kept.state);
+        for event in &events {
+            apply(state, event);
+        }
+        kept.head = sealed.last().map_or(Head::EMPTY, SealedEvent::head);
+        Ok(Receipt {
+            entries: sealed.into_iter().zip(events).collect(),
+            head: kept.head,
+        })
+    }
+
     /// Brings a kept state up to the end of the log.
     async fn catch_up(&self, coalition: &CoalitionId, kept: &mut Kept) -> Result<(), LedgerError> {
         // Copied only if a reader still holds the state and there is something new.

@@ -110,8 +110,12 @@ pub(crate) enum Command {
     /// List statements with their status and latest version.
     #[command(after_help = "Example:\n  coalition statements paris-2026")]
     Statements(ReadArgs),
-    /// Draft, revise, show, compare, approve (signed) and track statements.
-    #[command(subcommand)]
+    /// Draft, revise, show, compare, approve (signed) and track statements (the draft format
+    /// and the signing workflow: docs/statements.md).
+    #[command(
+        subcommand,
+        after_help = "Draft files, keys, signing and adoption: docs/statements.md"
+    )]
     Statement(StatementCommand),
     /// List meetings.
     #[command(after_help = "Example:\n  coalition meetings paris-2026")]
@@ -136,6 +140,9 @@ pub(crate) enum Command {
     /// What would happen if …: decided on a copy of the record, nothing written.
     #[command(subcommand)]
     Whatif(WhatIfCommand),
+    /// Rehearse on an exercise coalition forked from a real one, at a simulated clock.
+    #[command(subcommand)]
+    Exercise(ExerciseCommand),
 }
 
 #[derive(Debug, Args)]
@@ -391,6 +398,47 @@ pub(crate) enum IncidentCommand {
         /// The incident.
         id: IncidentId,
         /// When consultations were started (default: now). See docs/time.md.
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Record that a report duplicates another (the secretariat): its confirmations count
+    /// towards the original's, its obligations are cancelled, the history says so.
+    #[command(
+        after_help = "Example:\n  coalition incident merge paris-2026 INC-2 --into INC-1 --as secretariat"
+    )]
+    Merge {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The duplicate report.
+        duplicate: IncidentId,
+        /// The original it duplicates.
+        #[arg(long)]
+        into: IncidentId,
+        /// When it was found to be a duplicate (default: now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<Timestamp>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Confirm a correction of a verified incident's attribution or time; it is made when the
+    /// confirmations meet the rule that verified the incident, and the deadlines follow.
+    #[command(
+        after_help = "Example:\n  coalition incident correct paris-2026 INC-1 --occurred-at 2026-11-20T02:10:00Z --as monitor"
+    )]
+    Correct {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The incident.
+        id: IncidentId,
+        /// The aggressor it is attributed to instead.
+        #[arg(long)]
+        aggressor: Option<PartyCode>,
+        /// When it occurred instead.
+        #[arg(long, value_name = "TIME")]
+        occurred_at: Option<Timestamp>,
+        /// When the confirmation was given (default: now).
         #[arg(long, value_name = "TIME")]
         at: Option<Timestamp>,
         #[command(flatten)]
@@ -786,7 +834,7 @@ pub(crate) struct PrincipalAddArgs {
 pub(crate) enum StatementCommand {
     /// Table a draft (version 1) from a Markdown or TOML file of marked paragraphs.
     #[command(
-        after_help = "Example:\n  coalition statement draft paris-2026 --id greenland --title \"Joint statement on Greenland\" \\\n    --signatories FRA,DEU,ITA,POL,ESP,GBR,DNK --from greenland.md --as secretariat"
+        after_help = "Example:\n  coalition statement draft paris-2026 --id greenland --title \"Joint statement on Greenland\" \\\n    --signatories FRA,DEU,ITA,POL,ESP,GBR,DNK --from greenland.md --as secretariat\n\nThe draft file: one paragraph per blank-line-separated block, each starting with its\nportion marking, e.g. \"(PUBLIC) We, the leaders …\" — see docs/statements.md."
     )]
     Draft(Box<StatementDraftArgs>),
     /// Table a new version.
@@ -838,7 +886,7 @@ pub(crate) enum StatementCommand {
     },
     /// Sign a version with your own key (locally) and submit the approval.
     #[command(
-        after_help = "Example:\n  coalition statement approve paris-2026 greenland --version 1 --key frederiksen.pem --as frederiksen"
+        after_help = "Example:\n  coalition statement approve paris-2026 greenland --version 1 --key frederiksen.pem --as frederiksen\n\nKeys, rotation, passphrases and approving at a meeting: docs/statements.md"
     )]
     Approve {
         /// The coalition.
@@ -1045,4 +1093,48 @@ pub(crate) struct WhatIfIncidentArgs {
     pub(crate) assume_ratified: Vec<PartyCode>,
     #[command(flatten)]
     pub(crate) who: WhoArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExerciseCommand {
+    /// Fork an exercise from a real coalition (its secretariat directs it); prints its id, which
+    /// every command on the exercise names. The real record is only read.
+    #[command(
+        after_help = "Example:\n  coalition exercise start paris-2026 --name steadfast-2027 --clock 2027-06-14T00:00:00Z --as secretariat\n  coalition incident report paris-2026.EXERCISE.steadfast-2027 --aggressor RUS --target UKR --at 2027-06-14T04:00:00Z --as zelenskyy"
+    )]
+    Start {
+        /// The real coalition.
+        coalition: CoalitionId,
+        /// The exercise's name.
+        #[arg(long)]
+        name: String,
+        /// Where the simulated clock starts (default: now).
+        #[arg(long, value_name = "TIME")]
+        clock: Option<Timestamp>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Advance the exercise's simulated clock (never back).
+    #[command(
+        after_help = "Example:\n  coalition exercise clock paris-2026.EXERCISE.steadfast-2027 --set 2027-06-15T09:00:00Z --as secretariat"
+    )]
+    Clock {
+        /// The exercise (its id, as `exercise start` printed it).
+        exercise: CoalitionId,
+        /// The simulated time from now on.
+        #[arg(long, value_name = "TIME")]
+        set: Timestamp,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// End the exercise: its log is kept, and accepts nothing more.
+    #[command(
+        after_help = "Example:\n  coalition exercise end paris-2026.EXERCISE.steadfast-2027 --as secretariat"
+    )]
+    End {
+        /// The exercise.
+        exercise: CoalitionId,
+        #[command(flatten)]
+        act: ActArgs,
+    },
 }

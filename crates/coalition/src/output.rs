@@ -1,13 +1,36 @@
 //! Human or `--json` output: one JSON document on stdout for scripts, readable text otherwise.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use coalition_core::exercise::MARK;
 
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
-/// Prints `value` as one pretty JSON document on stdout.
+/// Whether this run works on an exercise coalition: then every output says so.
+static EXERCISE: OnceLock<bool> = OnceLock::new();
+
+/// Marks every output of this run as an exercise's (`EXERCISE EXERCISE EXERCISE`).
+pub(crate) fn mark_exercise() {
+    let _ = EXERCISE.set(true);
+}
+
+/// Whether this run's outputs are an exercise's.
+pub(crate) fn is_exercise() -> bool {
+    EXERCISE.get().copied().unwrap_or(false)
+}
+
+/// Prints `value` as one pretty JSON document on stdout; an exercise's document is wrapped in
+/// `{"exercise": "EXERCISE EXERCISE EXERCISE", "document": …}` so no script can take it for the
+/// real record's.
 pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    let text = if is_exercise() {
+        serde_json::to_string_pretty(&serde_json::json!({"exercise": MARK, "document": value}))?
+    } else {
+        serde_json::to_string_pretty(value)?
+    };
+    println!("{text}");
     Ok(())
 }
 

@@ -30,6 +30,7 @@ struct TomlParagraph {
 /// Reads a draft's paragraphs: TOML when `name` ends in `.toml`, Markdown otherwise. `name` is
 /// only used in messages.
 pub fn parse_draft(name: &str, text: &str) -> Result<Vec<Paragraph>, SourceError> {
+    super::check_size(name, text, super::MAX_DRAFT_BYTES)?;
     if name.ends_with(".toml") {
         parse_toml(name, text)
     } else {

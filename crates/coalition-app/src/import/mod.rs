@@ -9,6 +9,24 @@ use std::fmt;
 use std::ops::Range;
 
 pub use draft::parse_draft;
+
+/// The largest scenario text accepted (4 MiB): a scenario describes a coalition, not its
+/// archive, and every later read replays what it records.
+pub const MAX_SCENARIO_BYTES: usize = 4 << 20;
+
+/// The largest draft statement text accepted (1 MiB).
+pub const MAX_DRAFT_BYTES: usize = 1 << 20;
+
+/// Refuses a text longer than `limit`, naming it.
+pub fn check_size(file: &str, text: &str, limit: usize) -> Result<(), SourceError> {
+    if text.len() > limit {
+        return Err(SourceError::whole(
+            file,
+            format!("{} bytes; at most {} bytes are accepted", text.len(), limit),
+        ));
+    }
+    Ok(())
+}
 pub use scenario::{Scenario, parse_scenario};
 
 /// A problem in a text, with where it is: `file:line:column: message` (line and column when
@@ -115,6 +133,7 @@ impl App {
         file: &str,
         text: &str,
     ) -> Result<(Arc<State>, Head, usize), AppError> {
+        check_size(file, text, MAX_SCENARIO_BYTES)?;
         let scenario = parse_scenario(file, text)?;
         let coalition = &scenario.coalition;
         if self.exists(coalition).await? {

@@ -71,6 +71,9 @@ pub struct ReceiptView {
     pub recorded: Vec<RecordedEntry>,
     /// Where the log now ends.
     pub head: HeadView,
+    /// What the actor should look at (a report that looks like another).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One entry a write appended.
@@ -94,6 +97,9 @@ pub struct CreatedView {
     pub seq: u64,
     /// The log's new head.
     pub head: Hash,
+    /// What the actor should look at (a report that looks like another).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The outcome of verifying a stored log.
@@ -237,6 +243,7 @@ impl ReceiptView {
                 })
                 .collect(),
             head: receipt.head.into(),
+            warnings: Vec::new(),
         }
     }
 
@@ -252,6 +259,7 @@ impl ReceiptView {
                 id,
                 seq: self.head.seq,
                 head: self.head.hash,
+                warnings: self.warnings.clone(),
             })
         })
     }

@@ -106,6 +106,8 @@ pub struct StatementStanding {
     pub latest_version: Option<u32>,
     /// One row per required party.
     pub parties: Vec<StandingRow>,
+    /// The required parties whose approval of the latest version is still missing.
+    pub missing: Vec<PartyCode>,
 }
 
 /// One required party's standing.

@@ -9,7 +9,6 @@ use coalition_core::names::Named;
 
 use crate::cli::{DemoArgs, ImportArgs, InstrumentCommand, ReadArgs};
 use crate::config::DEMO_KEYS;
-use crate::failure::bad_input;
 use crate::output::{clean, print_json, print_table, table};
 
 pub(crate) async fn demo(app: &App, dir: &Path, args: &DemoArgs, json: bool) -> anyhow::Result<()> {
@@ -18,8 +17,8 @@ pub(crate) async fn demo(app: &App, dir: &Path, args: &DemoArgs, json: bool) -> 
 }
 
 pub(crate) async fn import(app: &App, args: &ImportArgs, json: bool) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|err| bad_input(format!("{}: {err}", args.file.display())))?;
+    let limit = coalition_app::import::MAX_SCENARIO_BYTES as u64;
+    let text = crate::file::read_text("", &args.file, limit)?;
     let summary = app.import(&args.file.display().to_string(), &text).await?;
     summarise(&summary, json)
 }

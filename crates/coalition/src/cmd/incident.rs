@@ -101,6 +101,37 @@ pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyh
             };
             super::submit(app, &coalition, &act.actor, request, json).await
         }
+        IncidentCommand::Merge {
+            coalition,
+            duplicate,
+            into,
+            at,
+            act,
+        } => {
+            let request = Request::MergeIncident {
+                duplicate,
+                into,
+                at,
+            };
+            super::submit(app, &coalition, &act.actor, request, json).await
+        }
+        IncidentCommand::Correct {
+            coalition,
+            id,
+            aggressor,
+            occurred_at,
+            at,
+            act,
+        } => {
+            let request = Request::CorrectIncident {
+                incident: id,
+                aggressor,
+                occurred_at,
+                at,
+            };
+            let receipt = app.submit(&coalition, &act.actor, request).await?;
+            print_activation(&receipt, json)
+        }
         IncidentCommand::Show {
             coalition,
             id,

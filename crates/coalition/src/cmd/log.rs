@@ -7,6 +7,7 @@ use coalition_core::classification::Level;
 
 use crate::cli::{LogCommand, ReadArgs, VerifyArgs};
 use crate::failure::{bad_input, verification_failed};
+use crate::file::{MAX_BUNDLE_BYTES, MAX_NOTE_BYTES};
 use crate::output::{print_json, print_table, table};
 
 pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::Result<()> {
@@ -51,8 +52,7 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
                 }
             }
             (None, Some(path)) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| bad_input(format!("--bundle {}: {e}", path.display())))?;
+                let bytes = crate::file::read_bytes("--bundle", path, MAX_BUNDLE_BYTES)?;
                 let report = app.verify_bundle(path, &bytes, since(&args)?.as_ref())?;
                 if json {
                     print_json(&report)?;
@@ -163,8 +163,7 @@ fn since(args: &VerifyArgs) -> anyhow::Result<Option<Since>> {
     let Some(path) = &args.since_checkpoint else {
         return Ok(None);
     };
-    let note = std::fs::read_to_string(path)
-        .map_err(|e| bad_input(format!("--since-checkpoint {}: {e}", path.display())))?;
+    let note = crate::file::read_text("--since-checkpoint", path, MAX_NOTE_BYTES)?;
     Ok(Some(Since {
         note,
         key: args.log_key.clone(),

@@ -3,6 +3,7 @@
 mod coalition;
 mod commitment;
 mod coverage;
+mod exercise;
 mod incident;
 mod log;
 pub(crate) mod negotiate;
@@ -107,6 +108,7 @@ async fn dispatch(
         Command::Aggregates(args) => statement::aggregates(app, &args, json).await,
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Whatif(command) => whatif::run(app, command, json).await,
+        Command::Exercise(command) => exercise::run(app, command, json).await,
         Command::Negotiate(_) | Command::Key(_) => {
             unreachable!("handled before the record is opened")
         }
@@ -147,6 +149,7 @@ pub(crate) async fn submit(
 
 /// Prints what a write recorded: the new events' sequence numbers and kinds, and the new head.
 pub(crate) fn print_receipt(receipt: &ReceiptView, json: bool) -> anyhow::Result<()> {
+    warn(&receipt.warnings);
     if json {
         return print_json(receipt);
     }
@@ -161,11 +164,19 @@ pub(crate) fn print_created(receipt: &ReceiptView, json: bool) -> anyhow::Result
     let created = receipt
         .created()
         .ok_or_else(|| anyhow::anyhow!("nothing was created"))?;
+    warn(&created.warnings);
     if json {
         return print_json(&created);
     }
     println!("{}", created.id);
     Ok(())
+}
+
+/// Warnings go to stderr, whatever the output format.
+fn warn(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {}", crate::output::clean(warning));
+    }
 }
 
 /// How many recorded entries are of a kind.

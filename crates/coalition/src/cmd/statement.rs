@@ -3,14 +3,17 @@
 
 use std::path::Path;
 
-use coalition_app::import::parse_draft;
+use coalition_app::import::{MAX_DRAFT_BYTES, parse_draft};
 use coalition_app::request::{NewMeetingRequest, NewStatementRequest};
-use coalition_app::views::{ParagraphView, StatementShow};
+use coalition_app::views::{ParagraphView, StatementShow, StatementStanding};
 use coalition_app::{App, AppError, Reading, Request, Who};
 use coalition_core::communique::Aggregate;
 use coalition_core::event::Event;
+use coalition_core::id::CoalitionId;
 use coalition_core::signature::SignatureBytes;
-use coalition_core::statement::{Attendance, Paragraph, PartyStanding, StatementStatus};
+use coalition_core::statement::{
+    AdoptionRule, Attendance, Paragraph, PartyStanding, StatementStatus,
+};
 use ed25519_dalek::Signer as _;
 
 use crate::cli::{
@@ -51,8 +54,7 @@ fn status_text(status: &StatementStatus) -> String {
 
 /// The paragraphs of a draft file (Markdown with portion markings, or TOML).
 fn read_draft(path: &Path) -> anyhow::Result<Vec<Paragraph>> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| bad_input(format!("{}: {e}", path.display())))?;
+    let text = crate::file::read_text("--from", path, MAX_DRAFT_BYTES as u64)?;
     parse_draft(&path.display().to_string(), &text).map_err(|e| AppError::from(e).into())
 }
 
@@ -239,8 +241,42 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
                 ]);
             }
             print_table("", &t, "no signatories");
+            print_next_step(&coalition, &standing);
             Ok(())
         }
+    }
+}
+
+/// Who is missing, and the command that moves the statement on.
+fn print_next_step(coalition: &CoalitionId, standing: &StatementStanding) {
+    let id = &standing.statement;
+    if let StatementStatus::Adopted { .. } = standing.status {
+        println!("\nAdopted: nothing more to approve.");
+        return;
+    }
+    let version = standing.latest_version.unwrap_or(1);
+    if let AdoptionRule::Silence { deadline } = standing.rule {
+        println!(
+            "\nSilence procedure: adopted unless a signatory objects before {deadline}; then: \
+             coalition statement conclude {coalition} {id} --as SECRETARIAT"
+        );
+        return;
+    }
+    let missing: Vec<&str> = standing.missing.iter().map(|p| p.as_str()).collect();
+    println!(
+        "\nMissing the approval of version {version} by: {}",
+        if missing.is_empty() {
+            "nobody".to_owned()
+        } else {
+            missing.join(", ")
+        }
+    );
+    if !missing.is_empty() {
+        println!(
+            "Next: each missing party's leader signs on their own machine:\n  \
+             coalition statement approve {coalition} {id} --version {version} --key LEADER.pem --as LEADER\n\
+             (keys, passphrases and approving at a meeting: docs/statements.md)"
+        );
     }
 }
 

@@ -286,14 +286,22 @@ fn every_bad_command_line_exits_2_saying_what_is_wrong_and_writes_nothing() {
 fn free_text_cannot_forge_a_line_or_move_the_cursor_but_json_keeps_it_exact() {
     let env = Env::demo();
     let forged = "shelling\nstatus: verified\u{1b}[2J";
-    let id = env.ok(&report(&["--description", forged])).trim().to_owned();
+    let id = env
+        .ok(&report(&["--description", forged]))
+        .trim()
+        .to_owned();
     let text = env.ok(&["incident", "show", DEMO, &id]);
     assert!(!text.contains('\u{1b}'), "{text:?}");
     assert!(
-        !text.lines().any(|l| l.trim_start().starts_with("status: verified")),
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("status: verified")),
         "{text}"
     );
-    assert!(text.contains("shelling\\nstatus: verified\\u{1b}[2J"), "{text}");
+    assert!(
+        text.contains("shelling\\nstatus: verified\\u{1b}[2J"),
+        "{text}"
+    );
     let json = env.json(&["incident", "show", DEMO, &id]);
     assert_eq!(json["incident"]["description"], forged);
 }

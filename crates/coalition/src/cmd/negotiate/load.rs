@@ -22,8 +22,7 @@ pub(super) enum Loaded {
 
 /// The text of `path`, or a bad-input error naming it.
 pub(super) fn read(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| bad_input(format!("{}: cannot read: {e}", path.display())))
+    crate::file::read_text("", path, crate::file::MAX_NEGOTIATION_BYTES)
 }
 
 /// Reads the one input `input` names.
