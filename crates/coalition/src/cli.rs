@@ -138,8 +138,7 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Negotiate(NegotiateCommand),
     /// What would happen if …: decided on a copy of the record, nothing written.
-    #[command(subcommand)]
-    Whatif(WhatIfCommand),
+    Whatif(WhatIfArgs),
     /// Rehearse on an exercise coalition forked from a real one, at a simulated clock.
     #[command(subcommand)]
     Exercise(ExerciseCommand),
@@ -1049,6 +1048,14 @@ pub(crate) enum AggregateCommand {
     },
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct WhatIfArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    #[command(subcommand)]
+    pub(crate) what: WhatIfCommand,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum WhatIfCommand {
     /// Suppose an incident: the obligations it would open with their deadlines, those awaiting a
@@ -1062,8 +1069,6 @@ pub(crate) enum WhatIfCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct WhatIfIncidentArgs {
-    /// The coalition.
-    pub(crate) coalition: CoalitionId,
     /// The state supposed to attack.
     #[arg(long)]
     pub(crate) aggressor: PartyCode,

@@ -10,15 +10,15 @@ use coalition_core::names::Named;
 use coalition_core::obligation::Deadline;
 use coalition_core::whatif::WhatIf;
 
-use crate::cli::{WhatIfCommand, WhatIfIncidentArgs};
+use crate::cli::{WhatIfArgs, WhatIfCommand, WhatIfIncidentArgs};
 use crate::failure::bad_input;
 use crate::output::{clean, print_json, print_table, table};
 
-pub(crate) async fn run(app: &App, command: WhatIfCommand, json: bool) -> anyhow::Result<()> {
-    let WhatIfCommand::Incident(args) = command;
-    let query = query(&args)?;
+pub(crate) async fn run(app: &App, args: WhatIfArgs, json: bool) -> anyhow::Result<()> {
+    let WhatIfCommand::Incident(incident) = args.what;
+    let query = query(&incident)?;
     let reader = app
-        .read(&args.coalition, &Reading::by(super::who(&args.who)))
+        .read(&args.coalition, &Reading::by(super::who(&incident.who)))
         .await?;
     let answer = reader.what_if(&query)?;
     if json {

@@ -9,4 +9,5 @@ mod negotiate;
 mod statements;
 mod support;
 mod tamper;
+mod time;
 mod views;
