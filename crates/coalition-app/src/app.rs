@@ -2,6 +2,7 @@
 //! What differs between a laptop and a server node (where log keys and trusted checkpoints are
 //! kept, the clock) comes in as trait objects.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use coalition_core::dates::Timestamp;
@@ -9,6 +10,7 @@ use coalition_core::disclosure::Gate;
 use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_core::state::State;
 use coalition_core::{Command, Event};
+use coalition_ledger::audience::{Audience, extend};
 use coalition_ledger::store::read_all;
 use coalition_ledger::{EventStore, Head, Ledger, SealedEvent, StoreError, VerifiedEntry};
 use coalition_store::OpenOptions;
@@ -53,6 +55,8 @@ pub struct App {
     pub(crate) log_keys: Arc<dyn LogKeys>,
     pub(crate) trust: Arc<dyn TrustStore>,
     clock: Arc<dyn Clock>,
+    /// Where each audience log ends, and the master head it was derived up to.
+    derived: tokio::sync::Mutex<BTreeMap<(CoalitionId, String), (Head, Head)>>,
 }
 
 struct Record {
@@ -86,6 +90,7 @@ impl App {
             log_keys: config.log_keys,
             trust: config.trust,
             clock: config.clock,
+            derived: tokio::sync::Mutex::default(),
         })
     }
 
@@ -159,13 +164,58 @@ impl App {
         actor: &PrincipalId,
         commands: &[Command],
     ) -> Result<ReceiptView, AppError> {
+        // Held across the write, so that no other write of this app derives past this one
+        // before its receipt is made.
+        let mut derived = self.derived.lock().await;
         let receipt = self
             .ledger()?
             .execute(coalition, actor, self.now(), commands)
             .await?;
         let state = self.current(coalition).await?;
         let viewer = Reader::viewer(&state, &Who::Principal(actor.clone()))?;
-        Ok(ReceiptView::of(receipt, &Gate::new(&state, &viewer)))
+        let audience = Audience::of(&viewer)
+            .ok_or_else(|| AppError::internal("an acting principal has an audience"))?;
+        // Numbered as the actor's own log numbers them: master positions would tell it how
+        // many entries it may not read fall in between.
+        let (new, head) = self
+            .audience_after(&mut derived, coalition, &audience)
+            .await?;
+        let written: Vec<u64> = receipt
+            .entries
+            .iter()
+            .map(|(sealed, _)| sealed.seq)
+            .collect();
+        let mine: Vec<_> = new
+            .into_iter()
+            .filter(|(master, _)| written.contains(master))
+            .map(|(_, entry)| entry)
+            .collect();
+        Ok(ReceiptView::of(&mine, head))
+    }
+
+    /// The entries an audience's log gained since this app last derived it (each with the
+    /// master position it came from), and where it now ends: derived from the master entries
+    /// appended since, not from the whole log.
+    async fn audience_after(
+        &self,
+        derived: &mut BTreeMap<(CoalitionId, String), (Head, Head)>,
+        coalition: &CoalitionId,
+        audience: &Audience,
+    ) -> Result<(Vec<(u64, VerifiedEntry)>, Head), AppError> {
+        let key = (coalition.clone(), audience.name().to_owned());
+        let (master, head) = derived
+            .get(&key)
+            .copied()
+            .unwrap_or((Head::EMPTY, Head::EMPTY));
+        let after = self
+            .ledger_or_missing(coalition)?
+            .entries_after(coalition, master)
+            .await?;
+        let master = after.last().map_or(master, |(sealed, _)| sealed.head());
+        let new = extend(coalition, audience, head, &after).map_err(AppError::internal)?;
+        let head = new.last().map_or(head, |(_, (sealed, _))| sealed.head());
+        derived.insert(key, (master, head));
+        Ok((new, head))
     }
 
     /// The state at the head of a coalition's log, from memory once it has been read.

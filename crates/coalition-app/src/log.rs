@@ -5,20 +5,21 @@
 use std::path::Path;
 
 use coalition_core::classification::Level;
-use coalition_core::disclosure::Gate;
+use coalition_core::dates::Timestamp;
 use coalition_core::hash::Hash;
 use coalition_core::id::CoalitionId;
-use coalition_ledger::SealedEvent;
+use coalition_ledger::audience::{Audience, derive};
 use coalition_ledger::audit::audit_signatures;
 use coalition_ledger::bundle::{Bundle, check_extends, log_keys, origin, sign_log, verify_bundle};
 use coalition_ledger::checkpoint::VerifierKey;
 use coalition_ledger::merkle;
 use coalition_ledger::verify::verify_chain;
+use coalition_ledger::{SealedEvent, VerifiedEntry};
 use ed25519_dalek::SigningKey;
 
 use crate::app::App;
 use crate::error::AppError;
-use crate::reader::{Reader, Reading};
+use crate::reader::{Reader, Reading, Who};
 use crate::trust::confirm_same_log;
 use crate::views::{
     BundleVerification, CheckpointView, ConsistencyProofView, ExportView, InclusionProofView,
@@ -46,41 +47,56 @@ impl Since {
 }
 
 impl App {
-    /// The log entry by entry, as the reader may see it: entries it may not read are withheld
-    /// (their hashes still let anyone check the chain).
+    /// The log as the reader may see it: the custodian, the master log; anyone else, its
+    /// audience's log — the entries it may read, numbered and chained among themselves, with
+    /// nothing in it about the others (docs/threat-model.md).
     pub async fn log(
         &self,
         coalition: &CoalitionId,
         reading: &Reading,
     ) -> Result<Vec<LogEntryView>, AppError> {
-        let entries = self.entries(coalition).await?;
-        let state = self.state(coalition, reading.as_of, None).await?;
-        let viewer = Reader::viewer(&state, &reading.who)?;
-        let gate = Gate::new(&state, &viewer);
+        let (_, entries) = self
+            .readable_log(coalition, &reading.who, reading.as_of)
+            .await?;
         Ok(entries
             .iter()
-            .filter(|(_, envelope)| reading.as_of.is_none_or(|t| envelope.recorded_at <= t))
-            .map(|(sealed, envelope)| {
-                if gate.may_read(&envelope.classification) {
-                    LogEntryView::Shown {
-                        seq: sealed.seq,
-                        recorded_at: envelope.recorded_at,
-                        actor: envelope.actor.clone(),
-                        kind: envelope.event.kind().to_owned(),
-                        classification: envelope.classification.clone(),
-                        payload: Box::new(envelope.event.clone()),
-                        prev: envelope.prev,
-                        hash: sealed.hash,
-                    }
-                } else {
-                    LogEntryView::Withheld {
-                        seq: sealed.seq,
-                        withheld: true,
-                        hash: sealed.hash,
-                    }
-                }
+            .map(|(sealed, envelope)| LogEntryView {
+                seq: sealed.seq,
+                recorded_at: envelope.recorded_at,
+                actor: envelope.actor.clone(),
+                kind: envelope.event.kind().to_owned(),
+                classification: envelope.classification.clone(),
+                payload: Box::new(envelope.event.clone()),
+                prev: envelope.prev,
+                hash: sealed.hash,
             })
             .collect())
+    }
+
+    /// The log `who` may see, as the record stood at `as_of`: its id and its verified entries.
+    pub(crate) async fn readable_log(
+        &self,
+        coalition: &CoalitionId,
+        who: &Who,
+        as_of: Option<Timestamp>,
+    ) -> Result<(CoalitionId, Vec<VerifiedEntry>), AppError> {
+        let mut entries = self.entries(coalition).await?;
+        if let Some(as_of) = as_of {
+            entries.retain(|(_, envelope)| envelope.recorded_at <= as_of);
+        }
+        if *who == Who::Custodian {
+            return Ok((coalition.clone(), entries));
+        }
+        let state = self.state(coalition, as_of, None).await?;
+        let viewer = Reader::viewer(&state, who)?;
+        let audience = Audience::of(&viewer).ok_or_else(|| {
+            AppError::internal("a reader who is not the custodian has an audience")
+        })?;
+        let id = audience
+            .log_id(coalition)
+            .map_err(|e| AppError::invalid("coalition", e.to_string()))?;
+        let derived = derive(coalition, &audience, &entries).map_err(AppError::internal)?;
+        Ok((id, derived))
     }
 
     /// Verifies a stored log: the chain, every approval signature, and consistency with the last
@@ -206,11 +222,16 @@ impl App {
         })
     }
 
-    /// Signs a checkpoint of the whole log with the coalition's log key.
-    pub async fn checkpoint(&self, coalition: &CoalitionId) -> Result<CheckpointView, AppError> {
-        let entries = self.verified_entries(coalition).await?;
+    /// Signs a checkpoint of the log `who` may see with the coalition's log key.
+    pub async fn checkpoint(
+        &self,
+        coalition: &CoalitionId,
+        who: &Who,
+    ) -> Result<CheckpointView, AppError> {
+        let (id, entries) = self.readable_log(coalition, who, None).await?;
+        let sealed: Vec<SealedEvent> = entries.into_iter().map(|(sealed, _)| sealed).collect();
         let (checkpoint, note) =
-            sign_log(coalition, &entries, &self.log_key(coalition)?).map_err(AppError::internal)?;
+            sign_log(&id, &sealed, &self.log_key(coalition)?).map_err(AppError::internal)?;
         Ok(CheckpointView {
             origin: checkpoint.origin,
             size: checkpoint.size,
@@ -219,13 +240,15 @@ impl App {
         })
     }
 
-    /// An inclusion proof that entry `seq` is in the log (checked before it is returned).
+    /// An inclusion proof that entry `seq` is in the log `who` may see (checked before it is
+    /// returned).
     pub async fn prove(
         &self,
         coalition: &CoalitionId,
         seq: u64,
+        who: &Who,
     ) -> Result<InclusionProofView, AppError> {
-        let leaves = leaves(&self.verified_entries(coalition).await?);
+        let leaves = self.readable_leaves(coalition, who).await?;
         let size = leaves.len() as u64;
         if seq == 0 || seq > size {
             return Err(AppError::invalid(
@@ -248,14 +271,15 @@ impl App {
         })
     }
 
-    /// A consistency proof from an earlier size to the current one (checked before it is
-    /// returned).
+    /// A consistency proof from an earlier size to the current one of the log `who` may see
+    /// (checked before it is returned).
     pub async fn consistency(
         &self,
         coalition: &CoalitionId,
         old_size: u64,
+        who: &Who,
     ) -> Result<ConsistencyProofView, AppError> {
-        let leaves = leaves(&self.verified_entries(coalition).await?);
+        let leaves = self.readable_leaves(coalition, who).await?;
         let size = leaves.len() as u64;
         if old_size > size {
             return Err(AppError::invalid(
@@ -277,12 +301,17 @@ impl App {
         })
     }
 
-    /// The whole log, the public keys and a signed checkpoint, as bundle bytes; the view says
-    /// how classified the bundle is (as its most classified entry).
-    pub async fn export(&self, coalition: &CoalitionId) -> Result<(Vec<u8>, ExportView), AppError> {
-        let entries = self.entries(coalition).await?;
-        let bundle = Bundle::build(coalition, &entries, &self.log_key(coalition)?)
-            .map_err(AppError::internal)?;
+    /// The log `who` may see, its public keys and a signed checkpoint, as bundle bytes: the
+    /// public's bundle is wholly publishable and verifiable by anyone. The view says how the
+    /// bundle must be handled (as its most classified entry).
+    pub async fn export(
+        &self,
+        coalition: &CoalitionId,
+        who: &Who,
+    ) -> Result<(Vec<u8>, ExportView), AppError> {
+        let (id, entries) = self.readable_log(coalition, who, None).await?;
+        let bundle =
+            Bundle::build(&id, &entries, &self.log_key(coalition)?).map_err(AppError::internal)?;
         let bytes = bundle.to_bytes();
         let classification = entries
             .iter()
@@ -290,7 +319,7 @@ impl App {
             .max()
             .unwrap_or(Level::Public);
         let view = ExportView {
-            coalition: coalition.clone(),
+            coalition: id,
             events: bundle.entries.len(),
             keys: bundle.keys.len(),
             bytes: bytes.len(),
@@ -298,6 +327,20 @@ impl App {
             classification,
         };
         Ok((bytes, view))
+    }
+
+    /// The leaves of the log `who` may see; the custodian's are checked against the stored
+    /// bytes (a broken chain is a verification failure).
+    async fn readable_leaves(
+        &self,
+        coalition: &CoalitionId,
+        who: &Who,
+    ) -> Result<Vec<Hash>, AppError> {
+        if *who == Who::Custodian {
+            return Ok(leaves(&self.verified_entries(coalition).await?));
+        }
+        let (_, entries) = self.readable_log(coalition, who, None).await?;
+        Ok(entries.iter().map(|(sealed, _)| sealed.hash).collect())
     }
 
     /// Every stored entry, verified (a broken chain is a verification failure).

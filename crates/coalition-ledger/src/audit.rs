@@ -10,6 +10,8 @@ use coalition_core::signature::{PublicKey, SignatureBytes, approval_message};
 use coalition_core::statement::content_hash;
 use coalition_core::{Event, State, apply};
 
+use crate::audience::coalition_of;
+
 use std::sync::Mutex;
 
 use crate::canonical::Envelope;
@@ -123,7 +125,10 @@ fn replay<'a>(
 ) -> Result<AuditSummary, SignatureFailure> {
     let mut state = State::new();
     let mut summary = AuditSummary::default();
+    // When and by whom the log was opened: an exercise's copied entries share both.
+    let mut opening = None;
     for envelope in envelopes {
+        opening.get_or_insert_with(|| (envelope.recorded_at, envelope.actor.clone()));
         let fail = |problem: String| SignatureFailure {
             seq: envelope.seq,
             problem,
@@ -173,14 +178,24 @@ fn replay<'a>(
                         approval.party
                     )));
                 }
-                // An exercise copies the real log's approvals: they were signed for the real
-                // coalition, and are checked as such.
+                // An approval is signed for the coalition whose log holds it — an audience log
+                // holds the coalition's approvals under its own id — except that an exercise
+                // copies the real log's approvals in its opening batch (same time, same actor as
+                // its founding), and those were signed for the real coalition.
+                let coalition = state
+                    .coalition()
+                    .map_or_else(|| coalition_of(&envelope.coalition), |c| c.id.clone());
                 let signed_in = match state.coalition().and_then(|c| c.exercise.as_ref()) {
-                    Some(exercise) if envelope.seq <= exercise.forked_at_seq => &exercise.of,
-                    _ => &envelope.coalition,
+                    Some(exercise)
+                        if opening.as_ref()
+                            == Some(&(envelope.recorded_at, envelope.actor.clone())) =>
+                    {
+                        exercise.of.clone()
+                    }
+                    _ => coalition,
                 };
                 let message = approval_message(
-                    signed_in,
+                    &signed_in,
                     statement.as_str(),
                     approval.version,
                     &approval.content,

@@ -202,6 +202,21 @@ impl Ledger {
         Ok(entries)
     }
 
+    /// The entries after `from` (a head the caller verified before), each verified against the
+    /// one before: what a derived log needs to catch up.
+    pub async fn entries_after(
+        &self,
+        coalition: &CoalitionId,
+        from: Head,
+    ) -> Result<Vec<VerifiedEntry>, LedgerError> {
+        let mut entries = Vec::new();
+        self.follow(coalition, from, |sealed, envelope| {
+            entries.push((sealed, envelope));
+        })
+        .await?;
+        Ok(entries)
+    }
+
     /// The whole verified log and the state as of `as_of` (see [`Loaded`]).
     pub async fn load(
         &self,

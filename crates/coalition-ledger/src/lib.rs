@@ -6,6 +6,7 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod audience;
 pub mod audit;
 pub mod bundle;
 pub mod canonical;

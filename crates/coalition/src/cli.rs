@@ -683,7 +683,8 @@ pub(crate) struct CoverageArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum LogCommand {
-    /// Print the log, event by event (what the viewer may not read is withheld).
+    /// Print the log, event by event: the custodian's master log, or the log the reader may
+    /// read (`--as P`, `--public`), which holds nothing of what it may not.
     #[command(after_help = "Example:\n  coalition log show paris-2026 --public")]
     Show(ReadArgs),
     /// Verify a coalition's log in the data directory, or a bundle offline; exit 3 naming the
@@ -703,6 +704,10 @@ pub(crate) enum LogCommand {
         /// Also write it to this file.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Whose log: `--public` (publishable by anyone), `--as P` (the log P may read),
+        /// or, without either, the master log (the custodian's).
+        #[command(flatten)]
+        who: WhoArgs,
     },
     /// An inclusion proof that event SEQ is in the log (RFC 9162).
     #[command(after_help = "Example:\n  coalition log prove paris-2026 42 --json")]
@@ -711,6 +716,10 @@ pub(crate) enum LogCommand {
         coalition: CoalitionId,
         /// The event's sequence number.
         seq: u64,
+        /// Whose log: `--public` (publishable by anyone), `--as P` (the log P may read),
+        /// or, without either, the master log (the custodian's).
+        #[command(flatten)]
+        who: WhoArgs,
     },
     /// A consistency proof from an earlier log size to the current one (RFC 9162).
     #[command(after_help = "Example:\n  coalition log consistency paris-2026 --old-size 100")]
@@ -720,15 +729,26 @@ pub(crate) enum LogCommand {
         /// The earlier size.
         #[arg(long)]
         old_size: u64,
+        /// Whose log: `--public` (publishable by anyone), `--as P` (the log P may read),
+        /// or, without either, the master log (the custodian's).
+        #[command(flatten)]
+        who: WhoArgs,
     },
-    /// Write the whole log, the public keys and a signed checkpoint to a bundle file.
-    #[command(after_help = "Example:\n  coalition log export paris-2026 --out paris.bundle")]
+    /// Write a log, its public keys and a signed checkpoint to a bundle file: `--public` for
+    /// the public's log, which anyone may have and verify; `--as P` for the log P may read.
+    #[command(
+        after_help = "Examples:\n  coalition log export paris-2026 --public --out paris-public.bundle\n  coalition log export paris-2026 --out paris.bundle     # the master log: handle as its highest marking"
+    )]
     Export {
         /// The coalition.
         coalition: CoalitionId,
         /// The bundle file to write.
         #[arg(long)]
         out: PathBuf,
+        /// Whose log: `--public` (publishable by anyone), `--as P` (the log P may read),
+        /// or, without either, the master log (the custodian's).
+        #[command(flatten)]
+        who: WhoArgs,
     },
 }
 

@@ -136,6 +136,16 @@ impl App {
         check_size(file, text, MAX_SCENARIO_BYTES)?;
         let scenario = parse_scenario(file, text)?;
         let coalition = &scenario.coalition;
+        if coalition_ledger::audience::is_audience_id(coalition) {
+            return Err(SourceError::whole(
+                file,
+                format!(
+                    "{coalition}: ids containing {} name the logs derived for each audience; choose another",
+                    coalition_ledger::audience::INFIX
+                ),
+            )
+            .into());
+        }
         if self.exists(coalition).await? {
             let hint = if coalition.as_str() == crate::demo::DEMO_COALITION {
                 " (coalition demo --reset starts it again)"

@@ -6,44 +6,31 @@ use std::path::PathBuf;
 use coalition_core::Event;
 use coalition_core::classification::{Level, Marking};
 use coalition_core::dates::Timestamp;
-use coalition_core::disclosure::Gate;
 use coalition_core::hash::Hash;
 use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_ledger::Head;
 use serde::{Deserialize, Serialize};
 
-/// One log entry as a reader may see it.
+/// One entry of the log a reader may see (the master log for the custodian, its audience's log
+/// for anyone else: docs/threat-model.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum LogEntryView {
-    /// An entry the reader may read.
-    Shown {
-        /// Its position.
-        seq: u64,
-        /// When it was recorded.
-        recorded_at: Timestamp,
-        /// Who acted.
-        actor: PrincipalId,
-        /// What kind of event (`commitment_added`).
-        kind: String,
-        /// Its marking.
-        classification: Marking,
-        /// The event (its own `kind` and `payload`).
-        payload: Box<Event>,
-        /// The previous entry's hash.
-        prev: Hash,
-        /// Its hash.
-        hash: Hash,
-    },
-    /// An entry the reader may not read: its hash still lets anyone check the chain.
-    Withheld {
-        /// Its position.
-        seq: u64,
-        /// Always true.
-        withheld: bool,
-        /// Its hash.
-        hash: Hash,
-    },
+pub struct LogEntryView {
+    /// Its position in that log.
+    pub seq: u64,
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
+    /// Who acted.
+    pub actor: PrincipalId,
+    /// What kind of event (`commitment_added`).
+    pub kind: String,
+    /// Its marking.
+    pub classification: Marking,
+    /// The event (its own `kind` and `payload`).
+    pub payload: Box<Event>,
+    /// The previous entry's hash in that log.
+    pub prev: Hash,
+    /// Its hash.
+    pub hash: Hash,
 }
 
 /// Where a log ends.
@@ -229,20 +216,22 @@ pub struct ExportView {
 }
 
 impl ReceiptView {
-    /// The view of what the ledger appended, as the gate lets the actor see it.
-    pub(crate) fn of(receipt: coalition_ledger::Receipt, gate: &Gate<'_>) -> ReceiptView {
+    /// The view of a write as the actor's own log holds it: the appended entries the actor
+    /// may read, in the actor's numbering, and where that log now ends.
+    pub(crate) fn of(
+        mine: &[coalition_ledger::VerifiedEntry],
+        head: coalition_ledger::Head,
+    ) -> ReceiptView {
         ReceiptView {
-            recorded: receipt
-                .entries
-                .into_iter()
-                .filter(|(_, event)| gate.may_read(&event.marking()))
-                .map(|(sealed, event)| RecordedEntry {
+            recorded: mine
+                .iter()
+                .map(|(sealed, envelope)| RecordedEntry {
                     seq: sealed.seq,
                     hash: sealed.hash,
-                    event,
+                    event: envelope.event.clone(),
                 })
                 .collect(),
-            head: receipt.head.into(),
+            head: head.into(),
             warnings: Vec::new(),
         }
     }

@@ -2,7 +2,7 @@
 
 use coalition_app::App;
 use coalition_app::log::Since;
-use coalition_app::views::{BundleVerification, LogEntryView, LogVerification};
+use coalition_app::views::{BundleVerification, LogVerification};
 use coalition_core::classification::Level;
 
 use crate::cli::{LogCommand, ReadArgs, VerifyArgs};
@@ -88,8 +88,12 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
             }
             _ => Err(bad_input("give a coalition or --bundle FILE")),
         },
-        LogCommand::Checkpoint { coalition, out } => {
-            let checkpoint = app.checkpoint(&coalition).await?;
+        LogCommand::Checkpoint {
+            coalition,
+            out,
+            who,
+        } => {
+            let checkpoint = app.checkpoint(&coalition, &super::who(&who)).await?;
             if let Some(out) = &out {
                 std::fs::write(out, &checkpoint.note)
                     .map_err(|e| bad_input(format!("--out {}: {e}", out.display())))?;
@@ -100,8 +104,12 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
             print!("{}", checkpoint.note);
             Ok(())
         }
-        LogCommand::Prove { coalition, seq } => {
-            let proof = app.prove(&coalition, seq).await?;
+        LogCommand::Prove {
+            coalition,
+            seq,
+            who,
+        } => {
+            let proof = app.prove(&coalition, seq, &super::who(&who)).await?;
             if json {
                 return print_json(&proof);
             }
@@ -118,8 +126,11 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
         LogCommand::Consistency {
             coalition,
             old_size,
+            who,
         } => {
-            let proof = app.consistency(&coalition, old_size).await?;
+            let proof = app
+                .consistency(&coalition, old_size, &super::who(&who))
+                .await?;
             if json {
                 return print_json(&proof);
             }
@@ -132,8 +143,12 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
             }
             Ok(())
         }
-        LogCommand::Export { coalition, out } => {
-            let (bytes, mut view) = app.export(&coalition).await?;
+        LogCommand::Export {
+            coalition,
+            out,
+            who,
+        } => {
+            let (bytes, mut view) = app.export(&coalition, &super::who(&who)).await?;
             std::fs::write(&out, &bytes)
                 .map_err(|e| bad_input(format!("--out {}: {e}", out.display())))?;
             view.out = Some(out.clone());
@@ -141,17 +156,15 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
                 return print_json(&view);
             }
             println!(
-                "{coalition}: {} events, {} keys, signed checkpoint → {} ({} bytes)",
+                "{}: {} events, {} keys, signed checkpoint → {} ({} bytes)",
+                view.coalition,
                 view.events,
                 view.keys,
                 out.display(),
                 view.bytes
             );
             if view.classification > Level::Public {
-                println!(
-                    "the bundle holds the whole log: handle it as {}",
-                    view.classification
-                );
+                println!("handle the bundle as {}", view.classification);
             }
             Ok(())
         }
@@ -183,33 +196,15 @@ async fn show(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
         return print_json(&entries);
     }
     let mut t = table(["SEQ", "RECORDED", "ACTOR", "KIND", "MARKING", "HASH"]);
-    for entry in &entries {
-        match entry {
-            LogEntryView::Shown {
-                seq,
-                recorded_at,
-                actor,
-                classification,
-                kind,
-                hash,
-                ..
-            } => t.add_row(vec![
-                seq.to_string(),
-                recorded_at.to_string(),
-                actor.to_string(),
-                kind.clone(),
-                classification.to_string(),
-                hash.to_hex()[..16].to_owned(),
-            ]),
-            LogEntryView::Withheld { seq, hash, .. } => t.add_row(vec![
-                seq.to_string(),
-                String::new(),
-                String::new(),
-                "(withheld)".into(),
-                String::new(),
-                hash.to_hex()[..16].to_owned(),
-            ]),
-        };
+    for e in &entries {
+        t.add_row(vec![
+            e.seq.to_string(),
+            e.recorded_at.to_string(),
+            e.actor.to_string(),
+            e.kind.clone(),
+            e.classification.to_string(),
+            e.hash.to_hex()[..16].to_owned(),
+        ]);
     }
     print_table("", &t, "no events");
     Ok(())

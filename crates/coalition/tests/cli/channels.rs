@@ -138,3 +138,123 @@ fn the_public_member_count_is_the_count_of_members_it_can_see() {
         "the demo has undisclosed seats ({all} > {listed})"
     );
 }
+
+/// A copy of `env`'s data and trust directories, as a second machine holding the same record.
+fn twin(env: &Env) -> Env {
+    let copy = Env::new();
+    copy_tree(&env.data_dir(), &copy.data_dir());
+    if env.trust_dir().exists() {
+        copy_tree(&env.trust_dir(), &copy.trust_dir());
+    }
+    copy
+}
+
+/// A SECRET commitment France makes, releasable to FRA, GBR and UKR only.
+const HIDDEN_FROM_ITALY: [&str; 26] = [
+    "commitment",
+    "add",
+    DEMO,
+    "--guarantor",
+    "FRA",
+    "--category",
+    "military",
+    "--what",
+    "a second air wing",
+    "--aggressor",
+    "RUS",
+    "--consult-within",
+    "24h",
+    "--classification",
+    "SECRET",
+    "--releasable-to",
+    "FRA,GBR,UKR",
+    "--from",
+    "2026-01-06",
+    "--until",
+    "2041-01-05",
+    "--discretion",
+    "automatic",
+    "--as",
+    "macron",
+    "--json",
+];
+
+/// Italy's own public pledge, recorded in both records after the hidden one.
+const ITALY_PLEDGE: [&str; 20] = [
+    "commitment",
+    "add",
+    DEMO,
+    "--guarantor",
+    "ITA",
+    "--category",
+    "diplomatic",
+    "--what",
+    "convene the UN Security Council",
+    "--aggressor",
+    "RUS",
+    "--response",
+    "diplomatic",
+    "--classification",
+    "PUBLIC",
+    "--from",
+    "2026-01-06",
+    "--as",
+    "meloni",
+    "--json",
+];
+
+/// Channel 4: `log show --public` printed `(withheld)` rows with sequence numbers and hashes,
+/// so the public saw that seven classified obligations were opened and where. Each reader now
+/// reads its own audience's log: the entries it may read, numbered 1, 2, 3 … and chained among
+/// themselves; the same for two records that differ only in what it may not read.
+#[test]
+#[ignore = "until ids are derived from content (issue 9, core): C-n still counts hidden commitments"]
+fn a_reader_s_log_holds_nothing_of_what_it_may_not_read() {
+    let env = Env::demo();
+    let with_hidden = twin(&env);
+    with_hidden.ok(&HIDDEN_FROM_ITALY);
+    for record in [&env, &with_hidden] {
+        record.ok(&ITALY_PLEDGE);
+    }
+    for reader in [&["--as", "meloni"][..], &["--public"][..]] {
+        let log = |record: &Env| {
+            let mut args = vec!["log", "show", DEMO, "--json"];
+            args.extend_from_slice(reader);
+            record.ok(&args)
+        };
+        assert_eq!(log(&env), log(&with_hidden), "{reader:?} sees a difference");
+        let entries: Value = serde_json::from_str(&log(&env)).unwrap();
+        for (i, entry) in items(&entries).iter().enumerate() {
+            assert_eq!(entry["seq"], i as u64 + 1, "numbered without gaps: {entry}");
+            assert!(entry.get("withheld").is_none());
+        }
+    }
+    // The custodian's master log does hold the difference.
+    assert_ne!(
+        env.ok(&["log", "show", DEMO, "--json"]),
+        with_hidden.ok(&["log", "show", DEMO, "--json"])
+    );
+    // Italy's log is a log like any other: exported, it verifies offline.
+    let bundle = env.root().join("italy.bundle");
+    env.ok(&[
+        "log",
+        "export",
+        DEMO,
+        "--as",
+        "meloni",
+        "--out",
+        path(&bundle),
+    ]);
+    env.ok(&["log", "verify", "--bundle", path(&bundle)]);
+}
+
+/// Channels 2 and 3 for writes: a receipt numbers the actor's entries in its own log, so the
+/// same visible write gets the same receipt whatever else the record holds.
+#[test]
+#[ignore = "until ids are derived from content (issue 9, core): C-n still counts hidden commitments"]
+fn a_write_receipt_is_the_same_whatever_the_actor_may_not_read() {
+    let env = Env::demo();
+    let with_hidden = twin(&env);
+    with_hidden.ok(&HIDDEN_FROM_ITALY);
+    assert_eq!(env.ok(&ITALY_PLEDGE), with_hidden.ok(&ITALY_PLEDGE));
+}
