@@ -6,6 +6,7 @@ mod demo_flow;
 mod gate;
 mod help;
 mod negotiate;
+mod noninterference;
 mod statements;
 mod support;
 mod tamper;
