@@ -127,6 +127,9 @@ impl App {
 
         let mut checked_against = None;
         if let Some(log_key) = self.log_keys.get(coalition)? {
+            if let Err(problem) = registered(coalition, &log_key, &envelopes) {
+                return Ok(failed(None, problem));
+            }
             let (current, note) =
                 sign_log(coalition, &entries, &log_key).map_err(AppError::internal)?;
             let verifier = verifier_key(coalition, &log_key)?;
@@ -229,9 +232,11 @@ impl App {
         who: &Who,
     ) -> Result<CheckpointView, AppError> {
         let (id, entries) = self.readable_log(coalition, who, None).await?;
+        let key = self.signing_key(coalition, &entries)?;
         let sealed: Vec<SealedEvent> = entries.into_iter().map(|(sealed, _)| sealed).collect();
-        let (checkpoint, note) =
-            sign_log(&id, &sealed, &self.log_key(coalition)?).map_err(AppError::internal)?;
+        let (checkpoint, note) = sign_log(&id, &sealed, &key).map_err(AppError::internal)?;
+        // What this machine signs, it pins: a log replaced after this checkpoint is caught.
+        self.trust.remember(&id, &note, &verifier_key(&id, &key)?)?;
         Ok(CheckpointView {
             origin: checkpoint.origin,
             size: checkpoint.size,
@@ -310,8 +315,8 @@ impl App {
         who: &Who,
     ) -> Result<(Vec<u8>, ExportView), AppError> {
         let (id, entries) = self.readable_log(coalition, who, None).await?;
-        let bundle =
-            Bundle::build(&id, &entries, &self.log_key(coalition)?).map_err(AppError::internal)?;
+        let key = self.signing_key(coalition, &entries)?;
+        let bundle = Bundle::build(&id, &entries, &key).map_err(AppError::internal)?;
         let bytes = bundle.to_bytes();
         let classification = entries
             .iter()
@@ -355,10 +360,20 @@ impl App {
         Ok(entries)
     }
 
-    fn log_key(&self, coalition: &CoalitionId) -> Result<SigningKey, AppError> {
-        self.log_keys
+    /// The key this custodian signs the coalition's checkpoints with — refused unless the log
+    /// itself registered it, so that a record swapped under a kept key is never signed for.
+    fn signing_key(
+        &self,
+        coalition: &CoalitionId,
+        entries: &[VerifiedEntry],
+    ) -> Result<SigningKey, AppError> {
+        let key = self
+            .log_keys
             .get(coalition)?
-            .ok_or_else(|| AppError::internal(format!("no log signing key for {coalition}")))
+            .ok_or_else(|| AppError::internal(format!("no log signing key for {coalition}")))?;
+        let envelopes: Vec<_> = entries.iter().map(|(_, e)| e.clone()).collect();
+        registered(coalition, &key, &envelopes).map_err(AppError::Verification)?;
+        Ok(key)
     }
 }
 
@@ -368,4 +383,21 @@ fn leaves(entries: &[SealedEvent]) -> Vec<Hash> {
 
 fn verifier_key(coalition: &CoalitionId, key: &SigningKey) -> Result<VerifierKey, AppError> {
     VerifierKey::new(&origin(coalition), key.verifying_key()).map_err(AppError::internal)
+}
+
+/// Whether the log registered `key` as its log key; the refusal says what to make of it.
+fn registered(
+    coalition: &CoalitionId,
+    key: &SigningKey,
+    envelopes: &[coalition_ledger::canonical::Envelope],
+) -> Result<(), String> {
+    let public = key.verifying_key().to_bytes();
+    if log_keys(envelopes).iter().any(|k| k.0 == public) {
+        return Ok(());
+    }
+    Err(format!(
+        "the log signing key kept for {coalition} is not a key this log registered: the record \
+         is not the one the key signs for (replaced, or restored from elsewhere); nothing was \
+         signed or pinned"
+    ))
 }

@@ -123,3 +123,21 @@ fn byte_flips_anywhere_in_the_file_are_caught_or_change_nothing() {
         "some flips land in event bodies: {outcome:?}"
     );
 }
+
+/// Issue 14's first gaps: a checkpoint this machine signs is pinned, and a record swapped under
+/// a kept log key is refused rather than signed for.
+#[test]
+fn a_swapped_database_is_caught_after_a_checkpoint_and_never_signed_for() {
+    let env = Env::demo();
+    env.ok(&["log", "checkpoint", DEMO]);
+    // Another demo's database (another log key registered) replaces this one's.
+    let other = Env::demo();
+    std::fs::copy(other.database(), env.database()).unwrap();
+    let stderr = env.fails(3, &["log", "verify", DEMO]);
+    assert!(stderr.contains("not a key this log registered"), "{stderr}");
+    let stderr = env.fails(3, &["log", "checkpoint", DEMO]);
+    assert!(stderr.contains("nothing was signed or pinned"), "{stderr}");
+    let bundle = env.root().join("swapped.bundle");
+    env.fails(3, &["log", "export", DEMO, "--out", path(&bundle)]);
+    assert!(!bundle.exists(), "no bundle was written");
+}
