@@ -93,21 +93,6 @@ pub struct Replayed {
 /// A log entry read back and verified: its stored form and its decoded envelope.
 pub type VerifiedEntry = (SealedEvent, Envelope);
 
-/// A coalition as the command-line views load it until they read through
-/// [`Ledger::current`], [`Ledger::replay`] and [`Ledger::entries`]: the whole verified log in
-/// memory and the state replayed as of a time.
-#[derive(Debug)]
-pub struct Loaded {
-    /// The coalition.
-    pub coalition: CoalitionId,
-    /// The state as of the requested time.
-    pub state: State,
-    /// Where the whole log ends.
-    pub head: Head,
-    /// Every entry, verified.
-    pub entries: Vec<VerifiedEntry>,
-}
-
 /// What `execute` recorded.
 #[derive(Debug)]
 pub struct Receipt {
@@ -215,29 +200,6 @@ impl Ledger {
         })
         .await?;
         Ok(entries)
-    }
-
-    /// The whole verified log and the state as of `as_of` (see [`Loaded`]).
-    pub async fn load(
-        &self,
-        coalition: &CoalitionId,
-        as_of: Option<Timestamp>,
-    ) -> Result<Loaded, LedgerError> {
-        let entries = self.entries(coalition).await?;
-        let as_of = AsOf { recorded_by: as_of };
-        let mut state = State::new();
-        for (_, envelope) in entries.iter().filter(|(_, e)| as_of.includes(e)) {
-            apply(&mut state, &envelope.event);
-        }
-        let head = entries
-            .last()
-            .map_or(Head::EMPTY, |(sealed, _)| sealed.head());
-        Ok(Loaded {
-            coalition: coalition.clone(),
-            state,
-            head,
-            entries,
-        })
     }
 
     /// Decides `commands` in order against the current state, as `actor` at `now`, and appends

@@ -20,6 +20,6 @@ pub mod store;
 pub mod verify;
 
 pub use hash::Hash;
-pub use ledger::{AsOf, Current, Ledger, LedgerError, Loaded, Receipt, Replayed, VerifiedEntry};
+pub use ledger::{AsOf, Current, Ledger, LedgerError, Receipt, Replayed, VerifiedEntry};
 pub use seal::{Head, SealedEvent};
 pub use store::{EventStore, StoreError};
