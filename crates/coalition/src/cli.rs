@@ -1,4 +1,4 @@
-//! The whole command tree, in one place.
+//! The clap tree: every command, flag and example; nothing here reads the record (see `cmd/`).
 
 use std::path::PathBuf;
 
