@@ -107,18 +107,14 @@ fn numbered_from(expected: Head, events: &[SealedEvent]) -> Result<(), StoreErro
     Ok(())
 }
 
-fn backend(err: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(err.to_string())
-}
-
 fn seq_from_db(seq: i64) -> Result<u64, StoreError> {
     u64::try_from(seq)
-        .map_err(|_| StoreError::Backend(format!("negative sequence number {seq} in the database")))
+        .map_err(|_| StoreError::Damaged(format!("negative sequence number {seq} in the database")))
 }
 
 fn hash_from_db(bytes: &[u8]) -> Result<Hash, StoreError> {
     let array: [u8; 32] = bytes.try_into().map_err(|_| {
-        StoreError::Backend(format!(
+        StoreError::Damaged(format!(
             "stored hash has {} bytes, expected 32",
             bytes.len()
         ))
@@ -139,7 +135,10 @@ fn sealed(seq: i64, body: Vec<u8>, hash: &[u8]) -> Result<SealedEvent, StoreErro
 fn coalition_ids(names: &[String]) -> Result<Vec<CoalitionId>, StoreError> {
     names
         .iter()
-        .map(|name| CoalitionId::parse(name).map_err(backend))
+        .map(|name| {
+            CoalitionId::parse(name)
+                .map_err(|e| StoreError::Damaged(format!("coalition name {name:?}: {e}")))
+        })
         .collect()
 }
 

@@ -24,7 +24,7 @@ use coalition_ledger::{EventStore, Head, SealedEvent, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
-use crate::{Access, OpenOptions, backend, redacted};
+use crate::{Access, OpenOptions, redacted};
 
 /// How often an append whose transaction failed on a serialization failure, with the head
 /// where the writer expected it, is tried again before the failure is reported.
@@ -34,6 +34,19 @@ const SERIALIZATION_RETRIES: usize = 8;
 pub(crate) struct PostgresStore {
     pool: PgPool,
     access: Access,
+}
+
+/// A failure of the server or of the connection; class XX (data_corrupted, index_corrupted)
+/// is a damaged record, as SQLite's SQLITE_CORRUPT is.
+fn backend(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(err.to_string())
+}
+
+fn failed(err: sqlx::Error) -> StoreError {
+    match sqlstate(&err).as_deref() {
+        Some("XX001" | "XX002") => StoreError::Damaged(err.to_string()),
+        _ => StoreError::Backend(err.to_string()),
+    }
 }
 
 /// The SQLSTATE of a database error, if it is one.
@@ -129,7 +142,7 @@ impl PostgresStore {
             Ok(Ok(())) => Ok(Ok(())),
             Ok(Err(conflict)) => Err(conflict),
             Err(err) if lost_a_race(&err) => Ok(Err(err)),
-            Err(err) => Err(backend(err)),
+            Err(err) => Err(failed(err)),
         }
     }
 }
@@ -326,7 +339,7 @@ impl EventStore for PostgresStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(backend)?;
+        .map_err(failed)?;
         rows.into_iter()
             .map(|row| {
                 let seq: i64 = row.try_get(0).map_err(backend)?;
@@ -339,7 +352,7 @@ impl EventStore for PostgresStore {
 
     async fn head(&self, coalition: &CoalitionId) -> Result<Head, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(backend)?;
-        head_in(&mut conn, coalition).await.map_err(backend)
+        head_in(&mut conn, coalition).await.map_err(failed)
     }
 
     async fn coalitions(&self) -> Result<Vec<CoalitionId>, StoreError> {
