@@ -3,7 +3,8 @@
 //! bench prints its baseline and the ratio on its last line.
 //!
 //! - `append`: durable appends through the ledger against a bare SQLite insert per transaction
-//!   with the same durability (WAL, synchronous=FULL), in the same directory.
+//!   with the same durability (WAL, synchronous=FULL), in the same directory (`--postgres`:
+//!   the same on PostgreSQL too, and PostgreSQL against SQLite).
 //! - `activation`: the latency of the confirmation that verifies an incident and opens every
 //!   obligation, over many commitments spread over many coalitions, against one bare durable
 //!   transaction.
@@ -56,6 +57,10 @@ enum Bench {
         /// Where to put the scratch databases (default: a new temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Also on a PostgreSQL server of the bench's own (Debian's postgresql-15): ours
+        /// against a bare INSERT loop there, and against SQLite, in the same run.
+        #[arg(long)]
+        postgres: bool,
     },
     /// Latency of verification → all obligations, on many commitments over many coalitions.
     #[command(
@@ -204,7 +209,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async move {
         match cli.bench {
-            Bench::Append { events, dir } => append::run(events, dir.as_deref(), json).await,
+            Bench::Append {
+                events,
+                dir,
+                postgres,
+            } => append::run(events, dir.as_deref(), postgres, json).await,
             Bench::Activation {
                 coalitions,
                 commitments_per_coalition,

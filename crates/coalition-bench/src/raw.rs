@@ -50,6 +50,21 @@ pub(crate) async fn bare_insert(
     Ok(())
 }
 
+/// The same yardstick on PostgreSQL: one bare row per transaction (autocommit, so one COMMIT
+/// and one WAL flush each, with the durability the store asserts), no hashing or checks.
+pub(crate) async fn bare_insert_postgres(
+    conn: &mut sqlx::PgConnection,
+    n: u64,
+    payload: &[u8],
+) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO baseline (n, payload) VALUES ($1, $2)")
+        .bind(i64::try_from(n)?)
+        .bind(payload)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Rows per INSERT statement in bulk loads.
 const ROWS_PER_INSERT: usize = 1000;
 

@@ -194,3 +194,22 @@ fn on_postgres_the_crash_harness_catches_a_writer_that_acknowledges_before_commi
     assert!(run.stderr.contains("FAIL at cycle"), "{run:?}");
     assert!(report_of(&run)["lost"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn append_on_postgres_reports_both_backends_and_their_baselines() {
+    if !postgres_available("append_on_postgres") {
+        return;
+    }
+    let run = bench("append", &["--events", "20", "--postgres", "--json"], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let report = report_of(&run);
+    let postgres = &report["postgres"];
+    for key in [
+        "ledger_appends_per_second",
+        "baseline_inserts_per_second",
+        "ratio",
+        "against_sqlite",
+    ] {
+        assert!(postgres[key].as_f64().unwrap() > 0.0, "{key}: {report}");
+    }
+}
