@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use coalition_core::classification::Level;
-use coalition_core::commitment::{Category, ClockStart, Discretion, Stage, TriggerKind};
+use coalition_core::commitment::{Category, ClockStart, Condition, Discretion, Stage, TriggerKind};
 use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
@@ -234,12 +234,17 @@ pub(crate) enum CommitmentCommand {
         view: ViewArgs,
     },
     /// Withdraw a commitment (the guarantor or the secretariat).
-    #[command(after_help = "Example:\n  coalition commitment withdraw paris-2026 C-1 --as macron")]
+    #[command(
+        after_help = "Example:\n  coalition commitment withdraw paris-2026 fra-2024-consult --reason \"superseded by the Paris guarantee\" --as macron"
+    )]
     Withdraw {
         /// The coalition.
         coalition: CoalitionId,
         /// The commitment.
         id: CommitmentId,
+        /// Why it is withdrawn (kept in the record and shown with the commitment).
+        #[arg(long)]
+        reason: String,
         /// When it was withdrawn (default: now).
         #[arg(long, value_name = "TIME")]
         at: Option<Timestamp>,
@@ -304,9 +309,12 @@ pub(crate) struct CommitmentAddArgs {
     /// What sets it off.
     #[arg(long, default_value = "armed-attack")]
     pub(crate) kind: TriggerKind,
-    /// A stated scope for the trigger.
+    /// A stated scope for the trigger, in words (shown, not evaluated).
     #[arg(long, default_value = "")]
     pub(crate) scope: String,
+    /// A condition of the scope the rules evaluate (repeatable): nuclear-weapons-used.
+    #[arg(long, value_name = "CONDITION")]
+    pub(crate) requires: Vec<Condition>,
     /// Consult within this long (24h, 2d …).
     #[arg(long, value_name = "SPAN")]
     pub(crate) consult_within: Option<Span>,
@@ -486,6 +494,9 @@ pub(crate) struct IncidentReportArgs {
     /// References to evidence (repeatable).
     #[arg(long)]
     pub(crate) evidence: Vec<String>,
+    /// Nuclear weapons were used (a condition some assurances state).
+    #[arg(long)]
+    pub(crate) nuclear_weapons_used: bool,
     /// Classification level (default UNCLASSIFIED).
     #[arg(long, value_name = "LEVEL")]
     pub(crate) classification: Option<Level>,
@@ -1098,6 +1109,9 @@ pub(crate) struct WhatIfIncidentArgs {
     /// What happens.
     #[arg(long, default_value = "armed-attack")]
     pub(crate) kind: IncidentKind,
+    /// Suppose nuclear weapons are used.
+    #[arg(long)]
+    pub(crate) nuclear_weapons_used: bool,
     /// When it happens.
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Timestamp,

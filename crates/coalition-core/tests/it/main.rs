@@ -9,5 +9,6 @@ mod replay;
 mod statements;
 mod support;
 mod time;
+mod validation;
 mod whatif;
 mod world;
