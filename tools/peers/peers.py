@@ -434,7 +434,7 @@ def bench_frontier():
     frontier_row("5 parties, 8 issues x 10 values (10^8)", *synthetic_domain(tmp / "syn-5x8x10", 8, 10, 5, seed=13))
     if not SHARED.is_dir():
         print("SKIP Killer Robot: ../shared is missing")
-        return rows
+        return None
     g = SHARED / "genius" / "energy-2011"
     frontier_row("Energy 2011, 2 parties", g / "energy_domain.xml",
                  [str(g / "energy_consumer.xml"), str(g / "energy_distributor.xml")])
@@ -444,7 +444,7 @@ def bench_frontier():
     genius = os.environ.get("GENIUS_FRONTIER")
     if not genius:
         print("SKIP GENIUS 10.4: set GENIUS_FRONTIER (see the module documentation)")
-        return rows
+        return None
     out, _, grss = measured([genius, str(domain)] + profiles)
     p = json.loads(out)
     if p["frontier"] != row["frontier"]:
@@ -452,10 +452,11 @@ def bench_frontier():
     ratio = p["seconds"] / row["ours_s"]
     print(json.dumps({"case": "Killer Robot, GENIUS 10.4 BidSpace", "genius_s": p["seconds"],
                       "genius_rss_mb": grss, "frontier": p["frontier"]}))
-    print(f"frontier, Killer Robot (240,000 outcomes, {row['frontier']:,} points, GENIUS semantics): "
-          f"ours {row['ours_s'] * 1000:.1f} ms, GENIUS 10.4 {p['seconds']:.2f} s in the same run: "
-          f"{ratio:.0f}x (goal 100x)")
-    return rows
+    summary = (f"frontier, Killer Robot (240,000 outcomes, {row['frontier']:,} points, GENIUS semantics): "
+               f"ours {row['ours_s'] * 1000:.1f} ms, GENIUS 10.4 {p['seconds']:.2f} s in the same run: "
+               f"{ratio:.0f}x (goal 100x)")
+    print(summary)
+    return summary
 
 
 def bench_exchange():
@@ -481,7 +482,9 @@ def bench_exchange():
                 decimal.append((label, row))
     summary = "; ".join(f"{l}: ours {r['ours_s'] * 1000:.1f} ms, decide {r['decide_s']:.2f} s, {r['ratio']:.0f}x"
                         for l, r in decimal)
-    print(f"exchange model, decide's decimals, 10 rounds, same run: {summary} (goal 100x)")
+    summary = f"exchange model, decide's decimals, 10 rounds, same run: {summary} (goal 100x)"
+    print(summary)
+    return summary
 
 
 def synthetic_exchange(path, actors, issues=10, seed=1):
@@ -528,21 +531,24 @@ def bench_scaling():
         return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
     worst = min(rows, key=lambda r: r["ratio"])
-    print(f"exchange model as actors grow ({sizes[0]}-{sizes[-1]} actors, 10 rounds, same run): "
-          f"ours ~ n^{exponent('ours_s'):.2f}, decide ~ n^{exponent('decide_s'):.2f}; "
-          f"smallest ratio {worst['ratio']:.0f}x at {worst['actors']} actors (goal 100x at every size)")
+    summary = (f"exchange model as actors grow ({sizes[0]}-{sizes[-1]} actors, 10 rounds, same run): "
+               f"ours ~ n^{exponent('ours_s'):.2f}, decide ~ n^{exponent('decide_s'):.2f}; "
+               f"smallest ratio {worst['ratio']:.0f}x at {worst['actors']} actors (goal 100x at every size)")
+    print(summary)
+    return summary
 
 
 def bench():
     in_venv()
     build_ours()
     which = sys.argv[2] if len(sys.argv) > 2 else "all"
-    if which in ("frontier", "all"):
-        bench_frontier()
-    if which in ("exchange", "all"):
-        bench_exchange()
-    if which in ("scaling", "all"):
-        bench_scaling()
+    benches = [("frontier", bench_frontier), ("exchange", bench_exchange), ("scaling", bench_scaling)]
+    summaries = [run() for name, run in benches if which in (name, "all")]
+    if len(summaries) > 1:
+        # Every ratio of the run together, each against its baseline measured in this run.
+        print("ratios, same run:")
+        for line in summaries:
+            print("  " + (line or "(skipped: see above)"))
 
 
 if __name__ == "__main__":
