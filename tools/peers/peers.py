@@ -3,7 +3,7 @@
 
     python3 tools/peers/peers.py setup       # venv in tools/peers/.venv with negmas and decide
     python3 tools/peers/peers.py expected    # writes testdata/negotiate/expected/*.json
-    python3 tools/peers/peers.py bench [frontier|exchange|scaling|all]
+    python3 tools/peers/peers.py bench [frontier|exchange|scaling|all]   # or a list: frontier,exchange
                                              # ours vs the peers on the same inputs, same run;
                                              # each bench ends with one line: ours, baseline, ratio
 
@@ -11,6 +11,7 @@
 here: to time it, build its BidSpace frontier outside the repository and name a command that
 runs it as `GENIUS_FRONTIER` (called as `CMD DOMAIN.xml PROFILE.xml...`, printing one JSON line
 `{"seconds": best time of the BidSpace build and getParetoFrontier, "frontier": points}`).
+tools/peers/GeniusFrontier.java is that command (its header says how to build it).
 Inputs:
 
 * our own GENIUS domains in testdata/negotiate/genius/<case>/ (domain.xml + profile-*.xml);
@@ -541,9 +542,9 @@ def bench_scaling():
 def bench():
     in_venv()
     build_ours()
-    which = sys.argv[2] if len(sys.argv) > 2 else "all"
+    which = (sys.argv[2] if len(sys.argv) > 2 else "all").split(",")
     benches = [("frontier", bench_frontier), ("exchange", bench_exchange), ("scaling", bench_scaling)]
-    summaries = [run() for name, run in benches if which in (name, "all")]
+    summaries = [run() for name, run in benches if name in which or "all" in which]
     if len(summaries) > 1:
         # Every ratio of the run together, each against its baseline measured in this run.
         print("ratios, same run:")
