@@ -858,16 +858,15 @@ pub(crate) enum StatementCommand {
     Draft(Box<StatementDraftArgs>),
     /// Table a new version.
     #[command(
-        after_help = "Example:\n  coalition statement revise paris-2026 greenland --from greenland-v2.md --as secretariat"
+        after_help = "Example:\n  coalition statement revise paris-2026 greenland --from greenland-v2.md --as secretariat\n  coalition statement revise paris-2026 greenland --from-akn greenland-v2.akn.xml --as secretariat"
     )]
     Revise {
         /// The coalition.
         coalition: CoalitionId,
         /// The statement.
         id: StatementId,
-        /// The paragraphs file.
-        #[arg(long)]
-        from: PathBuf,
+        #[command(flatten)]
+        source: DraftSource,
         /// When the version was tabled (default: now). See docs/time.md.
         #[arg(long, value_name = "TIME")]
         at: Option<Timestamp>,
@@ -886,6 +885,28 @@ pub(crate) enum StatementCommand {
         /// The version (default: the latest).
         #[arg(long)]
         version: Option<u32>,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+    /// Export a version for other tools: Akoma Ntoso 3.0 (only the paragraphs the reader may
+    /// read; a reader's export says others are withheld). See docs/formats.md.
+    #[command(
+        after_help = "Example:\n  coalition statement export paris-2026 paris-declaration --format akn --out paris.akn.xml --public"
+    )]
+    Export {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The statement.
+        id: StatementId,
+        /// The version (default: the latest).
+        #[arg(long)]
+        version: Option<u32>,
+        /// The format.
+        #[arg(long, value_enum)]
+        format: StatementFormat,
+        /// The file written.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
         #[command(flatten)]
         view: ViewArgs,
     },
@@ -961,9 +982,9 @@ pub(crate) struct StatementDraftArgs {
     /// The statement's id.
     #[arg(long)]
     pub(crate) id: StatementId,
-    /// Its title.
+    /// Its title (default, with --from-akn: the document's docTitle).
     #[arg(long)]
-    pub(crate) title: String,
+    pub(crate) title: Option<String>,
     /// The parties whose leaders must approve (comma-separated).
     #[arg(long, value_delimiter = ',', required = true)]
     pub(crate) signatories: Vec<PartyCode>,
@@ -973,14 +994,32 @@ pub(crate) struct StatementDraftArgs {
     /// Silence procedure: adopted at this time unless a signatory objects before.
     #[arg(long, value_name = "TIME")]
     pub(crate) silence_until: Option<Timestamp>,
-    /// The paragraphs (Markdown with portion markings, or TOML).
-    #[arg(long)]
-    pub(crate) from: PathBuf,
+    #[command(flatten)]
+    pub(crate) source: DraftSource,
     /// When version 1 was tabled (default: now).
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Option<Timestamp>,
     #[command(flatten)]
     pub(crate) act: ActArgs,
+}
+
+/// Where a version's paragraphs come from: one of the two.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct DraftSource {
+    /// The paragraphs (Markdown with portion markings, or TOML).
+    #[arg(long)]
+    pub(crate) from: Option<PathBuf>,
+    /// The paragraphs from an Akoma Ntoso 3.0 document (another tool's, or an export).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from_akn: Option<PathBuf>,
+}
+
+/// The formats a statement version is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StatementFormat {
+    /// Akoma Ntoso 3.0 XML (OASIS LegalDocML).
+    Akn,
 }
 
 #[derive(Debug, Args)]

@@ -19,8 +19,8 @@ pub use record::{
     InclusionProofView, LogEntryView, LogVerification, ReceiptView, RecordedEntry,
 };
 pub use statement::{
-    AggregateRow, DiffLine, ParagraphView, StandingRow, StatementDiff, StatementRow, StatementShow,
-    StatementStanding,
+    AggregateRow, DiffLine, ExportedApproval, ExportedMeeting, ParagraphView, StandingRow,
+    StatementDiff, StatementExport, StatementRow, StatementShow, StatementStanding,
 };
 
 /// Sorts ids the way people count: `OB-2` before `OB-10`.

@@ -67,6 +67,7 @@ fn access(command: &Command) -> Access {
         Command::Statement(c) => matches!(
             c,
             StatementCommand::Show { .. }
+                | StatementCommand::Export { .. }
                 | StatementCommand::Diff { .. }
                 | StatementCommand::Status { .. }
         ),

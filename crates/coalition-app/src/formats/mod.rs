@@ -1,0 +1,14 @@
+//! The field's own formats: what other tools read and write, produced from (and read into) the
+//! same gated views and requests as every other answer. Writers take a view the [`Reader`]
+//! built, so an export can hold nothing the reader may not read; parsers return requests' parts
+//! with positioned errors ([`SourceError`]), so an import is refused before anything is written.
+//!
+//! - [`akn`]: statements as Akoma Ntoso 3.0 (OASIS LegalDocML) documents, and drafts from them.
+//!
+//! The formats, which element carries a marking and how to validate each: docs/formats.md.
+//!
+//! [`Reader`]: crate::Reader
+//! [`SourceError`]: crate::import::SourceError
+
+pub mod akn;
+mod xml;
