@@ -26,7 +26,7 @@ use crate::views::{
     AggregateRow, CommitmentFilter, CommitmentView, DiffLine, ExportedApproval, ExportedMeeting,
     IncidentDetail, IncidentView, InstrumentView, ObligationFilter, ObligationView, ParagraphView,
     StandingRow, StatementDiff, StatementExport, StatementRow, StatementShow, StatementStanding,
-    WhatIfView, natural_key,
+    SupportRow, SupportSummary, WhatIfView, natural_key,
 };
 
 /// Who is reading.
@@ -200,6 +200,24 @@ impl Reader {
             .collect();
         views.sort_by_cached_key(|v| natural_key(v.commitment.id.as_str()));
         views
+    }
+
+    /// Support under the commitments the reader may read that state an amount and that the
+    /// filter keeps (`in_force` is ignored: ended commitments are totalled apart), with totals
+    /// per donor, category and unit.
+    pub fn support(&self, filter: &CommitmentFilter) -> SupportSummary {
+        let mut rows: Vec<SupportRow> = self
+            .gate()
+            .commitments()
+            .filter(|record| {
+                let c = &record.commitment;
+                filter.guarantor.as_ref().is_none_or(|g| &c.guarantor == g)
+                    && filter.category.as_ref().is_none_or(|k| &c.category == k)
+            })
+            .filter_map(|record| SupportRow::new(&self.state, record, self.at))
+            .collect();
+        rows.sort_by_cached_key(|r| natural_key(r.commitment.as_str()));
+        SupportSummary::new(self.at, rows)
     }
 
     /// One commitment.

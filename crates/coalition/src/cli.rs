@@ -71,6 +71,15 @@ pub(crate) enum Command {
     /// Add, show or withdraw a commitment, or record support delivered under it.
     #[command(subcommand)]
     Commitment(CommitmentCommand),
+    /// Support per donor and category: committed, allocated, delivered, outstanding (ended
+    /// commitments apart); export it as IATI, xlsx or CSV, or import a table. See
+    /// docs/formats.md.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "Examples:\n  coalition support paris-2026 --guarantor GBR\n  coalition support paris-2026 --csv --public\n  coalition support export paris-2026 --format iati --out paris.iati.xml\n  coalition support import paris-2026 --format csv --from support.csv --as starmer"
+    )]
+    Support(SupportArgs),
     /// List incidents.
     #[command(after_help = "Example:\n  coalition incidents paris-2026")]
     Incidents(ReadArgs),
@@ -613,6 +622,92 @@ pub(crate) struct InstrumentPartyArgs {
     pub(crate) at: Timestamp,
     #[command(flatten)]
     pub(crate) act: ActArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SupportArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<SupportCommand>,
+    /// The coalition.
+    #[arg(required = true)]
+    pub(crate) coalition: Option<CoalitionId>,
+    #[command(flatten)]
+    pub(crate) filter: SupportFilterArgs,
+    /// The rows as CSV (the table `support export --format csv` writes) instead of totals.
+    #[arg(long)]
+    pub(crate) csv: bool,
+    #[command(flatten)]
+    pub(crate) view: ViewArgs,
+}
+
+/// Which commitments' support is shown.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct SupportFilterArgs {
+    /// Only this donor's (guarantor's).
+    #[arg(long)]
+    pub(crate) guarantor: Option<PartyCode>,
+    /// Only this category.
+    #[arg(long)]
+    pub(crate) category: Option<Category>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SupportCommand {
+    /// Write the support the reader may read for other tools: an IATI 2.03 activity file (PUBLIC
+    /// commitments only), or a Kiel-Tracker-style table (xlsx with a README sheet, or CSV).
+    #[command(
+        after_help = "Examples:\n  coalition support export paris-2026 --format iati --out paris.iati.xml\n  coalition support export paris-2026 --format xlsx --out support.xlsx --as starmer"
+    )]
+    Export {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The format.
+        #[arg(long, value_enum)]
+        format: SupportFormat,
+        /// The file written.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        filter: SupportFilterArgs,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+    /// Record the allocations and deliveries a support table (CSV) states, in one batch: a row
+    /// whose allocated or delivered differs from the record's is recorded; any error writes
+    /// nothing.
+    #[command(
+        after_help = "Example:\n  coalition support import paris-2026 --format csv --from support.csv --as starmer"
+    )]
+    Import {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The format (the CSV table `support export --format csv` writes).
+        #[arg(long, value_enum)]
+        format: SupportImportFormat,
+        /// The table.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+}
+
+/// The formats support is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SupportFormat {
+    /// An IATI 2.03 activity file (PUBLIC commitments only).
+    Iati,
+    /// An xlsx workbook: the table and a README sheet.
+    Xlsx,
+    /// The table as CSV.
+    Csv,
+}
+
+/// The formats a support table is imported from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SupportImportFormat {
+    /// CSV with a header row.
+    Csv,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,8 @@
 //! with positioned errors ([`SourceError`]), so an import is refused before anything is written.
 //!
 //! - [`akn`]: statements as Akoma Ntoso 3.0 (OASIS LegalDocML) documents, and drafts from them.
+//! - [`iati`]: support as IATI 2.03 activity files.
+//! - [`table`]: support as a Kiel-Tracker-style table (CSV, xlsx), and CSV read back.
 //!
 //! The formats, which element carries a marking and how to validate each: docs/formats.md.
 //!
@@ -11,4 +13,6 @@
 //! [`SourceError`]: crate::import::SourceError
 
 pub mod akn;
+pub mod iati;
+pub mod table;
 mod xml;

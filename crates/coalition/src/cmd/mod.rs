@@ -10,6 +10,7 @@ pub(crate) mod negotiate;
 mod obligation;
 mod principal;
 mod statement;
+mod support;
 mod whatif;
 
 use coalition_app::views::ReceiptView;
@@ -46,7 +47,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Whether a command writes to the record (reads never create anything).
 fn access(command: &Command) -> Access {
-    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand};
+    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand, SupportCommand};
     let reads = match command {
         Command::Coalitions
         | Command::Members(_)
@@ -63,6 +64,7 @@ fn access(command: &Command) -> Access {
         | Command::Aggregates(_)
         | Command::Whatif(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
+        Command::Support(args) => !matches!(args.command, Some(SupportCommand::Import { .. })),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
         Command::Statement(c) => matches!(
             c,
@@ -92,6 +94,7 @@ async fn dispatch(
         Command::Instrument(command) => coalition::instrument(app, command, json).await,
         Command::Commitments(args) => commitment::list(app, &args, json).await,
         Command::Commitment(command) => commitment::run(app, command, json).await,
+        Command::Support(args) => support::run(app, args, json).await,
         Command::Incidents(args) => incident::list(app, &args, json).await,
         Command::Incident(command) => incident::run(app, command, json).await,
         Command::Consultations(command) => incident::consultations(app, command, json).await,
