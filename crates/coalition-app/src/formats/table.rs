@@ -211,12 +211,12 @@ pub fn parse_csv(file: &str, text: &str) -> Result<Vec<ImportedRow>, SourceError
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let cell = |c: usize, what: &str| -> Result<&str, SourceError> {
-            Ok(record.get(c).map(str::trim).ok_or_else(|| SourceError {
+            record.get(c).map(str::trim).ok_or_else(|| SourceError {
                 file: file.to_owned(),
                 line: Some(line),
                 column: Some(c + 1),
                 message: format!("({}) missing: expected {what}", headers[c].trim()),
-            })?)
+            })
         };
         let bad = |c: usize, what: &str, value: &str| SourceError {
             file: file.to_owned(),
