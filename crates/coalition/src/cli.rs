@@ -96,7 +96,7 @@ pub(crate) enum Command {
     Ceasefire(CeasefireArgs),
     /// List obligations, with their deadlines and status.
     #[command(
-        after_help = "Example:\n  coalition obligations paris-2026 --overdue --at 2026-12-01T00:00:00Z"
+        after_help = "Examples:\n  coalition obligations paris-2026 --overdue --at 2026-12-01T00:00:00Z\n  coalition obligations paris-2026 --format ics --out deadlines.ics --as starmer"
     )]
     Obligations(ObligationsArgs),
     /// Report an obligation fulfilled, waive it, or dispute it.
@@ -720,8 +720,22 @@ pub(crate) struct ObligationsArgs {
     /// Only overdue obligations.
     #[arg(long)]
     pub(crate) overdue: bool,
+    /// Write a format for other tools instead of the table: `ics`, an iCalendar feed of the
+    /// open obligations' deadlines (see docs/formats.md).
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<ObligationFormat>,
+    /// With --format: the file written (default: standard output).
+    #[arg(long, value_name = "FILE", requires = "format")]
+    pub(crate) out: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) view: ViewArgs,
+}
+
+/// The formats obligations are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ObligationFormat {
+    /// iCalendar (RFC 5545): one event per open deadline, with an alarm.
+    Ics,
 }
 
 #[derive(Debug, Subcommand)]

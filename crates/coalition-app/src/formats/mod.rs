@@ -4,6 +4,7 @@
 //! with positioned errors ([`SourceError`]), so an import is refused before anything is written.
 //!
 //! - [`akn`]: statements as Akoma Ntoso 3.0 (OASIS LegalDocML) documents, and drafts from them.
+//! - [`calendar`]: obligations' deadlines as an iCalendar feed.
 //! - [`iati`]: support as IATI 2.03 activity files.
 //! - [`table`]: support as a Kiel-Tracker-style table (CSV, xlsx), and CSV read back.
 //!
@@ -13,6 +14,7 @@
 //! [`SourceError`]: crate::import::SourceError
 
 pub mod akn;
+pub mod calendar;
 pub mod iati;
 pub mod table;
 mod xml;

@@ -3,6 +3,7 @@
 //! import, and malformed files refused with their place and nothing written.
 
 mod akn;
+mod calendar;
 mod support;
 
 use std::path::{Path, PathBuf};
