@@ -143,6 +143,12 @@ pub(crate) enum Command {
     /// Release an aggregate to the public (a recorded, trusted downgrade).
     #[command(subcommand)]
     Aggregate(AggregateCommand),
+    /// Open data: everything the public may see, as JSON or CSV tables with a documented schema
+    /// (docs/open-data.schema.json, docs/formats.md).
+    #[command(
+        after_help = "Example:\n  coalition export paris-2026 --public --format csv --out open-data/"
+    )]
+    Export(OpenDataArgs),
     /// Analyse a negotiation: outcome space, frontier, bargaining solutions, forecasts.
     #[command(subcommand)]
     Negotiate(NegotiateCommand),
@@ -729,6 +735,29 @@ pub(crate) struct ObligationsArgs {
     pub(crate) out: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) view: ViewArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OpenDataArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// JSON (an array of objects per table) or CSV (a file per table).
+    #[arg(long, value_enum)]
+    pub(crate) format: OpenDataFormat,
+    /// The directory the files are written to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) view: ViewArgs,
+}
+
+/// The open-data layouts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum OpenDataFormat {
+    /// `<table>.json`.
+    Json,
+    /// `<table>.csv`.
+    Csv,
 }
 
 /// The formats obligations are written in.

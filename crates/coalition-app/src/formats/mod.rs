@@ -6,6 +6,7 @@
 //! - [`akn`]: statements as Akoma Ntoso 3.0 (OASIS LegalDocML) documents, and drafts from them.
 //! - [`calendar`]: obligations' deadlines as an iCalendar feed.
 //! - [`iati`]: support as IATI 2.03 activity files.
+//! - [`opendata`]: everything the public may see, as JSON or CSV tables with a schema.
 //! - [`table`]: support as a Kiel-Tracker-style table (CSV, xlsx), and CSV read back.
 //!
 //! The formats, which element carries a marking and how to validate each: docs/formats.md.
@@ -16,5 +17,6 @@
 pub mod akn;
 pub mod calendar;
 pub mod iati;
+pub mod opendata;
 pub mod table;
 mod xml;

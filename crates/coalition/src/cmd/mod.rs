@@ -62,7 +62,8 @@ fn access(command: &Command) -> Access {
         | Command::Meetings(_)
         | Command::Communique(_)
         | Command::Aggregates(_)
-        | Command::Whatif(_) => true,
+        | Command::Whatif(_)
+        | Command::Export(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
         Command::Support(args) => !matches!(args.command, Some(SupportCommand::Import { .. })),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
@@ -112,6 +113,7 @@ async fn dispatch(
         Command::Aggregates(args) => statement::aggregates(app, &args, json).await,
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Whatif(command) => whatif::run(app, command, json).await,
+        Command::Export(args) => support::open_data(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
         Command::Negotiate(_) | Command::Key(_) => {
             unreachable!("handled before the record is opened")

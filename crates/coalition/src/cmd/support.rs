@@ -1,10 +1,13 @@
-//! `support`, `support export`, `support import`.
+//! `support`, `support export`, `support import`, and `export` (open data).
 
 use coalition_app::App;
+use coalition_app::formats::opendata::{self, Layout};
 use coalition_app::formats::{iati, table};
 use coalition_app::views::{CommitmentFilter, SupportTotal};
 
-use crate::cli::{SupportArgs, SupportCommand, SupportFilterArgs, SupportFormat};
+use crate::cli::{
+    OpenDataArgs, OpenDataFormat, SupportArgs, SupportCommand, SupportFilterArgs, SupportFormat,
+};
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table};
 
@@ -117,4 +120,36 @@ fn totals(totals: &[SupportTotal]) -> crate::output::TextTable {
         ]);
     }
     t
+}
+
+/// `export C --public --format json|csv --out DIR`.
+pub(crate) async fn open_data(app: &App, args: &OpenDataArgs, json: bool) -> anyhow::Result<()> {
+    let reader = app
+        .read(&args.coalition, &super::reading(&args.view, None))
+        .await?;
+    let data = opendata::open_data(&reader)?;
+    let layout = match args.format {
+        OpenDataFormat::Json => Layout::Json,
+        OpenDataFormat::Csv => Layout::Csv,
+    };
+    let files = data.files(layout);
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| bad_input(format!("--out {}: {e}", args.out.display())))?;
+    for (name, bytes) in &files {
+        crate::file::write_out("--out", &args.out.join(name), bytes)?;
+    }
+    if json {
+        return print_json(&data.manifest);
+    }
+    println!(
+        "{} files written to {}: {}",
+        files.len(),
+        args.out.display(),
+        files
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
 }

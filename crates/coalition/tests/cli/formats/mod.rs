@@ -4,6 +4,7 @@
 
 mod akn;
 mod calendar;
+mod opendata;
 mod support;
 
 use std::path::{Path, PathBuf};
