@@ -3,7 +3,7 @@
 use coalition_app::views::StatementExport;
 use serde_json::Value;
 
-use super::{unchanged, xmllint_validates};
+use super::{unchanged, xmllint_errors, xmllint_validates};
 use crate::support::*;
 
 const SCHEMA: &str = "akoma-ntoso-3.0/akomantoso30.xsd";
@@ -48,6 +48,16 @@ fn an_export_validates_against_the_official_schema_and_round_trips() {
     let env = Env::demo();
     let (exported, text) = export(&env, "paris-declaration", "paris.akn.xml", &[]);
     xmllint_validates(&env.root().join("paris.akn.xml"), SCHEMA);
+    // The validator does reject a document the schema does not allow (no <meta>).
+    let meta_start = text.find("<meta>").expect("meta");
+    let meta_end = text.find("</meta>").expect("meta") + "</meta>".len();
+    let broken = env.write(
+        "broken.akn.xml",
+        &format!("{}{}", &text[..meta_start], &text[meta_end..]),
+    );
+    if let Some(complaints) = xmllint_errors(&broken, SCHEMA) {
+        assert!(complaints.contains("meta"), "{complaints}");
+    }
     let original = env.json(&["statement", "show", DEMO, "paris-declaration"]);
     assert!(text.contains("<docTitle>Paris Declaration"), "{text}");
     assert!(text.contains("coalition:classification=\"SECRET"), "{text}");
