@@ -6,7 +6,7 @@
 use coalition_core::commitment::Stage;
 use coalition_core::dates::Timestamp;
 use coalition_core::id::{CoalitionId, CommitmentId, PrincipalId};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::app::App;
 use crate::error::AppError;
@@ -116,6 +116,10 @@ pub fn xlsx(
 ) -> Result<Vec<u8>, AppError> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
+        // Stamped with the time of reading, not the clock: the same record read at the same
+        // time gives the same bytes.
+        let created = ExcelDateTime::from_timestamp(at.unix())?;
+        book.set_properties(&DocProperties::new().set_creation_datetime(&created));
         let bold = Format::new().set_bold();
         let sheet = book.add_worksheet().set_name("support")?;
         for (c, (name, _)) in COLUMNS.iter().enumerate() {
