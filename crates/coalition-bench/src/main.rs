@@ -13,7 +13,8 @@
 //!   against a full replay of the same log.
 //! - `verify`: offline verification of many signed approvals (chain + signature audit, and the
 //!   whole bundle) against bare ed25519-dalek `verify_strict` over the same signatures.
-//! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive.
+//! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive
+//!   (`--postgres`: two writers on a PostgreSQL server that is itself SIGKILLed mid-run).
 //! - `fsync-audit`: under strace, every acknowledgement must follow the fsync of its own commit.
 //! - `writer`: the process `crash` and `fsync-audit` run (prints `ACK <seq>` per durable append).
 //!
@@ -131,6 +132,10 @@ enum Bench {
         /// Where the writer's database lives (default: a new temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// On a PostgreSQL server of the harness's own (Debian's postgresql-15): two writers,
+        /// and every third cycle the database server is SIGKILLed and restarted mid-run.
+        #[arg(long)]
+        postgres: bool,
         /// Random seed for the kill times (default: from the clock).
         #[arg(long)]
         seed: Option<u64>,
@@ -153,9 +158,12 @@ enum Bench {
     /// The writer process the harnesses run: appends until killed, printing `ACK <seq>`.
     #[command(hide = true)]
     Writer {
-        /// Where its database lives.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where its SQLite database lives.
+        #[arg(long, required_unless_present = "database")]
+        dir: Option<PathBuf>,
+        /// Or the PostgreSQL database it writes to.
+        #[arg(long, conflicts_with = "dir")]
+        database: Option<String>,
         /// Stop after this many acknowledgements.
         #[arg(long)]
         max: Option<u64>,
@@ -243,13 +251,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 cycles,
                 negative_control,
                 dir,
+                postgres,
                 seed,
-            } => durability::crash(cycles, negative_control, dir.as_deref(), seed, json).await,
+            } => {
+                durability::crash(
+                    cycles,
+                    negative_control,
+                    dir.as_deref(),
+                    postgres,
+                    seed,
+                    json,
+                )
+                .await
+            }
             Bench::Writer {
                 dir,
+                database,
                 max,
                 negative_control,
-            } => durability::writer(&dir, max, negative_control).await,
+            } => {
+                let record = match (database, dir) {
+                    (Some(url), _) => durability::Record::Postgres(url),
+                    (None, Some(dir)) => durability::Record::Sqlite(dir),
+                    (None, None) => unreachable!("clap requires one"),
+                };
+                durability::writer(&record, max, negative_control).await
+            }
             Bench::Verify { .. } | Bench::FsyncAudit { .. } => {
                 unreachable!("run before the runtime starts")
             }

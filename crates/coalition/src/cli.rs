@@ -31,6 +31,16 @@ pub(crate) struct Cli {
     /// Default: the per-user data directory (e.g. ~/.local/share/coalition).
     #[arg(long, global = true, env = "COALITION_DATA_DIR", value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
+    /// Keep the record in this database instead of the data directory's SQLite file:
+    /// `postgres://USER@HOST:PORT/DATABASE` (several nodes on one server, docs/postgres.md) or
+    /// `sqlite://PATH`. Log keys stay in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "COALITION_DATABASE_URL",
+        value_name = "URL"
+    )]
+    pub(crate) database: Option<String>,
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -157,6 +167,23 @@ pub(crate) enum Command {
     /// Rehearse on an exercise coalition forked from a real one, at a simulated clock.
     #[command(subcommand)]
     Exercise(ExerciseCommand),
+    /// Copy every log of a record to another store (SQLite to PostgreSQL, or back), verify
+    /// each copy (chain, entries, Merkle root) and say what was copied. Safe to run again: an
+    /// interrupted copy is continued; a target holding anything else is refused.
+    #[command(
+        after_help = "Example:\n  coalition migrate --from sqlite://$HOME/.local/share/coalition/coalition.sqlite --to postgres://coalition@db.internal/coalition"
+    )]
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MigrateArgs {
+    /// The record to copy: `sqlite://PATH` or `postgres://…` (read only, never changed).
+    #[arg(long, value_name = "URL")]
+    pub(crate) from: String,
+    /// Where to copy it: `postgres://…` or `sqlite://PATH` (created if missing).
+    #[arg(long, value_name = "URL")]
+    pub(crate) to: String,
 }
 
 #[derive(Debug, Args)]
