@@ -23,6 +23,7 @@ pub mod clock;
 mod demo;
 pub mod error;
 pub mod exercise;
+pub mod formats;
 pub mod import;
 pub mod keys;
 pub mod log;

@@ -10,6 +10,8 @@
 //!   transaction.
 //! - `replay`: reading a long log back (verified, replayed) against a raw scan of the same rows
 //!   with one SHA-256 each; peak memory of each side.
+//! - `read`: a current-state read served from the kept state (as a server node serves it)
+//!   against a full replay of the same log.
 //! - `verify`: offline verification of many signed approvals (chain + signature audit, and the
 //!   whole bundle) against bare ed25519-dalek `verify_strict` over the same signatures.
 //! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive
@@ -24,6 +26,7 @@ mod append;
 mod durability;
 mod failure;
 mod raw;
+mod read;
 mod replay;
 mod report;
 mod verify;
@@ -92,6 +95,19 @@ enum Bench {
         /// Times each side is measured; the fastest run counts.
         #[arg(long, default_value_t = 3)]
         rounds: u32,
+    },
+    /// A current-state read served from the kept state against a full replay of the same log.
+    #[command(after_help = "Example:\n  coalition-bench read --events 10000 --samples 200")]
+    Read {
+        /// Events in the log.
+        #[arg(long, default_value_t = 10_000)]
+        events: u64,
+        /// Reads measured from the kept state.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// Where to put the scratch database (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Offline verification of N approvals (chain + audit, and the bundle) against bare
     /// ed25519-dalek `verify_strict` (and `verify_batch`) over the same signatures.
@@ -234,6 +250,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 dir,
                 rounds,
             } => replay::run(events, dir.as_deref(), rounds, json).await,
+            Bench::Read {
+                events,
+                samples,
+                dir,
+            } => read::run(events, samples, dir.as_deref(), json).await,
             Bench::ReplaySide { dir, side, rounds } => replay::side(&dir, side, rounds).await,
             Bench::Crash {
                 cycles,

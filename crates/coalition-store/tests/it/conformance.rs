@@ -362,6 +362,7 @@ pub(crate) fn report() -> Command {
             location: String::new(),
             description: "concurrent report".into(),
             evidence: Vec::new(),
+            nuclear_weapons_used: false,
             marking: Marking::at(Level::Restricted),
         },
         at: None,

@@ -11,6 +11,7 @@ pub(crate) mod negotiate;
 mod obligation;
 mod principal;
 mod statement;
+mod support;
 mod whatif;
 
 use coalition_app::views::ReceiptView;
@@ -49,7 +50,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Whether a command writes to the record (reads never create anything).
 fn access(command: &Command) -> Access {
-    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand};
+    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand, SupportCommand};
     let reads = match command {
         Command::Coalitions
         | Command::Members(_)
@@ -64,12 +65,15 @@ fn access(command: &Command) -> Access {
         | Command::Meetings(_)
         | Command::Communique(_)
         | Command::Aggregates(_)
-        | Command::Whatif(_) => true,
+        | Command::Whatif(_)
+        | Command::Export(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
+        Command::Support(args) => !matches!(args.command, Some(SupportCommand::Import { .. })),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
         Command::Statement(c) => matches!(
             c,
             StatementCommand::Show { .. }
+                | StatementCommand::Export { .. }
                 | StatementCommand::Diff { .. }
                 | StatementCommand::Status { .. }
         ),
@@ -94,6 +98,7 @@ async fn dispatch(
         Command::Instrument(command) => coalition::instrument(app, command, json).await,
         Command::Commitments(args) => commitment::list(app, &args, json).await,
         Command::Commitment(command) => commitment::run(app, command, json).await,
+        Command::Support(args) => support::run(app, args, json).await,
         Command::Incidents(args) => incident::list(app, &args, json).await,
         Command::Incident(command) => incident::run(app, command, json).await,
         Command::Consultations(command) => incident::consultations(app, command, json).await,
@@ -111,6 +116,7 @@ async fn dispatch(
         Command::Aggregates(args) => statement::aggregates(app, &args, json).await,
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Whatif(command) => whatif::run(app, command, json).await,
+        Command::Export(args) => support::open_data(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
         Command::Negotiate(_) | Command::Key(_) | Command::Migrate(_) => {
             unreachable!("handled before the record is opened")

@@ -3,6 +3,7 @@
 mod bad_input;
 mod channels;
 mod demo_flow;
+mod formats;
 mod gate;
 mod help;
 mod negotiate;
