@@ -205,6 +205,9 @@ fn a_spreadsheet_has_the_table_and_a_readme_and_holds_only_what_its_reader_may_r
         .find(|r| r[0] == "nor-2025-air-defence")
         .expect("NOR's row");
     assert_eq!(nor[committed], "120", "quantities are numbers");
+    // The same record read at the same time: the same bytes (no clock in the workbook).
+    let again = std::fs::read(export(&env, "xlsx", "again.xlsx", &[])).expect("the workbook");
+    assert!(again == bytes, "two exports of the same reading differ");
     let readme = sheet(&bytes, "README");
     for column in &header {
         assert!(
