@@ -27,6 +27,7 @@ pub mod formats;
 pub mod import;
 pub mod keys;
 pub mod log;
+pub mod migrate;
 pub mod reader;
 pub mod request;
 pub mod trust;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use coalition_core::classification::Level;
-use coalition_core::commitment::{Category, ClockStart, Discretion, Stage, TriggerKind};
+use coalition_core::commitment::{Category, ClockStart, Condition, Discretion, Stage, TriggerKind};
 use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
@@ -31,6 +31,16 @@ pub(crate) struct Cli {
     /// Default: the per-user data directory (e.g. ~/.local/share/coalition).
     #[arg(long, global = true, env = "COALITION_DATA_DIR", value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
+    /// Keep the record in this database instead of the data directory's SQLite file:
+    /// `postgres://USER@HOST:PORT/DATABASE` (several nodes on one server, docs/postgres.md) or
+    /// `sqlite://PATH`. Log keys stay in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "COALITION_DATABASE_URL",
+        value_name = "URL"
+    )]
+    pub(crate) database: Option<String>,
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -157,6 +167,23 @@ pub(crate) enum Command {
     /// Rehearse on an exercise coalition forked from a real one, at a simulated clock.
     #[command(subcommand)]
     Exercise(ExerciseCommand),
+    /// Copy every log of a record to another store (SQLite to PostgreSQL, or back), verify
+    /// each copy (chain, entries, Merkle root) and say what was copied. Safe to run again: an
+    /// interrupted copy is continued; a target holding anything else is refused.
+    #[command(
+        after_help = "Example:\n  coalition migrate --from sqlite://$HOME/.local/share/coalition/coalition.sqlite --to postgres://coalition@db.internal/coalition"
+    )]
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MigrateArgs {
+    /// The record to copy: `sqlite://PATH` or `postgres://…` (read only, never changed).
+    #[arg(long, value_name = "URL")]
+    pub(crate) from: String,
+    /// Where to copy it: `postgres://…` or `sqlite://PATH` (created if missing).
+    #[arg(long, value_name = "URL")]
+    pub(crate) to: String,
 }
 
 #[derive(Debug, Args)]
@@ -249,12 +276,17 @@ pub(crate) enum CommitmentCommand {
         view: ViewArgs,
     },
     /// Withdraw a commitment (the guarantor or the secretariat).
-    #[command(after_help = "Example:\n  coalition commitment withdraw paris-2026 C-1 --as macron")]
+    #[command(
+        after_help = "Example:\n  coalition commitment withdraw paris-2026 fra-2024-consult --reason \"superseded by the Paris guarantee\" --as macron"
+    )]
     Withdraw {
         /// The coalition.
         coalition: CoalitionId,
         /// The commitment.
         id: CommitmentId,
+        /// Why it is withdrawn (kept in the record and shown with the commitment).
+        #[arg(long)]
+        reason: String,
         /// When it was withdrawn (default: now).
         #[arg(long, value_name = "TIME")]
         at: Option<Timestamp>,
@@ -319,9 +351,12 @@ pub(crate) struct CommitmentAddArgs {
     /// What sets it off.
     #[arg(long, default_value = "armed-attack")]
     pub(crate) kind: TriggerKind,
-    /// A stated scope for the trigger.
+    /// A stated scope for the trigger, in words (shown, not evaluated).
     #[arg(long, default_value = "")]
     pub(crate) scope: String,
+    /// A condition of the scope the rules evaluate (repeatable): nuclear-weapons-used.
+    #[arg(long, value_name = "CONDITION")]
+    pub(crate) requires: Vec<Condition>,
     /// Consult within this long (24h, 2d …).
     #[arg(long, value_name = "SPAN")]
     pub(crate) consult_within: Option<Span>,
@@ -501,6 +536,9 @@ pub(crate) struct IncidentReportArgs {
     /// References to evidence (repeatable).
     #[arg(long)]
     pub(crate) evidence: Vec<String>,
+    /// Nuclear weapons were used (a condition some assurances state).
+    #[arg(long)]
+    pub(crate) nuclear_weapons_used: bool,
     /// Classification level (default UNCLASSIFIED).
     #[arg(long, value_name = "LEVEL")]
     pub(crate) classification: Option<Level>,
@@ -1275,6 +1313,9 @@ pub(crate) struct WhatIfIncidentArgs {
     /// What happens.
     #[arg(long, default_value = "armed-attack")]
     pub(crate) kind: IncidentKind,
+    /// Suppose nuclear weapons are used.
+    #[arg(long)]
+    pub(crate) nuclear_weapons_used: bool,
     /// When it happens.
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Timestamp,

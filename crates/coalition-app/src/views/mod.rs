@@ -17,7 +17,8 @@ pub use commitment::{CommitmentFilter, CommitmentView, response_text, runs_until
 pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView, WhatIfView};
 pub use record::{
     BundleVerification, CheckpointView, ConsistencyProofView, CreatedView, ExportView, HeadView,
-    InclusionProofView, LogEntryView, LogVerification, ReceiptView, RecordedEntry,
+    InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView, ReceiptView,
+    RecordedEntry,
 };
 pub use statement::{
     AggregateRow, DiffLine, ExportedApproval, ExportedMeeting, ParagraphView, StandingRow,

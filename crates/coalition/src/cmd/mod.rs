@@ -6,6 +6,7 @@ mod coverage;
 mod exercise;
 mod incident;
 mod log;
+mod migrate;
 pub(crate) mod negotiate;
 mod obligation;
 mod principal;
@@ -29,14 +30,16 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Negotiate(command) => negotiate::run(command, json),
         Command::Key(command) => principal::key(&command, json),
+        Command::Migrate(args) => migrate::run(&args, json),
         command => {
             let dir = config::data_dir(cli.data_dir.as_deref())?;
+            let database = cli.database;
             // One-shot commands need no thread pool: the store has its own worker thread.
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                let app = config::open(&dir, access(&command)).await?;
+                let app = config::open(&dir, database.as_deref(), access(&command)).await?;
                 let result = dispatch(&app, &dir, command, json).await;
                 app.close().await;
                 result
@@ -115,7 +118,7 @@ async fn dispatch(
         Command::Whatif(command) => whatif::run(app, command, json).await,
         Command::Export(args) => support::open_data(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
-        Command::Negotiate(_) | Command::Key(_) => {
+        Command::Negotiate(_) | Command::Key(_) | Command::Migrate(_) => {
             unreachable!("handled before the record is opened")
         }
     }

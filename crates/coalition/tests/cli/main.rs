@@ -8,6 +8,7 @@ mod gate;
 mod help;
 mod negotiate;
 mod noninterference;
+mod postgres;
 mod statements;
 mod support;
 mod tamper;

@@ -332,6 +332,8 @@ fn two_records_that_differ_only_in_what_a_reader_may_not_read_look_the_same_to_i
                             "withdraw",
                             DEMO,
                             id.as_str(),
+                            "--reason",
+                            "superseded",
                             "--as",
                             principal,
                         ],

@@ -55,7 +55,9 @@ for name, file in checks:
 sys.exit(1 if bad else 0)
 "##;
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/open-data.schema.json");
-    let run = std::process::Command::new("python3")
+    // `.ci/run` names the Python of its venv; elsewhere the one on the PATH.
+    let python = std::env::var("COALITION_PYTHON").unwrap_or_else(|_| "python3".into());
+    let run = std::process::Command::new(&python)
         .arg("-c")
         .arg(script)
         .arg(&schema)
