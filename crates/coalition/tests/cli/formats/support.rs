@@ -121,20 +121,26 @@ fn support_is_totalled_per_donor_with_ended_commitments_apart_and_gated() {
 #[test]
 fn an_iati_export_validates_and_publishes_only_public_commitments() {
     let env = Env::demo();
-    env.ok(&[
-        "commitment",
-        "support",
-        DEMO,
-        "deu-2024-financial",
-        "--stage",
-        "delivered",
-        "--quantity",
-        "5000",
-        "--at",
-        "2024-06-01T00:00:00Z",
-        "--as",
-        "secretariat",
-    ]);
+    // Allocated before it is delivered.
+    for (stage, at) in [
+        ("allocated", "2024-05-01T00:00:00Z"),
+        ("delivered", "2024-06-01T00:00:00Z"),
+    ] {
+        env.ok(&[
+            "commitment",
+            "support",
+            DEMO,
+            "deu-2024-financial",
+            "--stage",
+            stage,
+            "--quantity",
+            "5000",
+            "--at",
+            at,
+            "--as",
+            "secretariat",
+        ]);
+    }
     let canaries = classified_canaries(&env);
     // Even the custodian's IATI file holds only PUBLIC commitments: it is a publication.
     let file = export(&env, "iati", "paris.iati.xml", &[]);
