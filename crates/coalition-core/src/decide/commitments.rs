@@ -13,6 +13,7 @@ impl Rules<'_> {
     pub(super) fn add_commitment(&self, new: &NewCommitment) -> Result<Vec<Event>, Rejection> {
         let mut commitment = new.commitment.clone();
         self.for_party(&commitment.guarantor, "record a commitment of")?;
+        self.readable("classification", &commitment.marking)?;
         commitment.id = match &new.id {
             Some(id) if self.state.commitments().contains_key(id) => {
                 return Err(duplicate("commitment", id));
@@ -162,11 +163,10 @@ impl Rules<'_> {
         )?;
         // A withdrawal cannot reach back past an attack the commitment has already answered.
         let answered = self
-            .state
+            .gate
             .obligations()
-            .values()
             .filter(|o| &o.obligation.commitment == commitment)
-            .filter_map(|o| self.state.incidents().get(&o.obligation.incident))
+            .filter_map(|o| self.gate.incident(&o.obligation.incident))
             .find(|i| i.incident.occurred_at >= at);
         if let Some(incident) = answered {
             return Err(invalid(

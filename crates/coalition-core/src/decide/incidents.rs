@@ -28,6 +28,7 @@ impl Rules<'_> {
             ));
         }
         let mut incident = new.incident.clone();
+        self.readable("classification", &incident.marking)?;
         incident.id = match &new.id {
             Some(id) if self.state.incidents().contains_key(id) => {
                 return Err(duplicate("incident", id));
@@ -449,6 +450,7 @@ impl Rules<'_> {
         marking: &Marking,
     ) -> Result<Vec<Event>, Rejection> {
         self.for_party(by, "request consultations for")?;
+        self.readable("classification", marking)?;
         let seat = self
             .state
             .seat(by)

@@ -19,6 +19,7 @@ mod statements;
 pub(crate) use incidents::check_incident;
 
 use crate::command::{Command, Context};
+use crate::disclosure::Gate;
 use crate::event::Event;
 use crate::rejection::Rejection;
 use crate::state::{ExerciseClock, State};
@@ -72,7 +73,13 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             format!("{at} is in the future (now is {now})"),
         ));
     }
-    let rules = Rules { state, actor, now };
+    let viewer = state.viewer_for(actor);
+    let rules = Rules {
+        state,
+        actor,
+        now,
+        gate: Gate::new(state, &viewer),
+    };
     match command {
         Command::FoundCoalition { id, .. } => Err(Rejection::AlreadyFounded(id.clone())),
         Command::DefineCategory {

@@ -113,7 +113,7 @@ impl Rules<'_> {
                 format!("expected 1 to {}, found {k}", signatories.len()),
             ));
         }
-        check_paragraphs(paragraphs)?;
+        self.check_paragraphs(paragraphs)?;
         self.within_record(format_args!("the draft of {id}"), at, false)?;
         Ok(vec![Event::StatementDrafted {
             statement: id.clone(),
@@ -227,7 +227,7 @@ impl Rules<'_> {
         self.secretariat("table a new version")?;
         let record = self.statement(statement)?;
         self.open_statement(record)?;
-        check_paragraphs(paragraphs)?;
+        self.check_paragraphs(paragraphs)?;
         let content = content_hash(paragraphs);
         let current = record.current().map_or(0, |v| v.number);
         if record.current().is_some_and(|v| v.content == content) {
@@ -382,19 +382,25 @@ impl Rules<'_> {
     }
 }
 
-/// A version needs paragraphs, each with text.
-fn check_paragraphs(paragraphs: &[Paragraph]) -> Result<(), Rejection> {
-    if paragraphs.is_empty() {
-        return Err(invalid(
-            "paragraphs",
-            "a version needs at least one paragraph",
-        ));
+impl Rules<'_> {
+    /// A version needs paragraphs, each with text, at markings the secretariat tabling it may
+    /// read.
+    fn check_paragraphs(&self, paragraphs: &[Paragraph]) -> Result<(), Rejection> {
+        if paragraphs.is_empty() {
+            return Err(invalid(
+                "paragraphs",
+                "a version needs at least one paragraph",
+            ));
+        }
+        if let Some(index) = paragraphs.iter().position(|p| p.text.trim().is_empty()) {
+            return Err(invalid(
+                "paragraphs",
+                format!("paragraph {} has no text", index + 1),
+            ));
+        }
+        for paragraph in paragraphs {
+            self.readable("paragraphs", &paragraph.marking)?;
+        }
+        Ok(())
     }
-    if let Some(index) = paragraphs.iter().position(|p| p.text.trim().is_empty()) {
-        return Err(invalid(
-            "paragraphs",
-            format!("paragraph {} has no text", index + 1),
-        ));
-    }
-    Ok(())
 }

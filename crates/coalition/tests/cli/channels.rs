@@ -258,3 +258,83 @@ fn a_write_receipt_is_the_same_whatever_the_actor_may_not_read() {
     with_hidden.ok(&HIDDEN_FROM_ITALY);
     assert_eq!(env.ok(&ITALY_PLEDGE), with_hidden.ok(&ITALY_PLEDGE));
 }
+
+/// Channels 1 and 11: `obligation fulfil C OB-7 --as meloni` on a hidden French obligation
+/// answered "only a leader, minister or envoy of FRA … may" where a made-up id answered "unknown
+/// obligation". The rules now look items up through the actor's own gate: a hidden item is
+/// refused exactly as a missing one (same message but for the id, same exit code), and the log
+/// is left as it was.
+#[test]
+fn a_write_naming_a_hidden_item_fails_as_for_a_missing_one() {
+    let env = reported();
+    env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", "monitor"]);
+    let visible = env.json(&["obligations", DEMO, "--as", "meloni"]);
+    let hidden: Vec<String> = items(&env.json(&["obligations", DEMO]))
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .filter(|id| !has(&visible, "id", id))
+        .collect();
+    let visible_commitments = env.json(&["commitments", DEMO, "--as", "meloni"]);
+    let hidden_commitment = items(&env.json(&["commitments", DEMO]))
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .find(|id| !has(&visible_commitments, "id", id))
+        .expect("the demo has a commitment Italy may not read");
+    assert!(
+        !hidden.is_empty(),
+        "the demo opens obligations Italy may not read"
+    );
+    let head = env.head(DEMO);
+    let missing = "OB-ZZZZ";
+    for (id, missing) in hidden
+        .iter()
+        .map(|id| (id.as_str(), missing))
+        .chain([(hidden_commitment.as_str(), "C-ZZZZ")])
+    {
+        for verb in [
+            &["obligation", "fulfil"][..],
+            &["obligation", "dispute"],
+            &["commitment", "withdraw"],
+            &[
+                "commitment",
+                "support",
+                "--stage",
+                "delivered",
+                "--quantity",
+                "1",
+            ],
+        ] {
+            let answer = |named: &str| {
+                let mut args = verb.to_vec();
+                args.extend([DEMO, named, "--as", "meloni"]);
+                let run = env.run(&args);
+                (run.code, run.stdout, run.stderr.replace(named, "ID"))
+            };
+            let (hidden_answer, missing_answer) = (answer(id), answer(missing));
+            assert_ne!(hidden_answer.0, Some(0), "{verb:?} {id}: {hidden_answer:?}");
+            assert_eq!(hidden_answer, missing_answer, "{verb:?} {id}");
+        }
+    }
+    assert_eq!(env.head(DEMO), head, "a refused write writes nothing");
+}
+
+/// A principal records items only at markings it may read itself: Italy's leader (cleared to
+/// SECRET) may not record a TOP SECRET commitment, nor Ukraine's a TOP SECRET incident; nothing
+/// is written.
+#[test]
+fn a_principal_may_not_create_what_it_could_not_read() {
+    let env = Env::demo();
+    let head = env.head(DEMO);
+    let pledge: Vec<&str> = ITALY_PLEDGE
+        .iter()
+        .map(|a| if *a == "PUBLIC" { "TOP SECRET" } else { a })
+        .collect();
+    let err = env.fails(2, &pledge);
+    assert!(
+        err.contains("classification") && err.contains("may not read"),
+        "{err}"
+    );
+    let err = env.fails(2, &report(&["--classification", "TOP SECRET"]));
+    assert!(err.contains("may not read"), "{err}");
+    assert_eq!(env.head(DEMO), head);
+}

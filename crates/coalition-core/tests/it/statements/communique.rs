@@ -28,9 +28,10 @@ fn marking_strategy() -> impl Strategy<Value = Marking> {
         Just(Some(vec!["FRA"])),
         Just(Some(vec!["GBR", "DEU"])),
     ];
+    // Originated by France, so that the French secretariat recording it may read it.
     (0..Level::ALL.len(), releasable).prop_map(|(level, releasable)| Marking {
         level: Level::ALL[level],
-        originator: None,
+        originator: Some(party("FRA")),
         releasable_to: releasable.map(|parties| parties.iter().map(|p| party(p)).collect()),
     })
 }
