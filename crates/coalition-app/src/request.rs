@@ -683,13 +683,11 @@ impl NewCommitmentRequest {
                 from: self.from,
                 until: self.until,
             },
-            marking: Marking {
-                level: self.classification.unwrap_or(Level::Unclassified),
-                originator: Some(self.originator.unwrap_or(self.guarantor)),
-                releasable_to: self
-                    .releasable_to
-                    .map(|parties| parties.into_iter().collect()),
-            },
+            marking: marking(
+                self.classification,
+                Some(self.originator.unwrap_or(self.guarantor)),
+                self.releasable_to,
+            )?,
             illustrative: false,
         };
         Ok(Command::AddCommitment(NewCommitment {
@@ -697,6 +695,24 @@ impl NewCommitmentRequest {
             commitment,
             at: self.at,
         }))
+    }
+}
+
+/// A new item's marking (UNCLASSIFIED unless a level is given). A releasability list on a
+/// PUBLIC item is refused, naming the flag: PUBLIC is releasable to everyone.
+fn marking(
+    level: Option<Level>,
+    originator: Option<PartyCode>,
+    releasable_to: Option<Vec<PartyCode>>,
+) -> Result<Marking, AppError> {
+    let marking = Marking {
+        level: level.unwrap_or(Level::Unclassified),
+        originator,
+        releasable_to: releasable_to.map(|parties| parties.into_iter().collect()),
+    };
+    match marking.contradiction() {
+        Some(problem) => Err(AppError::invalid("releasable-to", problem)),
+        None => Ok(marking),
     }
 }
 
@@ -734,11 +750,7 @@ impl NewIncidentRequest {
                 location: self.location,
                 description: self.description,
                 evidence: self.evidence,
-                marking: Marking {
-                    level: self.classification.unwrap_or(Level::Unclassified),
-                    originator: None,
-                    releasable_to: self.releasable_to.map(|p| p.into_iter().collect()),
-                },
+                marking: marking(self.classification, None, self.releasable_to)?,
             },
             at: self.reported_at,
         }))

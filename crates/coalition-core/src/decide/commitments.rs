@@ -13,7 +13,7 @@ impl Rules<'_> {
     pub(super) fn add_commitment(&self, new: &NewCommitment) -> Result<Vec<Event>, Rejection> {
         let mut commitment = new.commitment.clone();
         self.for_party(&commitment.guarantor, "record a commitment of")?;
-        self.readable("classification", &commitment.marking)?;
+        self.marking_given("classification", &commitment.marking)?;
         commitment.id = match &new.id {
             Some(id) if self.state.commitments().contains_key(id) => {
                 return Err(duplicate("commitment", id));

@@ -28,7 +28,7 @@ impl Rules<'_> {
             ));
         }
         let mut incident = new.incident.clone();
-        self.readable("classification", &incident.marking)?;
+        self.marking_given("classification", &incident.marking)?;
         incident.id = match &new.id {
             Some(id) if self.state.incidents().contains_key(id) => {
                 return Err(duplicate("incident", id));
@@ -450,7 +450,7 @@ impl Rules<'_> {
         marking: &Marking,
     ) -> Result<Vec<Event>, Rejection> {
         self.for_party(by, "request consultations for")?;
-        self.readable("classification", marking)?;
+        self.marking_given("classification", marking)?;
         let seat = self
             .state
             .seat(by)

@@ -56,6 +56,9 @@ pub(super) fn found(
             founder.id, founder.role, ctx.actor
         )));
     }
+    if let Some(problem) = founder.marking.contradiction() {
+        return Err(invalid("classification", problem));
+    }
     Ok(vec![Event::CoalitionFounded {
         id: founding.id.clone(),
         name: founding.name.to_owned(),
@@ -117,6 +120,7 @@ impl Rules<'_> {
         principal: &Principal,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("register a principal")?;
+        self.marking_given("classification", &principal.marking)?;
         if self.state.principal(&principal.id).is_some() {
             return Err(duplicate("principal", &principal.id));
         }

@@ -114,10 +114,17 @@ impl<'a> Rules<'a> {
         }
     }
 
-    /// A principal creates items only at markings it may read itself: it could not read back
-    /// what it wrote, and a marking it may not read is one it has no business choosing.
-    pub(super) fn readable(&self, field: &'static str, marking: &Marking) -> Result<(), Rejection> {
-        if self.gate.may_read(marking) {
+    /// A marking given for a new item: not contradictory, and one the actor may read itself (a
+    /// principal could not read back what it wrote, and has no business choosing a marking it
+    /// may not read).
+    pub(super) fn marking_given(
+        &self,
+        field: &'static str,
+        marking: &Marking,
+    ) -> Result<(), Rejection> {
+        if let Some(problem) = marking.contradiction() {
+            Err(invalid(field, problem))
+        } else if self.gate.may_read(marking) {
             Ok(())
         } else {
             Err(invalid(

@@ -399,7 +399,7 @@ impl Rules<'_> {
             ));
         }
         for paragraph in paragraphs {
-            self.readable("paragraphs", &paragraph.marking)?;
+            self.marking_given("paragraphs", &paragraph.marking)?;
         }
         Ok(())
     }

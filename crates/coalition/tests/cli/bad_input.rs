@@ -4,14 +4,14 @@
 use crate::support::*;
 
 /// The Paris scenario as a new coalition `bad-copy`, so that only the defect stops the import.
-fn copy() -> String {
+pub(crate) fn copy() -> String {
     let text = scenario_text();
     assert!(text.contains("\nid = \"paris-2026\"\n"));
     text.replacen("\nid = \"paris-2026\"\n", "\nid = \"bad-copy\"\n", 1)
 }
 
 /// The 1-based number of the first line containing `needle`.
-fn line_of(text: &str, needle: &str) -> usize {
+pub(crate) fn line_of(text: &str, needle: &str) -> usize {
     text.lines()
         .position(|line| line.contains(needle))
         .unwrap_or_else(|| panic!("{needle} not in the scenario"))
@@ -19,7 +19,7 @@ fn line_of(text: &str, needle: &str) -> usize {
 }
 
 /// The 1-based number of the last line before `line` that starts with `prefix`.
-fn header_before(text: &str, line: usize, prefix: &str) -> usize {
+pub(crate) fn header_before(text: &str, line: usize, prefix: &str) -> usize {
     text.lines()
         .take(line)
         .collect::<Vec<_>>()
@@ -32,7 +32,7 @@ fn header_before(text: &str, line: usize, prefix: &str) -> usize {
 /// Imports `text` as `bad.toml` into a data directory holding the demo; it must exit 2 with a
 /// message starting `bad.toml:LINE:` for a LINE in `lines`, change neither the demo's log nor
 /// the list of coalitions, and return the message.
-fn import_fails(text: &str, lines: std::ops::RangeInclusive<usize>) -> String {
+pub(crate) fn import_fails(text: &str, lines: std::ops::RangeInclusive<usize>) -> String {
     let env = Env::demo();
     let before = (env.head(DEMO), env.json(&["coalitions"]));
     let file = env.write("bad.toml", text);

@@ -338,3 +338,66 @@ fn a_principal_may_not_create_what_it_could_not_read() {
     assert!(err.contains("may not read"), "{err}");
     assert_eq!(env.head(DEMO), head);
 }
+
+/// Channel 8: `--classification PUBLIC --releasable-to FRA,GBR` was stored and shown to everyone,
+/// its releasability ignored. A releasability list on a PUBLIC item is refused wherever a marking
+/// is given, naming the flag (or the file and line), and nothing is written.
+#[test]
+fn a_public_marking_with_a_releasability_list_is_refused() {
+    let env = Env::demo();
+    let head = env.head(DEMO);
+    let mut pledge: Vec<&str> = ITALY_PLEDGE.to_vec();
+    pledge.extend(["--releasable-to", "FRA,GBR"]);
+    let err = env.fails(2, &pledge);
+    assert!(
+        err.contains("releasable-to") && err.contains("PUBLIC is releasable to everyone"),
+        "{err}"
+    );
+    let err = env.fails(
+        2,
+        &report(&["--classification", "PUBLIC", "--releasable-to", "FRA"]),
+    );
+    assert!(err.contains("releasable-to"), "{err}");
+    assert_eq!(env.head(DEMO), head, "a refused write writes nothing");
+
+    // In a scenario, an item with a releasability list and no classification (so PUBLIC).
+    let text = crate::bad_input::copy();
+    let public = crate::bad_input::line_of(&text, "classification = \"PUBLIC\"");
+    let bad = text.replacen(
+        "classification = \"PUBLIC\"",
+        "classification = \"PUBLIC\"\nreleasable_to = [\"FRA\", \"GBR\"]",
+        1,
+    );
+    let header = crate::bad_input::header_before(&bad, public, "[[");
+    let err = crate::bad_input::import_fails(&bad, header..=public + 1);
+    assert!(err.contains("releasable_to"), "{err}");
+
+    // In a draft's portion marking.
+    let draft = env.write(
+        "draft.md",
+        "(PUBLIC//REL TO FRA) The coalition stands by Ukraine.\n",
+    );
+    let err = env.fails(
+        2,
+        &[
+            "statement",
+            "draft",
+            DEMO,
+            "--id",
+            "second-declaration",
+            "--title",
+            "A second declaration",
+            "--signatories",
+            "FRA",
+            "--from",
+            path(&draft),
+            "--as",
+            "secretariat",
+        ],
+    );
+    assert!(
+        err.contains("draft.md:1") && err.contains("releasable to everyone"),
+        "{err}"
+    );
+    assert_eq!(env.head(DEMO), head);
+}
