@@ -268,8 +268,6 @@ pub struct NewPrincipal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommitmentRequest {
-    /// An id to use (default: the next free `C-n`).
-    pub id: Option<CommitmentId>,
     /// The party that commits.
     pub guarantor: PartyCode,
     /// The party protected (default: the coalition's protected state).
@@ -323,8 +321,6 @@ pub struct NewCommitmentRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncidentRequest {
-    /// An id to use (default: the next free `INC-n`).
-    pub id: Option<IncidentId>,
     /// The state alleged to have attacked.
     pub aggressor: PartyCode,
     /// The state attacked.
@@ -651,7 +647,7 @@ impl NewCommitmentRequest {
             ));
         }
         let commitment = Commitment {
-            // Replaced by the id `decide` assigns when none is given.
+            // Replaced by the id `decide` derives.
             id: CommitmentId::parse("new").map_err(AppError::internal)?,
             guarantor: self.guarantor.clone(),
             protected,
@@ -691,7 +687,8 @@ impl NewCommitmentRequest {
             illustrative: false,
         };
         Ok(Command::AddCommitment(NewCommitment {
-            id: self.id,
+            // The record derives the id: chosen ids could collide with hidden ones.
+            id: None,
             commitment,
             at: self.at,
         }))
@@ -739,9 +736,10 @@ fn parse_response(text: &str, clock: ClockStart) -> Result<Response, AppError> {
 impl NewIncidentRequest {
     fn into_command(self) -> Result<Command, AppError> {
         Ok(Command::ReportIncident(NewIncident {
-            id: self.id,
+            // The record derives the id: chosen ids could collide with hidden ones.
+            id: None,
             incident: Incident {
-                // Replaced by the id `decide` assigns when none is given.
+                // Replaced by the id `decide` derives.
                 id: IncidentId::parse("new").map_err(AppError::internal)?,
                 aggressor: self.aggressor,
                 target: self.target,

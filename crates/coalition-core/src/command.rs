@@ -102,7 +102,8 @@ pub enum Command {
         /// When.
         at: Timestamp,
     },
-    /// Record a commitment. Without an id, the next free `C-n` is assigned.
+    /// Record a commitment. Without an id, one is derived from its content (`C-` and eight
+    /// base32 characters).
     AddCommitment(NewCommitment),
     /// Withdraw a commitment.
     WithdrawCommitment {
@@ -132,7 +133,8 @@ pub enum Command {
         /// When.
         at: Timestamp,
     },
-    /// Report an incident. Without an id, the next free `INC-n` is assigned.
+    /// Report an incident. Without an id, one is derived from its content (`INC-` and eight
+    /// base32 characters).
     ReportIncident(NewIncident),
     /// Confirm an incident towards verification.
     ConfirmIncident {
@@ -306,7 +308,8 @@ pub enum Command {
 /// A commitment to record; the id may be left for `decide` to assign.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewCommitment {
-    /// The id to use, if chosen by the user.
+    /// The id chosen by hand: only a scenario imported into a new coalition gives one (nothing
+    /// hidden can exist there to collide with); every other write leaves it to the record.
     pub id: Option<CommitmentId>,
     /// The rest of the commitment (its `id` field is ignored when `id` above is `None`).
     pub commitment: Commitment,
@@ -318,7 +321,8 @@ pub struct NewCommitment {
 /// An incident to record; the id may be left for `decide` to assign.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewIncident {
-    /// The id to use, if chosen by the user.
+    /// The id chosen by hand: only a scenario imported into a new coalition gives one (nothing
+    /// hidden can exist there to collide with); every other write leaves it to the record.
     pub id: Option<IncidentId>,
     /// The rest of the incident (its `id` field is ignored when `id` above is `None`).
     pub incident: Incident,

@@ -273,9 +273,6 @@ pub(crate) enum CommitmentCommand {
 pub(crate) struct CommitmentAddArgs {
     /// The coalition.
     pub(crate) coalition: CoalitionId,
-    /// An id to use (default: the next free C-n).
-    #[arg(long)]
-    pub(crate) id: Option<CommitmentId>,
     /// The party that commits.
     #[arg(long)]
     pub(crate) guarantor: PartyCode,
@@ -459,9 +456,6 @@ pub(crate) enum IncidentCommand {
 pub(crate) struct IncidentReportArgs {
     /// The coalition.
     pub(crate) coalition: CoalitionId,
-    /// An id to use (default: the next free INC-n).
-    #[arg(long)]
-    pub(crate) id: Option<IncidentId>,
     /// The state alleged to have attacked.
     #[arg(long)]
     pub(crate) aggressor: PartyCode,

@@ -5,7 +5,7 @@ use crate::command::NewCommitment;
 use crate::commitment::{Commitment, Stage};
 use crate::dates::{Day, Timestamp};
 use crate::event::Event;
-use crate::id::{CommitmentId, next_id};
+use crate::id::{CommitmentId, derived_id};
 use crate::party::SeatRole;
 use crate::rejection::Rejection;
 
@@ -19,9 +19,11 @@ impl Rules<'_> {
                 return Err(duplicate("commitment", id));
             }
             Some(id) => id.clone(),
-            None => next_id("C", self.state.commitments().len(), |id: &CommitmentId| {
-                self.state.commitments().contains_key(id)
-            }),
+            None => derived_id(
+                "C",
+                &self.identity(&(&commitment, new.at)),
+                |id: &CommitmentId| self.state.commitments().contains_key(id),
+            ),
         };
         match self.seat_role(&commitment.guarantor)? {
             SeatRole::Member | SeatRole::Partner => {}

@@ -8,7 +8,7 @@ use crate::classification::Marking;
 use crate::command::NewIncident;
 use crate::dates::Timestamp;
 use crate::event::Event;
-use crate::id::{IncidentId, PartyCode, next_id};
+use crate::id::{IncidentId, PartyCode, derived_id};
 use crate::incident::{Confirmation, Correction, Incident, IncidentStatus, VerificationRule};
 use crate::party::{PrincipalRole, SeatRole};
 use crate::rejection::Rejection;
@@ -34,9 +34,11 @@ impl Rules<'_> {
                 return Err(duplicate("incident", id));
             }
             Some(id) => id.clone(),
-            None => next_id("INC", self.state.incidents().len(), |id: &IncidentId| {
-                self.state.incidents().contains_key(id)
-            }),
+            None => derived_id(
+                "INC",
+                &self.identity(&(&incident, new.at)),
+                |id: &IncidentId| self.state.incidents().contains_key(id),
+            ),
         };
         check_incident(self.state, &incident, self.now)?;
         let reported = self.at(new.at);

@@ -79,6 +79,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         actor,
         now,
         gate: Gate::new(state, &viewer),
+        recorded_at: ctx.now,
     };
     match command {
         Command::FoundCoalition { id, .. } => Err(Rejection::AlreadyFounded(id.clone())),

@@ -22,9 +22,27 @@ pub(super) struct Rules<'a> {
     pub(super) now: Timestamp,
     /// The state as the actor may read it: every lookup goes through it.
     pub(super) gate: Gate<'a>,
+    /// The real time of recording (an exercise decides at its simulated `now`).
+    pub(super) recorded_at: Timestamp,
 }
 
 impl<'a> Rules<'a> {
+    /// What the id of an item this actor records now is derived from (see
+    /// [`crate::id::derived_id`]): the coalition, the actor, the recording time and `content`
+    /// without any id it holds.
+    pub(super) fn identity(&self, content: &impl serde::Serialize) -> serde_json::Value {
+        let mut content = serde_json::to_value(content).unwrap_or_default();
+        if let Some(object) = content.as_object_mut() {
+            object.remove("id");
+        }
+        serde_json::json!({
+            "coalition": self.state.coalition().map(|c| c.id.as_str()),
+            "actor": self.actor.id.as_str(),
+            "recorded_at": self.recorded_at,
+            "content": content,
+        })
+    }
+
     /// A command's stated time, or the recording time when it states none.
     pub(super) fn at(&self, stated: Option<Timestamp>) -> Timestamp {
         stated.unwrap_or(self.now)

@@ -8,12 +8,12 @@ use crate::support::*;
 /// Words only France's SECRET//REL TO FRA, GBR, UKR commitment holds.
 const SECRET_MARKING: &str = "SECRET//REL TO FRA, GBR, UKR";
 
-/// The demo with a ceasefire in force and an attack reported.
-fn reported() -> Env {
+/// The demo with a ceasefire in force and an attack reported; and the attack's id.
+fn reported() -> (Env, String) {
     let env = Env::demo();
     env.ok(&CEASEFIRE);
-    env.ok(&report(&[]));
-    env
+    let incident = env.reported(&[]);
+    (env, incident)
 }
 
 fn count_kind(receipt: &Value, kind: &str) -> usize {
@@ -27,11 +27,11 @@ fn count_kind(receipt: &Value, kind: &str) -> usize {
 /// read 9. The receipt now lists, and the text counts, only what the actor may read.
 #[test]
 fn a_write_receipt_counts_only_what_the_actor_may_read() {
-    let env = reported();
+    let (env, incident) = reported();
     for principal in ["secretariat", "macron", "starmer"] {
-        env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", principal]);
+        env.ok(&["incident", "confirm", DEMO, &incident, "--as", principal]);
     }
-    let receipt = env.json(&["incident", "confirm", DEMO, "INC-1", "--as", "meloni"]);
+    let receipt = env.json(&["incident", "confirm", DEMO, &incident, "--as", "meloni"]);
     let opened_for_italy = count_kind(&receipt, "obligation_opened");
     let visible_to_italy = items(&env.json(&["obligations", DEMO, "--as", "meloni"])).len();
     let all = items(&env.json(&["obligations", DEMO])).len();
@@ -52,11 +52,11 @@ fn a_write_receipt_counts_only_what_the_actor_may_read() {
 /// The text form says the same number.
 #[test]
 fn the_activation_text_counts_what_the_actor_may_read() {
-    let env = reported();
+    let (env, incident) = reported();
     for principal in ["secretariat", "macron", "starmer"] {
-        env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", principal]);
+        env.ok(&["incident", "confirm", DEMO, &incident, "--as", principal]);
     }
-    let text = env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", "meloni"]);
+    let text = env.ok(&["incident", "confirm", DEMO, &incident, "--as", "meloni"]);
     let visible_to_italy = items(&env.json(&["obligations", DEMO, "--as", "meloni"])).len();
     assert!(
         text.contains(&format!("verified: {visible_to_italy} obligations opened")),
@@ -208,7 +208,6 @@ const ITALY_PLEDGE: [&str; 20] = [
 /// reads its own audience's log: the entries it may read, numbered 1, 2, 3 … and chained among
 /// themselves; the same for two records that differ only in what it may not read.
 #[test]
-#[ignore = "until ids are derived from content (issue 9, core): C-n still counts hidden commitments"]
 fn a_reader_s_log_holds_nothing_of_what_it_may_not_read() {
     let env = Env::demo();
     let with_hidden = twin(&env);
@@ -251,7 +250,6 @@ fn a_reader_s_log_holds_nothing_of_what_it_may_not_read() {
 /// Channels 2 and 3 for writes: a receipt numbers the actor's entries in its own log, so the
 /// same visible write gets the same receipt whatever else the record holds.
 #[test]
-#[ignore = "until ids are derived from content (issue 9, core): C-n still counts hidden commitments"]
 fn a_write_receipt_is_the_same_whatever_the_actor_may_not_read() {
     let env = Env::demo();
     let with_hidden = twin(&env);
@@ -266,8 +264,8 @@ fn a_write_receipt_is_the_same_whatever_the_actor_may_not_read() {
 /// is left as it was.
 #[test]
 fn a_write_naming_a_hidden_item_fails_as_for_a_missing_one() {
-    let env = reported();
-    env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", "monitor"]);
+    let (env, incident) = reported();
+    env.ok(&["incident", "confirm", DEMO, &incident, "--as", "monitor"]);
     let visible = env.json(&["obligations", DEMO, "--as", "meloni"]);
     let hidden: Vec<String> = items(&env.json(&["obligations", DEMO]))
         .iter()
