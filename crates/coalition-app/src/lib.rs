@@ -26,6 +26,7 @@ pub mod exercise;
 pub mod import;
 pub mod keys;
 pub mod log;
+mod random;
 pub mod reader;
 pub mod request;
 pub mod trust;

@@ -540,6 +540,7 @@ impl Request {
                 title: new.title,
                 signatories: new.signatories,
                 paragraphs: new.paragraphs,
+                seed: crate::random::seed().map_err(AppError::internal)?,
                 at: new.at,
             },
             Request::ReviseStatement {
@@ -549,6 +550,7 @@ impl Request {
             } => Command::ReviseStatement {
                 statement,
                 paragraphs,
+                seed: crate::random::seed().map_err(AppError::internal)?,
                 at,
             },
             Request::ApproveVersion {

@@ -147,6 +147,8 @@ fn approvals_log(
                 .collect::<anyhow::Result<_>>()?,
             rule: AdoptionRule::Unanimity,
             paragraphs,
+            // A fixed seed: the bench needs commitments, not secrecy.
+            seed: coalition_core::statement::Seed([s as u8; 32]),
             at: None,
         };
         record(&mut state, &mut head, &secretariat, &draft)?;

@@ -12,7 +12,7 @@ use crate::incident::{Correction, Incident, VerificationRule};
 use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::party::{Principal, Seat};
 use crate::signature::{PublicKey, SignatureBytes};
-use crate::statement::{AdoptionRule, Meeting, MeetingId, Paragraph, StatementId};
+use crate::statement::{AdoptionRule, Meeting, MeetingId, Paragraph, Seed, StatementId};
 
 /// Everything `decide` may know about the world besides the state: the clock and the actor.
 ///
@@ -244,6 +244,8 @@ pub enum Command {
         rule: AdoptionRule,
         /// Version 1.
         paragraphs: Vec<Paragraph>,
+        /// The randomness its leaf commitments need (drawn by the caller).
+        seed: Seed,
         /// When it was tabled (defaults to now).
         at: Option<Timestamp>,
     },
@@ -253,6 +255,8 @@ pub enum Command {
         statement: StatementId,
         /// The new version's paragraphs.
         paragraphs: Vec<Paragraph>,
+        /// The randomness its leaf commitments need (drawn by the caller).
+        seed: Seed,
         /// When it was tabled (defaults to now).
         at: Option<Timestamp>,
     },

@@ -146,12 +146,31 @@ impl<'a> Gate<'a> {
         self.state.statements().get(id)
     }
 
-    /// A version's paragraphs as the viewer sees them: `None` where a paragraph is withheld.
-    pub fn paragraphs<'v>(&self, version: &'v Version) -> Vec<Option<&'v Paragraph>> {
+    /// A version as the viewer may read it: its public commitments and the paragraphs (with
+    /// their openings) the viewer may read; the others are absent, not marked as withheld. The
+    /// viewer can check what it holds with [`crate::statement::check_version`].
+    pub fn version(&self, version: &Version) -> Version {
+        let (paragraphs, openings) = version
+            .paragraphs
+            .iter()
+            .zip(&version.openings)
+            .filter(|(p, _)| self.may_read(&p.marking))
+            .map(|(p, o)| (p.clone(), *o))
+            .unzip();
+        Version {
+            paragraphs,
+            openings,
+            ..version.clone()
+        }
+    }
+
+    /// The paragraphs of a version the viewer may read, in order. Nothing marks where the
+    /// others were: how many there are is not the viewer's to know.
+    pub fn paragraphs<'v>(&self, version: &'v Version) -> Vec<&'v Paragraph> {
         version
             .paragraphs
             .iter()
-            .map(|p| self.may_read(&p.marking).then_some(p))
+            .filter(|p| self.may_read(&p.marking))
             .collect()
     }
 

@@ -360,6 +360,14 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
         .map_err(|err| SourceError::at(file, text, err.span(), err.message().trim()))?;
     let error =
         |span: Range<usize>, message: String| SourceError::at(file, text, Some(span), message);
+    let seed = |span: Range<usize>| {
+        crate::random::seed().map_err(|err| {
+            error(
+                span,
+                format!("no randomness for the statement's commitments: {err}"),
+            )
+        })
+    };
 
     let coalition_span = parsed.coalition.span();
     let coalition = parsed.coalition.into_inner();
@@ -625,6 +633,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
                 signatories: spec.signatories,
                 rule,
                 paragraphs: first,
+                seed: seed(span.clone())?,
                 at: first_tabled,
             },
             span.clone(),
@@ -634,6 +643,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
                 Command::ReviseStatement {
                     statement: spec.id.clone(),
                     paragraphs,
+                    seed: seed(span.clone())?,
                     at: tabled,
                 },
                 span.clone(),

@@ -59,15 +59,21 @@ pub(super) fn found(
     if let Some(problem) = founder.marking.contradiction() {
         return Err(invalid("classification", problem));
     }
-    Ok(vec![Event::CoalitionFounded {
-        id: founding.id.clone(),
-        name: founding.name.to_owned(),
-        protected: founding.protected.clone(),
-        verification: founding.verification,
-        founder: founder.clone(),
-        at: founding.at,
-        exercise: None,
-    }])
+    // Two events, each about one marking: the founding is public, the founder is as open as
+    // its own record (docs/threat-model.md, "Every event is about one marking").
+    Ok(vec![
+        Event::CoalitionFounded {
+            id: founding.id.clone(),
+            name: founding.name.to_owned(),
+            protected: founding.protected.clone(),
+            verification: founding.verification,
+            at: founding.at,
+            exercise: None,
+        },
+        Event::PrincipalRegistered {
+            principal: founder.clone(),
+        },
+    ])
 }
 
 impl Rules<'_> {

@@ -399,3 +399,96 @@ fn a_public_marking_with_a_releasability_list_is_refused() {
     );
     assert_eq!(env.head(DEMO), head);
 }
+
+/// The demo's SECRET paragraph of the Paris Declaration (words only it holds).
+const SECRET_PARAGRAPH: &str = "operational modalities converged upon by the chiefs of defence";
+
+/// Issue 9, §4 of the threat model: every event is about one marking, so the public's own log
+/// holds the whole public history — the founding, the statements' versions and their public
+/// paragraphs — and its bundle, which anyone may have, verifies offline with its approvals
+/// (it failed with "approval of unknown statement paris-declaration" while a version was one
+/// event as secret as its most secret paragraph).
+#[test]
+fn the_public_bundle_verifies_offline_with_its_approvals() {
+    let env = Env::demo();
+    let bundle = env.root().join("public.bundle");
+    env.ok(&["log", "export", DEMO, "--public", "--out", path(&bundle)]);
+    let verified = env.json(&["log", "verify", "--bundle", path(&bundle)]);
+    assert!(
+        verified.to_string().contains("approvals"),
+        "the audit counts approvals: {verified}"
+    );
+    let bytes = std::fs::read_to_string(&bundle).unwrap();
+    assert!(
+        !bytes.contains(SECRET_PARAGRAPH),
+        "the public bundle holds no secret text"
+    );
+    let log = env.json(&["log", "show", DEMO, "--public"]);
+    let kinds: Vec<&str> = items(&log)
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"coalition_founded"), "{kinds:?}");
+    for kind in [
+        "statement_drafted",
+        "version_tabled",
+        "paragraph_tabled",
+        "version_approved",
+    ] {
+        assert!(
+            kinds.contains(&kind),
+            "{kind} not in the public log: {kinds:?}"
+        );
+    }
+}
+
+/// Channel 9: `statement show --public` printed the hash of the whole version, classified
+/// paragraphs included, so anyone could confirm a guessed classified paragraph. A version now
+/// commits to salted leaves, one per paragraph, padded to 16: the public sees the leaves of the
+/// public paragraphs among them and checks them against the signed content hash, and nothing it
+/// holds opens the secret one.
+#[test]
+fn a_public_reader_checks_the_public_paragraphs_against_the_signed_hash_and_nothing_else() {
+    let env = Env::demo();
+    let custodian = env.json(&["statement", "show", DEMO, "paris-declaration"]);
+    let public = env.json(&["statement", "show", DEMO, "paris-declaration", "--public"]);
+    assert_eq!(
+        public["content"], custodian["content"],
+        "one signed hash for everyone"
+    );
+    assert_eq!(public["verified"], true, "{public:#}");
+    assert_eq!(public["leaves"], 16, "{public:#}");
+    let shown = items(&public["paragraphs"]);
+    assert!(
+        shown.iter().all(|p| p["marking"]["level"] == "PUBLIC"),
+        "{public:#}"
+    );
+    assert!(items(&custodian["paragraphs"]).len() > shown.len());
+    assert!(!public.to_string().contains(SECRET_PARAGRAPH));
+    let text = env.ok(&["statement", "show", DEMO, "paris-declaration", "--public"]);
+    assert!(
+        text.contains("verified") && !text.contains("withheld"),
+        "{text}"
+    );
+    // The public's log holds the leaves and the openings of the public paragraphs only: the
+    // secret paragraph's salt is not there to test a guess with.
+    let log = env.json(&["log", "show", DEMO, "--public"]);
+    let openings: Vec<&Value> = items(&log)
+        .iter()
+        .filter(|e| e["kind"] == "paragraph_tabled")
+        .collect();
+    assert_eq!(
+        openings.len(),
+        5 + 6 + 3,
+        "the public paragraphs of every version"
+    );
+    assert!(
+        openings
+            .iter()
+            .all(|e| e["payload"]["payload"]["paragraph"]["marking"]["level"] == "PUBLIC")
+    );
+    // Two records of the same text commit to different hashes: a hash confirms no guess.
+    let again = Env::demo();
+    let other = again.json(&["statement", "show", DEMO, "paris-declaration", "--public"]);
+    assert_ne!(other["content"], public["content"]);
+}
