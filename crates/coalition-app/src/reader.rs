@@ -293,7 +293,7 @@ impl Reader {
             .collect()
     }
 
-    fn statement_record(&self, id: &StatementId) -> Result<&StatementRecord, AppError> {
+    fn statement_record(&self, id: &StatementId) -> Result<StatementRecord, AppError> {
         self.gate()
             .statement(id)
             .ok_or_else(|| AppError::not_found("statement", id))
@@ -325,7 +325,7 @@ impl Reader {
         version: Option<u32>,
     ) -> Result<StatementShow, AppError> {
         let record = self.statement_record(id)?;
-        let version = Reader::version(record, version)?;
+        let version = Reader::version(&record, version)?;
         let seen = self.gate().version(version);
         let paragraphs = seen
             .paragraphs

@@ -330,8 +330,16 @@ mod tests {
         let now = Timestamp::parse("2026-06-02T00:00:00Z").unwrap();
         let mut sealer = crate::world::Sealer::new(&other);
         let mut sealed = sealer.seal(&actor, now, &commands).unwrap();
+        let events: Vec<_> = sealed
+            .iter()
+            .map(|e| {
+                Envelope::from_canonical_bytes_by_tree(&e.body)
+                    .unwrap()
+                    .event
+            })
+            .collect();
         let confirm = Command::ConfirmIncident {
-            incident: coalition_core::id::IncidentId::parse("INC-1").unwrap(),
+            incident: crate::world::reported(&events).unwrap(),
             at: None,
         };
         sealed.extend(

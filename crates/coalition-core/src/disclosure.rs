@@ -135,15 +135,29 @@ impl<'a> Gate<'a> {
             .filter(|r| self.may_read(&r.marking))
     }
 
-    /// Every statement. Titles, signatories and approvals are public; paragraphs are not (see
-    /// [`Gate::paragraphs`]).
-    pub fn statements(&self) -> impl Iterator<Item = &'a StatementRecord> + '_ {
-        self.state.statements().values()
+    /// Every statement as the viewer may read it (see [`Gate::statement`]).
+    pub fn statements(&self) -> impl Iterator<Item = StatementRecord> + '_ {
+        self.state
+            .statements()
+            .values()
+            .map(|record| self.statement_view(record))
     }
 
-    /// One statement.
-    pub fn statement(&self, id: &StatementId) -> Option<&'a StatementRecord> {
-        self.state.statements().get(id)
+    /// One statement as the viewer may read it: its title, signatories, approvals and versions'
+    /// commitments are public; each version holds only the paragraphs the viewer may read, the
+    /// others absent by construction (see [`Gate::version`]).
+    pub fn statement(&self, id: &StatementId) -> Option<StatementRecord> {
+        self.state
+            .statements()
+            .get(id)
+            .map(|record| self.statement_view(record))
+    }
+
+    fn statement_view(&self, record: &StatementRecord) -> StatementRecord {
+        StatementRecord {
+            versions: record.versions.iter().map(|v| self.version(v)).collect(),
+            ..record.clone()
+        }
     }
 
     /// A version as the viewer may read it: its public commitments and the paragraphs (with

@@ -50,7 +50,7 @@ pub struct ExerciseClock {
 }
 
 /// A commitment with what has happened to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitmentRecord {
     /// The commitment.
     pub commitment: Commitment,
@@ -63,7 +63,7 @@ pub struct CommitmentRecord {
 }
 
 /// Support under a commitment that reached a stage.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SupportRecord {
     /// The stage.
     pub stage: Stage,
@@ -74,7 +74,7 @@ pub struct SupportRecord {
 }
 
 /// An incident with its verification.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncidentRecord {
     /// The incident.
     pub incident: Incident,
@@ -95,7 +95,7 @@ pub struct IncidentRecord {
 }
 
 /// An obligation with its settlement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObligationRecord {
     /// The obligation.
     pub obligation: Obligation,
@@ -116,7 +116,7 @@ impl ObligationRecord {
 }
 
 /// The protected state's request for consultations.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsultationRequest {
     /// The protected state.
     pub by: PartyCode,

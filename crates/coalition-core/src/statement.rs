@@ -234,7 +234,7 @@ impl fmt::Display for AdoptionRule {
 
 /// A version of a statement: its public commitments and the paragraphs recorded (all of them in
 /// the master log; in an audience's log, those the audience may read).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Version {
     /// 1, 2, …
     pub number: u32,
@@ -295,7 +295,7 @@ pub enum StatementStatus {
 }
 
 /// A statement with its history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementRecord {
     /// Its id.
     pub id: StatementId,
