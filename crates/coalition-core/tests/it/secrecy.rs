@@ -72,3 +72,46 @@ fn a_principal_records_only_at_markings_it_may_read() {
                 if problem.contains("may not read"))
         });
 }
+
+/// Channel 10: `Gate::statement` handed out the whole record, every paragraph in it. It now
+/// hands out a view whose versions hold only what the viewer may read, and the view still
+/// checks against the signed content hash.
+#[test]
+fn the_gate_hands_out_statements_without_what_the_viewer_may_not_read() {
+    use coalition_core::classification::Viewer;
+    use coalition_core::disclosure::Gate;
+    use coalition_core::statement::{AdoptionRule, check_version};
+
+    let mut world = World::new();
+    world.draft_with(
+        "s",
+        &["FRA"],
+        AdoptionRule::Unanimity,
+        crate::fixture::paragraphs(&[
+            ("Public text.", Level::Public),
+            ("Secret text.", Level::Secret),
+        ]),
+    );
+    let id = crate::fixture::statement_id("s");
+    let whole = Gate::new(&world.state, &Viewer::Custodian)
+        .statement(&id)
+        .unwrap();
+    assert_eq!(whole.versions[0].paragraphs.len(), 2);
+    let public = Gate::new(&world.state, &Viewer::Public)
+        .statement(&id)
+        .unwrap();
+    let version = &public.versions[0];
+    assert_eq!(version.paragraphs.len(), 1);
+    assert_eq!(version.openings.len(), 1);
+    assert!(version.paragraphs.iter().all(|p| p.marking.is_public()));
+    assert_eq!(version.content, whole.versions[0].content);
+    assert_eq!(check_version(version), Ok(()));
+    let listed: Vec<_> = Gate::new(&world.state, &Viewer::Public)
+        .statements()
+        .collect();
+    assert!(listed.iter().all(|s| {
+        s.versions
+            .iter()
+            .all(|v| v.paragraphs.iter().all(|p| p.marking.is_public()))
+    }));
+}

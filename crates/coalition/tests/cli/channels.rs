@@ -492,3 +492,51 @@ fn a_public_reader_checks_the_public_paragraphs_against_the_signed_hash_and_noth
     let other = again.json(&["statement", "show", DEMO, "paris-declaration", "--public"]);
     assert_ne!(other["content"], public["content"]);
 }
+
+/// Channel 10: the gate handed out whole statement records, and readers were shown where a
+/// paragraph was withheld (`[withheld]`, numbered in place), which counts and places what they
+/// may not read. Every reader is now shown the paragraphs it may read, numbered among
+/// themselves, in `statement show` and `statement diff`, text and JSON.
+#[test]
+fn a_statement_shows_nothing_of_the_paragraphs_a_reader_may_not_read() {
+    let env = Env::demo();
+    // A French secretariat clerk cleared to CONFIDENTIAL: below the SECRET paragraph.
+    env.ok(&[
+        "principal",
+        "add",
+        DEMO,
+        "clerk-fra",
+        "--name",
+        "A clerk",
+        "--party",
+        "FRA",
+        "--role",
+        "secretariat",
+        "--clearance",
+        "CONFIDENTIAL",
+        "--as",
+        "secretariat",
+    ]);
+    for reader in [&["--public"][..], &["--as", "clerk-fra"][..]] {
+        for read in [
+            &["statement", "show", DEMO, "paris-declaration"][..],
+            &["statement", "diff", DEMO, "paris-declaration", "1", "2"],
+        ] {
+            let mut args = read.to_vec();
+            args.extend_from_slice(reader);
+            let text = env.ok(&args);
+            args.push("--json");
+            let json = env.ok(&args);
+            for out in [&text, &json] {
+                assert!(!out.contains("withheld"), "{args:?}:\n{out}");
+                assert!(!out.contains(SECRET_PARAGRAPH), "{args:?}:\n{out}");
+            }
+        }
+        let mut args = vec!["statement", "show", DEMO, "paris-declaration"];
+        args.extend_from_slice(reader);
+        let shown = env.json(&args);
+        for (i, p) in items(&shown["paragraphs"]).iter().enumerate() {
+            assert_eq!(p["number"], i as u64 + 1, "numbered among themselves: {p}");
+        }
+    }
+}
