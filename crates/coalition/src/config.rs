@@ -1,6 +1,8 @@
 //! Where the CLI's record is: the data directory (`--data-dir`, `COALITION_DATA_DIR`, else the
-//! per-user data directory) holding `coalition.sqlite` and the log keys; trusted checkpoints in
-//! `COALITION_TRUST_DIR` (else the per-user config directory), apart from the record.
+//! per-user data directory) holding `coalition.sqlite` and the log keys, or the database
+//! `--database` (`COALITION_DATABASE_URL`) names, with the log keys still in the data directory;
+//! trusted checkpoints in `COALITION_TRUST_DIR` (else the per-user config directory), apart from
+//! the record.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,15 +37,23 @@ pub(crate) fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Opens the record in `dir`: for reading (nothing is created) or for writing.
-pub(crate) async fn open(dir: &Path, access: Access) -> anyhow::Result<App> {
+/// Opens the record in `database` (a URL), else in `dir`: for reading (nothing is created) or
+/// for writing.
+pub(crate) async fn open(
+    dir: &Path,
+    database: Option<&str>,
+    access: Access,
+) -> anyhow::Result<App> {
     let trust = match std::env::var_os("COALITION_TRUST_DIR") {
         Some(dir) => PathBuf::from(dir),
         None => DirTrustStore::default_dir()
             .context("no per-user config directory; set COALITION_TRUST_DIR")?,
     };
     let config = Config {
-        database: format!("sqlite://{}", dir.join(DATABASE_FILE).display()),
+        database: match database {
+            Some(url) => url.to_owned(),
+            None => coalition_store::sqlite_url(&dir.join(DATABASE_FILE)),
+        },
         log_keys: Arc::new(FileLogKeys::in_data_dir(dir)),
         trust: Arc::new(DirTrustStore::new(trust)),
         clock: crate::clock::from_env()?,

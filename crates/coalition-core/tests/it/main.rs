@@ -10,5 +10,7 @@ mod secrecy;
 mod statements;
 mod support;
 mod time;
+mod two_times;
+mod validation;
 mod whatif;
 mod world;

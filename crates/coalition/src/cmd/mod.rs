@@ -6,10 +6,12 @@ mod coverage;
 mod exercise;
 mod incident;
 mod log;
+mod migrate;
 pub(crate) mod negotiate;
 mod obligation;
 mod principal;
 mod statement;
+mod support;
 mod whatif;
 
 use coalition_app::views::ReceiptView;
@@ -28,14 +30,16 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Negotiate(command) => negotiate::run(command, json),
         Command::Key(command) => principal::key(&command, json),
+        Command::Migrate(args) => migrate::run(&args, json),
         command => {
             let dir = config::data_dir(cli.data_dir.as_deref())?;
+            let database = cli.database;
             // One-shot commands need no thread pool: the store has its own worker thread.
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                let app = config::open(&dir, access(&command)).await?;
+                let app = config::open(&dir, database.as_deref(), access(&command)).await?;
                 let result = dispatch(&app, &dir, command, json).await;
                 app.close().await;
                 result
@@ -46,7 +50,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Whether a command writes to the record (reads never create anything).
 fn access(command: &Command) -> Access {
-    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand};
+    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand, SupportCommand};
     let reads = match command {
         Command::Coalitions
         | Command::Members(_)
@@ -61,12 +65,15 @@ fn access(command: &Command) -> Access {
         | Command::Meetings(_)
         | Command::Communique(_)
         | Command::Aggregates(_)
-        | Command::Whatif(_) => true,
+        | Command::Whatif(_)
+        | Command::Export(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
+        Command::Support(args) => !matches!(args.command, Some(SupportCommand::Import { .. })),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
         Command::Statement(c) => matches!(
             c,
             StatementCommand::Show { .. }
+                | StatementCommand::Export { .. }
                 | StatementCommand::Diff { .. }
                 | StatementCommand::Status { .. }
         ),
@@ -91,6 +98,7 @@ async fn dispatch(
         Command::Instrument(command) => coalition::instrument(app, command, json).await,
         Command::Commitments(args) => commitment::list(app, &args, json).await,
         Command::Commitment(command) => commitment::run(app, command, json).await,
+        Command::Support(args) => support::run(app, args, json).await,
         Command::Incidents(args) => incident::list(app, &args, json).await,
         Command::Incident(command) => incident::run(app, command, json).await,
         Command::Consultations(command) => incident::consultations(app, command, json).await,
@@ -108,8 +116,9 @@ async fn dispatch(
         Command::Aggregates(args) => statement::aggregates(app, &args, json).await,
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Whatif(command) => whatif::run(app, command, json).await,
+        Command::Export(args) => support::open_data(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
-        Command::Negotiate(_) | Command::Key(_) => {
+        Command::Negotiate(_) | Command::Key(_) | Command::Migrate(_) => {
             unreachable!("handled before the record is opened")
         }
     }

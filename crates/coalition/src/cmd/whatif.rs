@@ -53,6 +53,7 @@ fn query(args: &WhatIfIncidentArgs) -> anyhow::Result<WhatIf> {
             location: args.location.clone(),
             description: String::new(),
             evidence: Vec::new(),
+            nuclear_weapons_used: args.nuclear_weapons_used,
             // A supposition is no secret: what it reaches is as secret as the commitments.
             marking: Marking::public(),
         },
