@@ -373,7 +373,7 @@ impl App {
     }
 }
 
-/// "INC-3 looks like INC-1 (…)": a report that names the same aggressor and target at about the
+/// "INC-D5WQ3ZKA looks like INC-NFHLRKGQ (…)": a report that names the same aggressor and target at about the
 /// same time and place as one the actor may read. Reports it may not read are not mentioned.
 fn duplicate_warnings(
     state: &State,

@@ -270,8 +270,6 @@ pub struct NewPrincipal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommitmentRequest {
-    /// An id to use (default: the next free `C-n`).
-    pub id: Option<CommitmentId>,
     /// The party that commits.
     pub guarantor: PartyCode,
     /// The party protected (default: the coalition's protected state).
@@ -328,8 +326,6 @@ pub struct NewCommitmentRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncidentRequest {
-    /// An id to use (default: the next free `INC-n`).
-    pub id: Option<IncidentId>,
     /// The state alleged to have attacked.
     pub aggressor: PartyCode,
     /// The state attacked.
@@ -558,6 +554,7 @@ impl Request {
                 title: new.title,
                 signatories: new.signatories,
                 paragraphs: new.paragraphs,
+                seed: crate::random::seed().map_err(AppError::internal)?,
                 at: new.at,
             },
             Request::ReviseStatement {
@@ -567,6 +564,7 @@ impl Request {
             } => Command::ReviseStatement {
                 statement,
                 paragraphs,
+                seed: crate::random::seed().map_err(AppError::internal)?,
                 at,
             },
             Request::ApproveVersion {
@@ -665,7 +663,7 @@ impl NewCommitmentRequest {
             ));
         }
         let commitment = Commitment {
-            // Replaced by the id `decide` assigns when none is given.
+            // Replaced by the id `decide` derives.
             id: CommitmentId::parse("new").map_err(AppError::internal)?,
             guarantor: self.guarantor.clone(),
             protected,
@@ -698,20 +696,37 @@ impl NewCommitmentRequest {
                 from: self.from,
                 until: self.until,
             },
-            marking: Marking {
-                level: self.classification.unwrap_or(Level::Unclassified),
-                originator: Some(self.originator.unwrap_or(self.guarantor)),
-                releasable_to: self
-                    .releasable_to
-                    .map(|parties| parties.into_iter().collect()),
-            },
+            marking: marking(
+                self.classification,
+                Some(self.originator.unwrap_or(self.guarantor)),
+                self.releasable_to,
+            )?,
             illustrative: false,
         };
         Ok(Command::AddCommitment(NewCommitment {
-            id: self.id,
+            // The record derives the id: chosen ids could collide with hidden ones.
+            id: None,
             commitment,
             at: self.at,
         }))
+    }
+}
+
+/// A new item's marking (UNCLASSIFIED unless a level is given). A releasability list on a
+/// PUBLIC item is refused, naming the flag: PUBLIC is releasable to everyone.
+fn marking(
+    level: Option<Level>,
+    originator: Option<PartyCode>,
+    releasable_to: Option<Vec<PartyCode>>,
+) -> Result<Marking, AppError> {
+    let marking = Marking {
+        level: level.unwrap_or(Level::Unclassified),
+        originator,
+        releasable_to: releasable_to.map(|parties| parties.into_iter().collect()),
+    };
+    match marking.contradiction() {
+        Some(problem) => Err(AppError::invalid("releasable-to", problem)),
+        None => Ok(marking),
     }
 }
 
@@ -738,9 +753,10 @@ fn parse_response(text: &str, clock: ClockStart) -> Result<Response, AppError> {
 impl NewIncidentRequest {
     fn into_command(self) -> Result<Command, AppError> {
         Ok(Command::ReportIncident(NewIncident {
-            id: self.id,
+            // The record derives the id: chosen ids could collide with hidden ones.
+            id: None,
             incident: Incident {
-                // Replaced by the id `decide` assigns when none is given.
+                // Replaced by the id `decide` derives.
                 id: IncidentId::parse("new").map_err(AppError::internal)?,
                 aggressor: self.aggressor,
                 target: self.target,
@@ -750,11 +766,7 @@ impl NewIncidentRequest {
                 description: self.description,
                 evidence: self.evidence,
                 nuclear_weapons_used: self.nuclear_weapons_used,
-                marking: Marking {
-                    level: self.classification.unwrap_or(Level::Unclassified),
-                    originator: None,
-                    releasable_to: self.releasable_to.map(|p| p.into_iter().collect()),
-                },
+                marking: marking(self.classification, None, self.releasable_to)?,
             },
             at: self.reported_at,
         }))
