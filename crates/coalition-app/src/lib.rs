@@ -28,6 +28,7 @@ pub mod keys;
 pub mod log;
 pub mod reader;
 pub mod request;
+pub mod tokens;
 pub mod trust;
 pub mod views;
 

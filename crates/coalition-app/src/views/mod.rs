@@ -11,7 +11,9 @@ mod incident;
 mod record;
 mod statement;
 
-pub use coalition::{CoalitionRow, DemoApproval, ImportSummary, InstrumentView, KeyFileView};
+pub use coalition::{
+    CoalitionName, CoalitionRow, DemoApproval, ImportSummary, InstrumentView, KeyFileView,
+};
 pub use commitment::{CommitmentFilter, CommitmentView, response_text, runs_until};
 pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView, WhatIfView};
 pub use record::{

@@ -9,7 +9,9 @@ mod log;
 pub(crate) mod negotiate;
 mod obligation;
 mod principal;
+mod serve;
 mod statement;
+mod token;
 mod whatif;
 
 use coalition_app::views::ReceiptView;
@@ -28,6 +30,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Negotiate(command) => negotiate::run(command, json),
         Command::Key(command) => principal::key(&command, json),
+        Command::Serve(args) => serve::run(cli.data_dir.as_deref(), &args),
         command => {
             let dir = config::data_dir(cli.data_dir.as_deref())?;
             // One-shot commands need no thread pool: the store has its own worker thread.
@@ -35,7 +38,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                let app = config::open(&dir, access(&command)).await?;
+                let app = config::open(&dir, access(&command), 1).await?;
                 let result = dispatch(&app, &dir, command, json).await;
                 app.close().await;
                 result
@@ -61,7 +64,9 @@ fn access(command: &Command) -> Access {
         | Command::Meetings(_)
         | Command::Communique(_)
         | Command::Aggregates(_)
-        | Command::Whatif(_) => true,
+        | Command::Whatif(_)
+        // Tokens are kept beside the record, not in it.
+        | Command::Token(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
         Command::Statement(c) => matches!(
@@ -109,7 +114,8 @@ async fn dispatch(
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Whatif(command) => whatif::run(app, command, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
-        Command::Negotiate(_) | Command::Key(_) => {
+        Command::Token(command) => token::run(app, command, json).await,
+        Command::Negotiate(_) | Command::Key(_) | Command::Serve(_) => {
             unreachable!("handled before the record is opened")
         }
     }
