@@ -27,9 +27,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
             .map_err(|err| {
                 let field = field_name(&err);
                 let message = err.into_inner().to_string();
-                let field = field
-                    .or_else(|| unknown_field(&message))
-                    .unwrap_or_default();
+                let field = field.or_else(|| named_field(&message)).unwrap_or_default();
                 ApiError::bad_request(message).at(field)
             })
     }
@@ -68,9 +66,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
             let pointer = pointer(err.path());
             let message = err.into_inner().to_string();
-            let pointer = match unknown_field(&message) {
-                Some(name) => format!("{}/{name}", pointer.trim_end_matches('/')),
-                None => pointer,
+            // Some fields at fault are in the path already, some only in the message.
+            let pointer = match named_field(&message) {
+                Some(name) if !pointer.ends_with(&format!("/{name}")) => {
+                    format!("{pointer}/{name}")
+                }
+                _ => pointer,
             };
             ApiError::bad_request(message).at(pointer)
         })?;
@@ -99,22 +100,26 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
         .fold(String::new(), |pointer, part| format!("{pointer}/{part}"))
 }
 
-/// serde names an unknown field only in its message: "unknown field `x`, expected …".
-fn unknown_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+/// serde names an unknown or a missing field only in its message: "unknown field `x`, expected
+/// …", "missing field `seq`".
+fn named_field(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("missing field `"))?;
     Some(rest[..rest.find('`')?].to_owned())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::unknown_field;
+    use super::named_field;
 
     #[test]
-    fn an_unknown_field_is_named() {
+    fn an_unknown_or_missing_field_is_named() {
+        assert_eq!(named_field("missing field `seq`").as_deref(), Some("seq"));
         assert_eq!(
-            unknown_field("unknown field `colour`, expected `at`").as_deref(),
+            named_field("unknown field `colour`, expected `at`").as_deref(),
             Some("colour")
         );
-        assert_eq!(unknown_field("invalid type: string"), None);
+        assert_eq!(named_field("invalid type: string"), None);
     }
 }
