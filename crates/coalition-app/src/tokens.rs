@@ -78,6 +78,8 @@ pub trait TokenStore: Send + Sync {
 pub struct FileTokenStore {
     path: PathBuf,
     cache: Mutex<Option<((SystemTime, u64), Vec<StoredToken>)>>,
+    /// Held across read-modify-write, so that two requests of this process never race.
+    writing: Mutex<()>,
 }
 
 impl FileTokenStore {
@@ -86,6 +88,7 @@ impl FileTokenStore {
         FileTokenStore {
             path: data_dir.into().join("tokens.json"),
             cache: Mutex::new(None),
+            writing: Mutex::new(()),
         }
     }
 
@@ -111,12 +114,21 @@ impl FileTokenStore {
         Ok(tokens)
     }
 
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, ()>, AppError> {
+        self.writing
+            .lock()
+            .map_err(|_| AppError::internal("token store lock poisoned"))
+    }
+
     fn write(&self, tokens: &[StoredToken]) -> Result<(), AppError> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let text = serde_json::to_string_pretty(tokens).map_err(AppError::internal)?;
-        let temporary = self.path.with_extension("json.new");
+        // Per process: another process rewriting the file at once has its own.
+        let temporary = self
+            .path
+            .with_extension(format!("json.{}.new", std::process::id()));
         write_private(&temporary, text.as_bytes())?;
         std::fs::rename(&temporary, &self.path)?;
         Ok(())
@@ -148,12 +160,14 @@ impl TokenStore for FileTokenStore {
     }
 
     fn add(&self, token: StoredToken) -> Result<(), AppError> {
+        let _writing = self.lock()?;
         let mut tokens = self.read()?;
         tokens.push(token);
         self.write(&tokens)
     }
 
     fn update(&self, token: &StoredToken) -> Result<(), AppError> {
+        let _writing = self.lock()?;
         let mut tokens = self.read()?;
         for kept in tokens.iter_mut().filter(|t| t.view.id == token.view.id) {
             *kept = token.clone();
@@ -251,7 +265,8 @@ impl App {
             .is_none_or(|last| now.unix() - last.unix() >= 60)
         {
             token.view.last_used = Some(now);
-            self.tokens.update(&token)?;
+            // Remembering the last use is a courtesy: failing it refuses no valid token.
+            let _ = self.tokens.update(&token);
         }
         Ok(Some(token.view))
     }

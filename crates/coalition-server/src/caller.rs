@@ -133,10 +133,10 @@ pub(crate) async fn log_request(request: Request, next: Next) -> Response {
     tracing::info!(
         target: "coalition_server::request",
         method = %method,
-        route,
+        route = %route,
         status = response.status().as_u16(),
         latency_us = started.elapsed().as_micros() as u64,
-        principal,
+        principal = %principal,
     );
     response
 }

@@ -7,6 +7,7 @@ mod gate;
 mod help;
 mod negotiate;
 mod noninterference;
+mod serve;
 mod statements;
 mod support;
 mod tamper;
