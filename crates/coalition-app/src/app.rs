@@ -85,6 +85,7 @@ impl App {
             Err(StoreError::Location(problem)) => {
                 return Err(AppError::invalid("database", problem));
             }
+            Err(damaged @ StoreError::Damaged(_)) => return Err(damaged.into()),
             Err(err) => {
                 return Err(AppError::internal(format!("cannot open the record: {err}")));
             }

@@ -90,6 +90,10 @@ impl From<LedgerError> for AppError {
             LedgerError::Broken(chain) => {
                 AppError::Verification(format!("the record fails verification at {chain}"))
             }
+            LedgerError::Store(StoreError::Damaged(problem)) => AppError::Verification(format!(
+                "the stored record is damaged ({problem}): restore it from a copy that verifies, \
+                 or from an exported bundle"
+            )),
             LedgerError::Store(conflict @ StoreError::Conflict { .. }) => {
                 AppError::Conflict(conflict.to_string())
             }

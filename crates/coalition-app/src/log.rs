@@ -106,13 +106,26 @@ impl App {
         coalition: &CoalitionId,
         since: Option<&Since>,
     ) -> Result<LogVerification, AppError> {
-        // The raw entries: a broken record must be reported, not loaded.
-        let entries = self.stored_entries(coalition).await?;
         let failed = |seq: Option<u64>, problem: String| LogVerification::Failed {
             coalition: coalition.clone(),
             verified: false,
             first_bad_seq: seq,
             problem,
+        };
+        // The raw entries: a broken record must be reported, not loaded. A coalition this
+        // machine verified before cannot simply vanish: its absence is a finding, not a typo.
+        let entries = match self.stored_entries(coalition).await {
+            Err(AppError::NotFound { .. }) if self.trust.last_verified(coalition)?.is_some() => {
+                return Ok(failed(
+                    None,
+                    format!(
+                        "this machine verified {coalition} before ({}), and the record now \
+                         holds no entry of it: deleted, renamed or damaged",
+                        self.trust.location(coalition)
+                    ),
+                ));
+            }
+            entries => entries?,
         };
         let envelopes = match verify_chain(coalition, &entries) {
             Ok(envelopes) => envelopes,

@@ -36,6 +36,10 @@ pub enum StoreError {
     /// The backend failed (I/O, disk full, a constraint).
     #[error("storage failed: {0}")]
     Backend(String),
+    /// The stored bytes are not a well-formed record (a corrupted database file, a malformed
+    /// row): evidence of damage or tampering, reported as a verification failure.
+    #[error("the stored record is damaged: {0}")]
+    Damaged(String),
     /// The backend refuses to run with settings that could lose acknowledged events.
     #[error("unsafe storage settings: {0}")]
     Unsafe(String),

@@ -56,8 +56,25 @@ impl DerefMut for Lease<'_> {
     }
 }
 
-fn backend(err: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(err.to_string())
+/// A failed query, told apart from a damaged file: SQLite reports a corrupted database
+/// (`SQLITE_CORRUPT`, 11) or a file that is not one (`SQLITE_NOTADB`, 26) in the primary code
+/// (the low byte of the extended code sqlx gives).
+fn backend(err: sqlx::Error) -> StoreError {
+    let primary = match &err {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .map(|code| code & 0xff),
+        _ => None,
+    };
+    match primary {
+        Some(11 | 26) => StoreError::Damaged(err.to_string()),
+        _ => StoreError::Backend(err.to_string()),
+    }
+}
+
+fn too_large(err: std::num::TryFromIntError) -> StoreError {
+    StoreError::Backend(format!("a sequence number beyond SQLite's range: {err}"))
 }
 
 impl SqliteStore {
@@ -150,7 +167,15 @@ fn opening(path: &Path, err: sqlx::Error) -> StoreError {
     if !path.exists() {
         StoreError::Missing(path.display().to_string())
     } else {
-        StoreError::Backend(format!("cannot open {}: {err}", path.display()))
+        match backend(err) {
+            StoreError::Damaged(problem) => {
+                StoreError::Damaged(format!("{}: {problem}", path.display()))
+            }
+            StoreError::Backend(problem) => {
+                StoreError::Backend(format!("cannot open {}: {problem}", path.display()))
+            }
+            other => other,
+        }
     }
 }
 
@@ -168,7 +193,10 @@ async fn prepare(
         Access::Write => sqlx::migrate!("./migrations/sqlite")
             .run_direct(None, conn, false)
             .await
-            .map_err(backend),
+            .map_err(|e| match e {
+                sqlx::migrate::MigrateError::Execute(e) => backend(e),
+                other => StoreError::Backend(other.to_string()),
+            }),
         Access::Read => {
             let tables: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'",
@@ -249,7 +277,7 @@ async fn insert_in(
             QueryBuilder::<Sqlite>::new("INSERT INTO events (coalition, seq, body, hash) ");
         let mut rows = Vec::with_capacity(chunk.len());
         for event in chunk {
-            rows.push((i64::try_from(event.seq).map_err(backend)?, event));
+            rows.push((i64::try_from(event.seq).map_err(too_large)?, event));
         }
         insert.push_values(rows, |mut row, (seq, event)| {
             row.push_bind(coalition.as_str())
@@ -264,12 +292,12 @@ async fn insert_in(
 
 fn seq_from_db(seq: i64) -> Result<u64, StoreError> {
     u64::try_from(seq)
-        .map_err(|_| StoreError::Backend(format!("negative sequence number {seq} in the database")))
+        .map_err(|_| StoreError::Damaged(format!("negative sequence number {seq} in the database")))
 }
 
 fn hash_from_db(bytes: &[u8]) -> Result<Hash, StoreError> {
     let array: [u8; 32] = bytes.try_into().map_err(|_| {
-        StoreError::Backend(format!(
+        StoreError::Damaged(format!(
             "stored hash has {} bytes, expected 32",
             bytes.len()
         ))
@@ -307,8 +335,8 @@ impl EventStore for SqliteStore {
         from: u64,
         limit: usize,
     ) -> Result<Vec<SealedEvent>, StoreError> {
-        let from = i64::try_from(from).map_err(backend)?;
-        let limit = i64::try_from(limit).map_err(backend)?;
+        let from = i64::try_from(from).map_err(too_large)?;
+        let limit = i64::try_from(limit).map_err(too_large)?;
         let mut conn = self.lease().await?;
         let rows = sqlx::query(
             "SELECT seq, body, hash FROM events WHERE coalition = $1 AND seq >= $2 \
@@ -348,7 +376,10 @@ impl EventStore for SqliteStore {
                 .map_err(backend)?;
         names
             .iter()
-            .map(|name| CoalitionId::parse(name).map_err(backend))
+            .map(|name| {
+                CoalitionId::parse(name)
+                    .map_err(|e| StoreError::Damaged(format!("coalition name {name:?}: {e}")))
+            })
             .collect()
     }
 

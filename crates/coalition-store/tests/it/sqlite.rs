@@ -194,3 +194,18 @@ async fn unknown_locations_are_named() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_file_that_is_not_a_database_is_reported_damaged_for_reading_and_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("coalition.sqlite");
+    let garbage = b"this was a record once; now it is not an SQLite file at all".repeat(100);
+    std::fs::write(&path, &garbage).unwrap();
+    for options in [OpenOptions::READ, OpenOptions::WRITE] {
+        match open(&sqlite_url(&path), options).await {
+            Err(StoreError::Damaged(why)) => assert!(why.contains("coalition.sqlite"), "{why}"),
+            other => panic!("expected Damaged, got {:?}", other.err()),
+        }
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), garbage, "nothing written");
+}

@@ -110,11 +110,10 @@ fn byte_flips_anywhere_in_the_file_are_caught_or_change_nothing() {
                 );
                 *outcome.entry("no logical change").or_default() += 1;
             }
+            // A changed event, a malformed file (SQLite's own corruption checks) or a vanished
+            // coalition: all are verification failures, never an internal error or a typo.
             Some(3) => *outcome.entry("caught (exit 3)").or_default() += 1,
-            // SQLite itself may find the file malformed, or a row may no longer belong to the
-            // coalition: an error, never a pass.
-            Some(1 | 2) => *outcome.entry("refused (exit 1 or 2)").or_default() += 1,
-            other => panic!("flip at {offset}: unexpected exit {other:?}: {run:?}"),
+            other => panic!("flip at {offset}: expected exit 0 or 3, got {other:?}: {run:?}"),
         }
     }
     eprintln!("{samples} byte flips: {outcome:?}");
@@ -140,4 +139,19 @@ fn a_swapped_database_is_caught_after_a_checkpoint_and_never_signed_for() {
     let bundle = env.root().join("swapped.bundle");
     env.fails(3, &["log", "export", DEMO, "--out", path(&bundle)]);
     assert!(!bundle.exists(), "no bundle was written");
+}
+
+/// A coalition this machine verified cannot vanish from the record unnoticed: a database that
+/// no longer holds it (here: another record with another coalition) fails verification.
+#[test]
+fn a_verified_coalition_missing_from_the_record_fails_verification() {
+    let env = Env::demo();
+    env.ok(&["log", "verify", DEMO]);
+    let other = Env::new();
+    let text = scenario_text().replacen("id = \"paris-2026\"", "id = \"elsewhere-2026\"", 1);
+    let file = other.write("elsewhere.toml", &text);
+    other.ok(&["import", file.to_str().unwrap()]);
+    std::fs::copy(other.database(), env.database()).unwrap();
+    let stderr = env.fails(3, &["log", "verify", DEMO]);
+    assert!(stderr.contains("holds no entry of it"), "{stderr}");
 }
