@@ -320,6 +320,13 @@ impl App {
         }
     }
 
+    /// How many entries the master log holds, caught up with other processes: for a front end
+    /// to notice that something was appended (an event stream), never to show a reader, whose
+    /// own log counts differently.
+    pub async fn appended(&self, coalition: &CoalitionId) -> Result<u64, AppError> {
+        Ok(self.head(coalition).await?.seq)
+    }
+
     /// The head of a coalition's log.
     pub(crate) async fn head(&self, coalition: &CoalitionId) -> Result<Head, AppError> {
         Ok(self

@@ -2,6 +2,7 @@
 //! prints. Every route is registered through utoipa, so the OpenAPI document lists exactly the
 //! routes served.
 
+mod events;
 mod health;
 mod log;
 mod read;
@@ -56,6 +57,7 @@ pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
         .routes(routes!(log::proof))
         .routes(routes!(log::consistency))
         .routes(routes!(log::export))
+        .routes(routes!(events::events))
         .routes(routes!(write::submit))
 }
 

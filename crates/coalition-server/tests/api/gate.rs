@@ -92,6 +92,10 @@ async fn every_get_route(server: &Server, token: Option<&str>) -> Vec<String> {
     let mut routes = Vec::new();
     for (path, item) in document["paths"].as_object().expect("paths") {
         let Some(get) = item.get("get") else { continue };
+        // The event stream never ends; tests/api/events.rs reads it.
+        if path.ends_with("/events") {
+            continue;
+        }
         let mut query = Vec::new();
         for parameter in get["parameters"].as_array().into_iter().flatten() {
             if parameter["in"] == "query" && parameter["required"] == true {

@@ -135,6 +135,14 @@ impl Server {
         .await
     }
 
+    /// Sends a request built by the test.
+    pub(crate) async fn raw(&self, request: axum::http::request::Builder, body: String) -> Answer {
+        let request = request
+            .body(Full::new(Bytes::from(body)))
+            .expect("a request");
+        self.answer(request).await
+    }
+
     pub(crate) async fn send(
         &self,
         method: &str,
@@ -155,6 +163,10 @@ impl Server {
         let request = request
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
             .expect("a request");
+        self.answer(request).await
+    }
+
+    async fn answer(&self, request: axum::http::Request<Full<Bytes>>) -> Answer {
         let response = self.client.request(request).await.expect("an answer");
         let status = response.status().as_u16();
         let headers = response.headers().clone();

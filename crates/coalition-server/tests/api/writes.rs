@@ -199,3 +199,40 @@ async fn a_revoked_token_is_refused_from_its_next_use() {
     assert_eq!(refused.status, 401, "{refused:?}");
     assert_eq!(refused.json()["code"], "token.invalid");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_write_with_its_idempotency_key_is_recorded_once() {
+    let server = Server::demo().await;
+    let before = server.head().await;
+    let path = server.path("requests");
+    let token = server.token("monitor");
+    let send = |body: Value, key: &'static str| {
+        let (server, path) = (&server, path.clone());
+        async move {
+            let mut request = axum::http::Request::post(format!("{}{path}", server.url))
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json");
+            if !key.is_empty() {
+                request = request.header("idempotency-key", key);
+            }
+            server.raw(request, body.to_string()).await
+        }
+    };
+    let first = send(report("Odesa"), "retry-1").await;
+    assert_eq!(first.status, 201, "{first:?}");
+    let again = send(report("Odesa"), "retry-1").await;
+    assert_eq!(again.status, 201, "{again:?}");
+    assert_eq!(again.text, first.text, "the first answer, again");
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(server.head().await.0, before.0 + 1, "recorded once");
+    let reused = send(report("Lviv"), "retry-1").await;
+    assert_eq!(reused.status, 422, "{reused:?}");
+    assert_eq!(reused.json()["field"], "Idempotency-Key");
+    let bad = send(report("Lviv"), " ").await;
+    assert_eq!(bad.status, 400, "{bad:?}");
+    assert_eq!(
+        server.head().await.0,
+        before.0 + 1,
+        "refused keys write nothing"
+    );
+}
