@@ -77,10 +77,13 @@ pub trait TokenStore: Send + Sync {
 /// issued or revoked by the CLI takes effect in a running server at its next request.
 pub struct FileTokenStore {
     path: PathBuf,
-    cache: Mutex<Option<((SystemTime, u64), Vec<StoredToken>)>>,
+    cache: Mutex<Option<(FileVersion, Vec<StoredToken>)>>,
     /// Held across read-modify-write, so that two requests of this process never race.
     writing: Mutex<()>,
 }
+
+/// When the file was last changed and how long it is: it is read again when either differs.
+type FileVersion = (SystemTime, u64);
 
 impl FileTokenStore {
     /// Tokens kept in `data_dir/tokens.json`.

@@ -37,7 +37,7 @@ pub(crate) struct KeptAnswer {
 /// answer instead of recording twice.
 #[derive(Default)]
 pub(crate) struct Idempotency {
-    answers: std::collections::HashMap<(String, String), KeptAnswer>,
+    answers: std::collections::BTreeMap<(String, String), KeptAnswer>,
     order: std::collections::VecDeque<(String, String)>,
 }
 

@@ -57,7 +57,16 @@ async fn a_refused_request_writes_nothing() {
     unknown["request"]["colour"] = json!("red");
     let hidden = json!({"action": "withdraw-commitment",
         "request": {"commitment": "no-such-commitment", "at": null}});
-    let cases: Vec<(&str, Option<&str>, Option<&str>, Vec<u8>, u16, Option<&str>)> = vec![
+    // (case, token, content type, body, status, field at fault)
+    type Case<'a> = (
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Vec<u8>,
+        u16,
+        Option<&'a str>,
+    );
+    let cases: Vec<Case> = vec![
         (
             "no token",
             None,
