@@ -183,13 +183,35 @@ impl App {
         actor: &PrincipalId,
         commands: &[Command],
     ) -> Result<ReceiptView, AppError> {
+        self.execute_or(coalition, actor, commands, |_, rejection| {
+            AppError::Rejected { rejection }
+        })
+        .await
+    }
+
+    /// [`App::execute`], with the refusal of the command at an index reported by `refused` (an
+    /// import names the row the command came from).
+    pub(crate) async fn execute_or(
+        &self,
+        coalition: &CoalitionId,
+        actor: &PrincipalId,
+        commands: &[Command],
+        refused: impl FnOnce(usize, coalition_core::Rejection) -> AppError,
+    ) -> Result<ReceiptView, AppError> {
         // Held across the write, so that no other write of this app derives past this one
         // before its receipt is made.
         let mut derived = self.derived.lock().await;
-        let receipt = self
+        let receipt = match self
             .ledger()?
             .execute(coalition, actor, self.now(), commands)
-            .await?;
+            .await
+        {
+            Ok(receipt) => receipt,
+            Err(coalition_ledger::LedgerError::Rejected { index, rejection }) => {
+                return Err(refused(index, rejection));
+            }
+            Err(other) => return Err(other.into()),
+        };
         let state = self.current(coalition).await?;
         let viewer = Reader::viewer(&state, &Who::Principal(actor.clone()))?;
         let audience = Audience::of(&viewer)

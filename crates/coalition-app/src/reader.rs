@@ -23,9 +23,10 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::error::AppError;
 use crate::views::{
-    AggregateRow, CommitmentFilter, CommitmentView, DiffLine, IncidentDetail, IncidentView,
-    InstrumentView, ObligationFilter, ObligationView, ParagraphView, StandingRow, StatementDiff,
-    StatementRow, StatementShow, StatementStanding, WhatIfView, natural_key,
+    AggregateRow, CommitmentFilter, CommitmentView, DiffLine, ExportedApproval, ExportedMeeting,
+    IncidentDetail, IncidentView, InstrumentView, ObligationFilter, ObligationView, ParagraphView,
+    StandingRow, StatementDiff, StatementExport, StatementRow, StatementShow, StatementStanding,
+    SupportRow, SupportSummary, WhatIfView, natural_key,
 };
 
 /// Who is reading.
@@ -91,6 +92,7 @@ pub struct Reader {
     coalition: CoalitionId,
     state: Arc<State>,
     viewer: Viewer,
+    who: Who,
     at: Timestamp,
 }
 
@@ -111,6 +113,7 @@ impl Reader {
                 .unwrap_or_else(|| state.exercise_clock().map_or(now, |clock| clock.now)),
             state,
             viewer,
+            who: reading.who.clone(),
         })
     }
 
@@ -145,6 +148,15 @@ impl Reader {
     /// Whether the reader is the public.
     pub fn is_public(&self) -> bool {
         self.viewer == Viewer::Public
+    }
+
+    /// Who reads: `custodian`, `public` or the principal's id (as exports name their reader).
+    pub fn reader_name(&self) -> String {
+        match &self.who {
+            Who::Custodian => "custodian".into(),
+            Who::Public => "public".into(),
+            Who::Principal(id) => id.to_string(),
+        }
     }
 
     /// The coalition's name (public).
@@ -188,6 +200,24 @@ impl Reader {
             .collect();
         views.sort_by_cached_key(|v| natural_key(v.commitment.id.as_str()));
         views
+    }
+
+    /// Support under the commitments the reader may read that state an amount and that the
+    /// filter keeps (`in_force` is ignored: ended commitments are totalled apart), with totals
+    /// per donor, category and unit.
+    pub fn support(&self, filter: &CommitmentFilter) -> SupportSummary {
+        let mut rows: Vec<SupportRow> = self
+            .gate()
+            .commitments()
+            .filter(|record| {
+                let c = &record.commitment;
+                filter.guarantor.as_ref().is_none_or(|g| &c.guarantor == g)
+                    && filter.category.as_ref().is_none_or(|k| &c.category == k)
+            })
+            .filter_map(|record| SupportRow::new(&self.state, record, self.at))
+            .collect();
+        rows.sort_by_cached_key(|r| natural_key(r.commitment.as_str()));
+        SupportSummary::new(self.at, rows)
     }
 
     /// One commitment.
@@ -351,6 +381,66 @@ impl Reader {
             content: version.content,
             status: record.status,
             paragraphs,
+        })
+    }
+
+    /// A version (default: the latest) as the reader may export it: only the paragraphs it may
+    /// read, the approvals of that version and the meeting they were given at if the reader may
+    /// see it; the content hash only in the custodian's (complete) export.
+    pub fn statement_export(
+        &self,
+        id: &StatementId,
+        version: Option<u32>,
+    ) -> Result<StatementExport, AppError> {
+        let record = self.statement_record(id)?;
+        let version = Reader::version(record, version)?;
+        let gate = self.gate();
+        let mut approvals: Vec<&coalition_core::statement::Approval> = record
+            .approvals
+            .values()
+            .filter(|a| a.version == version.number)
+            .collect();
+        approvals.sort_by_key(|a| (a.at, a.party.clone()));
+        let meeting = approvals
+            .iter()
+            .filter_map(|a| gate.meeting(a.meeting.as_ref()?))
+            .next()
+            .map(|m| ExportedMeeting {
+                title: m.title.clone(),
+                place: m.place.clone(),
+                day: m.day,
+            });
+        Ok(StatementExport {
+            coalition: self.coalition.clone(),
+            coalition_name: self.name(),
+            id: record.id.clone(),
+            title: record.title.clone(),
+            version: version.number,
+            tabled: record
+                .versions
+                .iter()
+                .take_while(|v| v.number <= version.number)
+                .map(|v| v.at)
+                .collect(),
+            status: record.status,
+            rule: record.rule,
+            signatories: record.signatories.clone(),
+            approvals: approvals
+                .iter()
+                .map(|a| ExportedApproval {
+                    party: a.party.clone(),
+                    at: a.at,
+                })
+                .collect(),
+            meeting,
+            paragraphs: gate
+                .paragraphs(version)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+            content: (self.viewer == Viewer::Custodian).then_some(version.content),
+            reader: self.reader_name(),
         })
     }
 

@@ -7,8 +7,8 @@ use coalition_core::Command;
 use coalition_core::classification::{Level, Marking};
 use coalition_core::command::{NewCommitment, NewIncident};
 use coalition_core::commitment::{
-    Amount, Category, ClockStart, Commitment, Discretion, Response, ResponseKind, Stage, Trigger,
-    TriggerKind, Validity,
+    Amount, Category, ClockStart, Commitment, Condition, Discretion, Response, ResponseKind, Stage,
+    Trigger, TriggerKind, Validity,
 };
 use coalition_core::communique::Aggregate;
 use coalition_core::dates::{Day, Span, Timestamp};
@@ -93,6 +93,8 @@ pub enum Request {
     WithdrawCommitment {
         /// The commitment.
         commitment: CommitmentId,
+        /// Why.
+        reason: String,
         /// When (default: now).
         at: Option<Timestamp>,
     },
@@ -297,6 +299,9 @@ pub struct NewCommitmentRequest {
     /// A stated scope for the trigger.
     #[serde(default)]
     pub scope: String,
+    /// The conditions of the scope the rules evaluate.
+    #[serde(default)]
+    pub requires: Vec<Condition>,
     /// Consult within this long.
     pub consult_within: Option<Span>,
     /// Deliver within this long.
@@ -348,6 +353,9 @@ pub struct NewIncidentRequest {
     /// References to evidence.
     #[serde(default)]
     pub evidence: Vec<String>,
+    /// Whether nuclear weapons were used.
+    #[serde(default)]
+    pub nuclear_weapons_used: bool,
     /// Classification level (default UNCLASSIFIED).
     pub classification: Option<Level>,
     /// Releasable only to these parties.
@@ -476,9 +484,15 @@ impl Request {
                 at,
             },
             Request::AddCommitment(new) => new.into_command(state)?,
-            Request::WithdrawCommitment { commitment, at } => {
-                Command::WithdrawCommitment { commitment, at }
-            }
+            Request::WithdrawCommitment {
+                commitment,
+                reason,
+                at,
+            } => Command::WithdrawCommitment {
+                commitment,
+                reason,
+                at,
+            },
             Request::RecordSupport {
                 commitment,
                 stage,
@@ -682,6 +696,7 @@ impl NewCommitmentRequest {
                 kind: self.kind,
                 aggressor: self.aggressor,
                 scope: self.scope,
+                requires: self.requires,
             },
             discretion: self.discretion,
             responses,
@@ -740,6 +755,7 @@ impl NewIncidentRequest {
                 location: self.location,
                 description: self.description,
                 evidence: self.evidence,
+                nuclear_weapons_used: self.nuclear_weapons_used,
                 marking: Marking {
                     level: self.classification.unwrap_or(Level::Unclassified),
                     originator: None,
@@ -797,6 +813,9 @@ pub struct WhatIfRequest {
     /// Where.
     #[serde(default)]
     pub location: String,
+    /// Whether nuclear weapons would be used.
+    #[serde(default)]
+    pub nuclear_weapons_used: bool,
     /// When it would be verified (default: when it occurs).
     #[serde(default)]
     pub verified_at: Option<Timestamp>,
@@ -835,6 +854,7 @@ impl WhatIfRequest {
                 location: self.location,
                 description: String::new(),
                 evidence: Vec::new(),
+                nuclear_weapons_used: self.nuclear_weapons_used,
                 // A supposition is no secret: what it reaches is as secret as the commitments.
                 marking: Marking::public(),
             },

@@ -199,6 +199,7 @@ pub(crate) async fn run(
         location: format!("bench #{n}"),
         description: String::new(),
         evidence: Vec::new(),
+        nuclear_weapons_used: false,
         classification: None,
         releasable_to: None,
         reported_at: None,

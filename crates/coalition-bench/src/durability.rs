@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,22 +43,52 @@ impl NegativeControl {
     }
 }
 
-/// The crash-test writer: appends until killed (or `max`), printing `ACK <seq>` after each
-/// append is durable (or, as a negative control, before).
+/// Where the writers write: an SQLite file in a directory, or a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub(crate) enum Record {
+    /// `coalition.sqlite` in this directory.
+    Sqlite(PathBuf),
+    /// This `postgres://` URL.
+    Postgres(String),
+}
+
+impl Record {
+    fn url(&self) -> String {
+        match self {
+            Record::Sqlite(dir) => sqlite_url(&dir.join(DATABASE_FILE)),
+            Record::Postgres(url) => url.clone(),
+        }
+    }
+
+    /// The writer's flags naming this record.
+    fn args(&self) -> [String; 2] {
+        match self {
+            Record::Sqlite(dir) => ["--dir".into(), dir.display().to_string()],
+            Record::Postgres(url) => ["--database".into(), url.clone()],
+        }
+    }
+}
+
+/// The crash-test writer: appends until killed (or `max`), printing `ACK <seq> <hash>` after
+/// each append is durable (or, as a negative control, `ACK <seq>` before). On PostgreSQL it
+/// rides out a restart of the server: a failed append is not acknowledged and is tried again.
 pub(crate) async fn writer(
-    dir: &Path,
+    record: &Record,
     max: Option<u64>,
     control: Option<NegativeControl>,
 ) -> anyhow::Result<()> {
     use std::io::Write;
-    let path = dir.join(DATABASE_FILE);
-    let store = coalition_store::open(&sqlite_url(&path), OpenOptions::WRITE).await?;
-    let store: Arc<dyn EventStore> = if control == Some(NegativeControl::NormalSync) {
-        // The real store made the tables; the weakened one writes.
-        store.close().await;
-        Arc::new(NormalSyncStore::open(&path).await?)
-    } else {
-        store
+    let store = coalition_store::open(&record.url(), OpenOptions::WRITE).await?;
+    let store: Arc<dyn EventStore> = match (control, record) {
+        (Some(NegativeControl::NormalSync), Record::Sqlite(dir)) => {
+            // The real store made the tables; the weakened one writes.
+            store.close().await;
+            Arc::new(NormalSyncStore::open(&dir.join(DATABASE_FILE)).await?)
+        }
+        (Some(NegativeControl::NormalSync), Record::Postgres(_)) => {
+            anyhow::bail!("normal-sync is an SQLite setting; PostgreSQL refuses its equivalents")
+        }
+        _ => store,
     };
     let ledger = Ledger::new(store.clone());
     let id = CoalitionId::parse("crash-test")?;
@@ -68,35 +98,48 @@ pub(crate) async fn writer(
         ledger.execute(&id, &actor, now, &founding).await?;
     }
     let report = world::report_incident()?;
+    let retries = matches!(record, Record::Postgres(_));
     let mut stdout = std::io::stdout().lock();
     let mut acked = 0u64;
     while max.is_none_or(|max| acked < max) {
-        let next = store.head(&id).await?.seq + 1;
-        if control == Some(NegativeControl::AckBeforeCommit) {
-            writeln!(stdout, "ACK {next}")?;
-            stdout.flush()?;
+        let appended = async {
+            if control == Some(NegativeControl::AckBeforeCommit) {
+                let next = store.head(&id).await?.seq + 1;
+                writeln!(stdout, "ACK {next}")?;
+                stdout.flush()?;
+            }
+            let receipt = ledger
+                .execute(&id, &actor, now, std::slice::from_ref(&report))
+                .await?;
+            anyhow::Ok(receipt.head)
         }
-        let receipt = ledger
-            .execute(&id, &actor, now, std::slice::from_ref(&report))
-            .await?;
-        if control != Some(NegativeControl::AckBeforeCommit) {
-            writeln!(stdout, "ACK {}", receipt.head.seq)?;
-            stdout.flush()?;
+        .await;
+        match appended {
+            Ok(head) => {
+                if control != Some(NegativeControl::AckBeforeCommit) {
+                    writeln!(stdout, "ACK {} {}", head.seq, head.hash.to_hex())?;
+                    stdout.flush()?;
+                }
+                acked += 1;
+            }
+            // The server is restarting: nothing was acknowledged; try again.
+            Err(_) if retries => tokio::time::sleep(Duration::from_millis(20)).await,
+            Err(err) => return Err(err),
         }
-        acked += 1;
     }
     store.close().await;
     Ok(())
 }
 
 fn spawn_writer(
-    dir: &Path,
+    record: &Record,
     max: Option<u64>,
     control: Option<NegativeControl>,
     under: Option<&[&str]>,
 ) -> anyhow::Result<std::process::Child> {
     let exe = std::env::current_exe()?;
-    let mut args: Vec<String> = vec!["writer".into(), "--dir".into(), dir.display().to_string()];
+    let mut args: Vec<String> = vec!["writer".into()];
+    args.extend(record.args());
     if let Some(max) = max {
         args.extend(["--max".into(), max.to_string()]);
     }
@@ -121,12 +164,91 @@ fn spawn_writer(
         .with_context(|| format!("cannot start {}", exe.display()))
 }
 
+/// One acknowledgement: the sequence number, and the hash when the writer gave it.
+type Ack = (u64, Option<String>);
+
+fn parse_ack(line: &str) -> Option<Ack> {
+    let mut words = line.strip_prefix("ACK ")?.split(' ');
+    let seq = words.next()?.parse().ok()?;
+    Some((seq, words.next().map(str::to_owned)))
+}
+
+/// Writers running in one cycle, their acknowledgements arriving on one channel.
+struct Writers {
+    children: Vec<std::process::Child>,
+    readers: Vec<std::thread::JoinHandle<()>>,
+    acks: std::sync::mpsc::Receiver<Ack>,
+}
+
+impl Writers {
+    fn spawn(
+        record: &Record,
+        n: usize,
+        control: Option<NegativeControl>,
+    ) -> anyhow::Result<Writers> {
+        let (sender, acks) = std::sync::mpsc::channel();
+        let mut children = Vec::new();
+        let mut readers = Vec::new();
+        for _ in 0..n {
+            let mut child = spawn_writer(record, None, control, None)?;
+            let stdout = child.stdout.take().context("writer has no stdout")?;
+            let sender = sender.clone();
+            readers.push(std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if let Some(ack) = parse_ack(&line)
+                        && sender.send(ack).is_err()
+                    {
+                        break;
+                    }
+                }
+            }));
+            children.push(child);
+        }
+        Ok(Writers {
+            children,
+            readers,
+            acks,
+        })
+    }
+
+    /// Collects acknowledgements for `span`.
+    fn collect(&self, span: Duration, into: &mut Vec<Ack>) {
+        let started = Instant::now();
+        while started.elapsed() < span {
+            if let Ok(ack) = self.acks.recv_timeout(Duration::from_millis(1)) {
+                into.push(ack);
+            }
+        }
+    }
+
+    /// SIGKILLs every writer; a writer that had stopped by itself failed.
+    fn kill(self, cycle: u32, into: &mut Vec<Ack>) -> anyhow::Result<()> {
+        for mut child in self.children {
+            child.kill()?; // SIGKILL
+            let status = child.wait()?;
+            if status.code().is_some() {
+                // Killed processes have no exit code.
+                return Err(anyhow::anyhow!(
+                    "cycle {cycle}: the writer exited by itself ({status}) instead of being killed"
+                ));
+            }
+        }
+        for reader in self.readers {
+            let _ = reader.join();
+        }
+        into.extend(self.acks.try_iter());
+        Ok(())
+    }
+}
+
 /// Jepsen's rule: lost = acknowledged but absent (must be 0); recovered = present but never
-/// acknowledged (allowed).
+/// acknowledged (allowed). On PostgreSQL two writers race for the head, and every third cycle
+/// the postmaster itself is SIGKILLed mid-run and started again while they write.
 pub(crate) async fn crash(
     cycles: u32,
     control: Option<NegativeControl>,
     dir: Option<&Path>,
+    postgres: bool,
     seed: Option<u64>,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -135,9 +257,30 @@ pub(crate) async fn crash(
     let seed = seed.unwrap_or_else(|| now().unix().unsigned_abs());
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let id = CoalitionId::parse("crash-test")?;
-    let url = sqlite_url(&dir.join(DATABASE_FILE));
-    let mut acked_max = 0u64;
+    let mut cluster = if postgres {
+        Some(coalition_pgtest::Cluster::start().map_err(|e| anyhow::anyhow!("PostgreSQL: {e}"))?)
+    } else {
+        None
+    };
+    let record = match &cluster {
+        Some(cluster) => {
+            let url = cluster
+                .create_database("crash")
+                .map_err(|e| anyhow::anyhow!(e))?;
+            // Founded here, so that racing writers do not both try.
+            let store = coalition_store::open(&url, OpenOptions::WRITE).await?;
+            let (actor, founding) = world::founding(&id)?;
+            Ledger::new(store.clone())
+                .execute(&id, &actor, now(), &founding)
+                .await?;
+            store.close().await;
+            Record::Postgres(url)
+        }
+        None => Record::Sqlite(dir.clone()),
+    };
+    let writers_per_cycle = if postgres { 2 } else { 1 };
     let mut total_acks = 0u64;
+    let mut restarts = 0u32;
     let deadline = Instant::now() + Duration::from_secs(600);
     for cycle in 1..=cycles {
         if Instant::now() > deadline {
@@ -145,44 +288,29 @@ pub(crate) async fn crash(
                 "crash harness ran past its 10-minute bound at cycle {cycle}"
             ));
         }
-        let mut child = spawn_writer(&dir, None, control, None)?;
-        let stdout = child.stdout.take().context("writer has no stdout")?;
-        let kill_after = Duration::from_millis(rng.random_range(20..120));
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(seq) = line
-                    .strip_prefix("ACK ")
-                    .and_then(|s| s.parse::<u64>().ok())
-                    && sender.send(seq).is_err()
-                {
-                    break;
-                }
-            }
-        });
-        let started = Instant::now();
+        let writers = Writers::spawn(&record, writers_per_cycle, control)?;
         let mut acks = Vec::new();
-        while started.elapsed() < kill_after {
-            if let Ok(seq) = receiver.recv_timeout(Duration::from_millis(1)) {
-                acks.push(seq);
-            }
+        let (low, high) = if postgres { (100, 400) } else { (20, 120) };
+        writers.collect(
+            Duration::from_millis(rng.random_range(low..high)),
+            &mut acks,
+        );
+        if let Some(cluster) = cluster.as_mut().filter(|_| cycle % 3 == 0) {
+            cluster.kill();
+            cluster
+                .restart()
+                .map_err(|e| anyhow::anyhow!("PostgreSQL restart: {e}"))?;
+            restarts += 1;
+            // The writers reconnect by themselves and go on.
+            writers.collect(
+                Duration::from_millis(rng.random_range(low..high)),
+                &mut acks,
+            );
         }
-        child.kill()?; // SIGKILL
-        let status = child.wait()?;
-        if status.code().is_some() {
-            // Killed processes have no exit code; a writer that stopped by itself failed.
-            return Err(anyhow::anyhow!(
-                "cycle {cycle}: the writer exited by itself ({status}) instead of being killed"
-            ));
-        }
-        let _ = reader.join();
-        acks.extend(receiver.try_iter());
+        writers.kill(cycle, &mut acks)?;
         total_acks += acks.len() as u64;
-        if let Some(max) = acks.iter().max() {
-            acked_max = acked_max.max(*max);
-        }
         // Reopen as a fresh process would, verify the chain, and look for every ack.
-        let entries = match coalition_store::open(&url, OpenOptions::READ).await {
+        let entries = match coalition_store::open(&record.url(), OpenOptions::READ).await {
             Ok(store) => {
                 let entries = read_all(store.as_ref(), &id, 1).await?;
                 store.close().await;
@@ -197,13 +325,27 @@ pub(crate) async fn crash(
                 .map_err(|e| verification_failed(format!("cycle {cycle}: chain broken: {e}")))?;
         }
         let present = entries.last().map_or(0, |e| e.seq);
-        if acked_max > present {
+        let lost: Vec<&Ack> = acks
+            .iter()
+            .filter(|(seq, hash)| {
+                match usize::try_from(*seq)
+                    .ok()
+                    .and_then(|s| entries.get(s.wrapping_sub(1)))
+                {
+                    None => true,
+                    Some(entry) => hash.as_ref().is_some_and(|h| *h != entry.hash.to_hex()),
+                }
+            })
+            .collect();
+        if let Some((first, _)) = lost.first() {
+            let acked_max = acks.iter().map(|(seq, _)| *seq).max().unwrap_or(0);
             let message = format!(
-                "FAIL at cycle {cycle}: acknowledged event {acked_max} is missing (log ends at {present}); {total_acks} acks so far"
+                "FAIL at cycle {cycle}: {} acknowledged events missing, the first {first} (log ends at {present}); {total_acks} acks so far",
+                lost.len()
             );
             if json {
                 print_json(
-                    &json!({"ok": false, "cycle": cycle, "lost_from": present + 1, "acked_max": acked_max, "acks": total_acks, "seed": seed}),
+                    &json!({"ok": false, "cycle": cycle, "lost": lost.len(), "lost_from": first, "acked_max": acked_max, "acks": total_acks, "seed": seed}),
                 )?;
             }
             return Err(verification_failed(message));
@@ -215,13 +357,14 @@ pub(crate) async fn crash(
             "no acknowledgement in {cycles} cycles: the writer never got to append"
         ));
     }
+    let backend = if postgres { "postgres" } else { "sqlite" };
     if json {
         return print_json(
-            &json!({"ok": true, "cycles": cycles, "acks": total_acks, "lost": 0, "seed": seed, "dir": dir}),
+            &json!({"ok": true, "backend": backend, "cycles": cycles, "writers": writers_per_cycle, "database_restarts": restarts, "acks": total_acks, "lost": 0, "seed": seed, "dir": dir}),
         );
     }
     println!(
-        "{cycles} kill -9 cycles, {total_acks} acknowledged appends, 0 lost, chain verified after every cycle (seed {seed})"
+        "{backend}: {cycles} kill -9 cycles of {writers_per_cycle} writer(s), {restarts} SIGKILLs of the database server, {total_acks} acknowledged appends, 0 lost, chain verified after every cycle (seed {seed})"
     );
     Ok(())
 }
@@ -250,8 +393,13 @@ pub(crate) fn fsync_audit(
         "-o",
         &trace_arg,
     ];
-    let mut child = spawn_writer(&dir, Some(acks), control, Some(&prefix))
-        .context("strace is needed for the audit (Debian package strace)")?;
+    let mut child = spawn_writer(
+        &Record::Sqlite(dir.clone()),
+        Some(acks),
+        control,
+        Some(&prefix),
+    )
+    .context("strace is needed for the audit (Debian package strace)")?;
     let stdout = child.stdout.take().context("writer has no stdout")?;
     let seen = BufReader::new(stdout)
         .lines()

@@ -9,11 +9,14 @@
 //!   transaction.
 //! - `replay`: reading a long log back (verified, replayed) against a raw scan of the same rows
 //!   with one SHA-256 each; peak memory of each side.
+//! - `read`: a current-state read served from the kept state (as a server node serves it)
+//!   against a full replay of the same log.
 //! - `verify`: offline verification of many signed approvals (chain + signature audit, and the
 //!   whole bundle) against bare ed25519-dalek `verify_strict` over the same signatures.
 //! - `api`: requests/s and p50/p99 of an API read and an API write on loopback, against a bare
 //!   axum hello-world route and the same `App` call in process, in the same run.
-//! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive.
+//! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive
+//!   (`--postgres`: two writers on a PostgreSQL server that is itself SIGKILLed mid-run).
 //! - `fsync-audit`: under strace, every acknowledgement must follow the fsync of its own commit.
 //! - `writer`: the process `crash` and `fsync-audit` run (prints `ACK <seq>` per durable append).
 //!
@@ -25,6 +28,7 @@ mod append;
 mod durability;
 mod failure;
 mod raw;
+mod read;
 mod replay;
 mod report;
 mod verify;
@@ -90,6 +94,19 @@ enum Bench {
         #[arg(long, default_value_t = 3)]
         rounds: u32,
     },
+    /// A current-state read served from the kept state against a full replay of the same log.
+    #[command(after_help = "Example:\n  coalition-bench read --events 10000 --samples 200")]
+    Read {
+        /// Events in the log.
+        #[arg(long, default_value_t = 10_000)]
+        events: u64,
+        /// Reads measured from the kept state.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// Where to put the scratch database (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Offline verification of N approvals (chain + audit, and the bundle) against bare
     /// ed25519-dalek `verify_strict` (and `verify_batch`) over the same signatures.
     #[command(after_help = "Example:\n  coalition-bench verify --approvals 10000 --signatories 50")]
@@ -118,6 +135,10 @@ enum Bench {
         /// Where the writer's database lives (default: a new temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// On a PostgreSQL server of the harness's own (Debian's postgresql-15): two writers,
+        /// and every third cycle the database server is SIGKILLed and restarted mid-run.
+        #[arg(long)]
+        postgres: bool,
         /// Random seed for the kill times (default: from the clock).
         #[arg(long)]
         seed: Option<u64>,
@@ -140,9 +161,12 @@ enum Bench {
     /// The writer process the harnesses run: appends until killed, printing `ACK <seq>`.
     #[command(hide = true)]
     Writer {
-        /// Where its database lives.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where its SQLite database lives.
+        #[arg(long, required_unless_present = "database")]
+        dir: Option<PathBuf>,
+        /// Or the PostgreSQL database it writes to.
+        #[arg(long, conflicts_with = "dir")]
+        database: Option<String>,
         /// Stop after this many acknowledgements.
         #[arg(long)]
         max: Option<u64>,
@@ -238,18 +262,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 dir,
                 rounds,
             } => replay::run(events, dir.as_deref(), rounds, json).await,
+            Bench::Read {
+                events,
+                samples,
+                dir,
+            } => read::run(events, samples, dir.as_deref(), json).await,
             Bench::ReplaySide { dir, side, rounds } => replay::side(&dir, side, rounds).await,
             Bench::Crash {
                 cycles,
                 negative_control,
                 dir,
+                postgres,
                 seed,
-            } => durability::crash(cycles, negative_control, dir.as_deref(), seed, json).await,
+            } => {
+                durability::crash(
+                    cycles,
+                    negative_control,
+                    dir.as_deref(),
+                    postgres,
+                    seed,
+                    json,
+                )
+                .await
+            }
             Bench::Writer {
                 dir,
+                database,
                 max,
                 negative_control,
-            } => durability::writer(&dir, max, negative_control).await,
+            } => {
+                let record = match (database, dir) {
+                    (Some(url), _) => durability::Record::Postgres(url),
+                    (None, Some(dir)) => durability::Record::Sqlite(dir),
+                    (None, None) => unreachable!("clap requires one"),
+                };
+                durability::writer(&record, max, negative_control).await
+            }
             Bench::Verify { .. } | Bench::FsyncAudit { .. } => {
                 unreachable!("run before the runtime starts")
             }

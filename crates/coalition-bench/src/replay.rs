@@ -20,7 +20,7 @@ use crate::report::{DATABASE_FILE, now, print_json, scratch};
 use crate::{raw, world};
 
 /// The coalition the bench writes and reads.
-const COALITION: &str = "bench-replay";
+pub(crate) const COALITION: &str = "bench-replay";
 
 /// Events sealed and loaded per transaction while building the log.
 const LOAD_BATCH: u64 = 10_000;
@@ -87,7 +87,7 @@ pub(crate) async fn run(
 /// Writes a log of about `events` events: a founding, then commitments and incident reports,
 /// decided and sealed as the ledger would, loaded in large transactions. Returns the events
 /// and the bytes of their bodies.
-async fn build(dir: &Path, events: u64) -> anyhow::Result<(u64, u64)> {
+pub(crate) async fn build(dir: &Path, events: u64) -> anyhow::Result<(u64, u64)> {
     let path = dir.join(DATABASE_FILE);
     let _ = std::fs::remove_file(&path);
     coalition_store::open(&sqlite_url(&path), OpenOptions::WRITE)

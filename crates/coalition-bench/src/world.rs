@@ -90,6 +90,7 @@ pub(crate) fn bench_commitment(n: u64) -> anyhow::Result<Command> {
                 kind: TriggerKind::ArmedAttack,
                 aggressor: party("RUS")?,
                 scope: String::new(),
+                requires: Vec::new(),
             },
             discretion: Discretion::Automatic,
             responses: vec![
@@ -127,6 +128,7 @@ pub(crate) fn report_incident() -> anyhow::Result<Command> {
             location: String::new(),
             description: "bench".into(),
             evidence: Vec::new(),
+            nuclear_weapons_used: false,
             marking: Marking::at(Level::Restricted),
         },
         at: None,

@@ -24,6 +24,8 @@ pub enum Unanswered {
     OtherAggressor,
     /// Its trigger does not answer this kind of incident.
     KindNotAnswered,
+    /// The incident does not meet a condition of its trigger's scope.
+    ScopeNotMet,
     /// It was made after the incident occurred.
     MadeLater,
     /// Its guarantor had not signed its instrument when the incident occurred.
@@ -49,6 +51,9 @@ impl Unanswered {
             Unanswered::OtherTarget => "protects another state",
             Unanswered::OtherAggressor => "names another aggressor",
             Unanswered::KindNotAnswered => "its trigger does not answer this kind of incident",
+            Unanswered::ScopeNotMet => {
+                "the incident does not meet a condition its scope states (e.g. nuclear weapons used)"
+            }
             Unanswered::MadeLater => "made after the incident",
             Unanswered::Unsigned => "not signed by its guarantor",
             Unanswered::Unratified => "signed, not ratified",
@@ -88,6 +93,9 @@ pub fn answers(
         .matches(incident, state.ceasefire_in_force(occurred))
     {
         return Err(Unanswered::KindNotAnswered);
+    }
+    if commitment.trigger.unmet_condition(incident).is_some() {
+        return Err(Unanswered::ScopeNotMet);
     }
     if record.added_at > occurred {
         return Err(Unanswered::MadeLater);

@@ -123,13 +123,20 @@ pub fn apply(state: &mut State, event: &Event) {
                     commitment,
                     added_at: at,
                     withdrawn: None,
+                    withdrawal_reason: String::new(),
                     support: Vec::new(),
                 },
             );
         }
-        Event::CommitmentWithdrawn { commitment, at, .. } => {
+        Event::CommitmentWithdrawn {
+            commitment,
+            at,
+            reason,
+            ..
+        } => {
             if let Some(record) = state.commitments.get_mut(&commitment) {
                 record.withdrawn = Some(at);
+                record.withdrawal_reason = reason;
             }
         }
         Event::SupportRecorded {

@@ -108,6 +108,8 @@ pub enum Command {
     WithdrawCommitment {
         /// The commitment.
         commitment: CommitmentId,
+        /// Why it is withdrawn (required: the record says why a promise ended).
+        reason: String,
         /// When (defaults to now).
         at: Option<Timestamp>,
     },

@@ -153,6 +153,10 @@ pub enum TriggerKind {
     ArmedAttackOrThreat,
     /// A breach of the ceasefire attributed to the aggressor (the Paris monitoring mechanism).
     AttributedCeasefireBreach,
+    /// Any incident that threatens the protected state's territorial integrity, political
+    /// independence or security — attacks, threats, incursions, cyber and hybrid attacks — as
+    /// NATO Article 4 consultations answer.
+    ThreatToSecurity,
 }
 
 impl Named for TriggerKind {
@@ -160,6 +164,7 @@ impl Named for TriggerKind {
         TriggerKind::ArmedAttack,
         TriggerKind::ArmedAttackOrThreat,
         TriggerKind::AttributedCeasefireBreach,
+        TriggerKind::ThreatToSecurity,
     ];
     const WHAT: &'static str = "trigger kind";
     fn name(self) -> &'static str {
@@ -167,6 +172,7 @@ impl Named for TriggerKind {
             TriggerKind::ArmedAttack => "armed-attack",
             TriggerKind::ArmedAttackOrThreat => "armed-attack-or-threat",
             TriggerKind::AttributedCeasefireBreach => "attributed-ceasefire-breach",
+            TriggerKind::ThreatToSecurity => "threat-to-security",
         }
     }
 }
@@ -178,9 +184,39 @@ pub struct Trigger {
     pub kind: TriggerKind,
     /// The state whose attack sets it off.
     pub aggressor: PartyCode,
-    /// A stated scope, such as "territory under Ukrainian control at the ceasefire".
+    /// A stated scope, such as "territory under Ukrainian control at the ceasefire", in words.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
+    /// The conditions of the scope the rules evaluate; the words alone are not evaluated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<Condition>,
+}
+
+/// A condition of a trigger's scope that an incident's recorded facts decide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Condition {
+    /// Nuclear weapons were used (the 1994 Budapest assurances' Security Council clause).
+    NuclearWeaponsUsed,
+}
+
+impl Named for Condition {
+    const ALL: &'static [Self] = &[Condition::NuclearWeaponsUsed];
+    const WHAT: &'static str = "scope condition";
+    fn name(self) -> &'static str {
+        match self {
+            Condition::NuclearWeaponsUsed => "nuclear-weapons-used",
+        }
+    }
+}
+
+impl Condition {
+    /// Whether the incident's recorded facts meet the condition.
+    pub fn met_by(self, incident: &Incident) -> bool {
+        match self {
+            Condition::NuclearWeaponsUsed => incident.nuclear_weapons_used,
+        }
+    }
 }
 
 impl Trigger {
@@ -199,11 +235,24 @@ impl Trigger {
                     IncidentKind::ArmedAttack | IncidentKind::ThreatOfAttack
                 )
             }
+            // Under a ceasefire, any military act against the target breaches it.
             TriggerKind::AttributedCeasefireBreach => {
                 incident.kind == IncidentKind::CeasefireBreach
-                    || (incident.kind == IncidentKind::ArmedAttack && ceasefire_in_force)
+                    || (ceasefire_in_force
+                        && matches!(
+                            incident.kind,
+                            IncidentKind::ArmedAttack
+                                | IncidentKind::AirspaceViolation
+                                | IncidentKind::DroneIncursion
+                        ))
             }
+            TriggerKind::ThreatToSecurity => true,
         }
+    }
+
+    /// The first condition of its scope the incident does not meet, if any.
+    pub fn unmet_condition(&self, incident: &Incident) -> Option<Condition> {
+        self.requires.iter().copied().find(|c| !c.met_by(incident))
     }
 }
 
@@ -584,6 +633,7 @@ impl Commitment {
 from_str_by_name!(
     Stage,
     TriggerKind,
+    Condition,
     Discretion,
     ResponseKind,
     ClockStart,

@@ -138,6 +138,9 @@ pub enum Event {
         commitment: CommitmentId,
         /// When.
         at: Timestamp,
+        /// Why.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
         /// The commitment's marking.
         marking: Marking,
     },

@@ -21,6 +21,15 @@ pub enum IncidentKind {
     ThreatOfAttack,
     /// A breach of a ceasefire short of an armed attack.
     CeasefireBreach,
+    /// Military aircraft or missiles entering the target's airspace without attacking.
+    AirspaceViolation,
+    /// Unmanned aircraft crossing into the target's territory.
+    DroneIncursion,
+    /// An attack on the target's networks or systems.
+    CyberAttack,
+    /// Sabotage or other covert attack on the target's infrastructure (cables, pipelines,
+    /// energy, rail) short of an armed attack.
+    HybridAttack,
 }
 
 impl Named for IncidentKind {
@@ -28,6 +37,10 @@ impl Named for IncidentKind {
         IncidentKind::ArmedAttack,
         IncidentKind::ThreatOfAttack,
         IncidentKind::CeasefireBreach,
+        IncidentKind::AirspaceViolation,
+        IncidentKind::DroneIncursion,
+        IncidentKind::CyberAttack,
+        IncidentKind::HybridAttack,
     ];
     const WHAT: &'static str = "incident kind";
     fn name(self) -> &'static str {
@@ -35,6 +48,10 @@ impl Named for IncidentKind {
             IncidentKind::ArmedAttack => "armed-attack",
             IncidentKind::ThreatOfAttack => "threat-of-attack",
             IncidentKind::CeasefireBreach => "ceasefire-breach",
+            IncidentKind::AirspaceViolation => "airspace-violation",
+            IncidentKind::DroneIncursion => "drone-incursion",
+            IncidentKind::CyberAttack => "cyber-attack",
+            IncidentKind::HybridAttack => "hybrid-attack",
         }
     }
 }
@@ -61,6 +78,9 @@ pub struct Incident {
     /// References to the evidence (often classified, like the 2001 briefing to the NAC).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// Whether nuclear weapons were used (a condition some assurances state).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nuclear_weapons_used: bool,
     /// Its marking.
     pub marking: Marking,
 }

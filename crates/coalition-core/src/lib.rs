@@ -34,6 +34,7 @@ pub mod hash;
 pub mod id;
 pub mod incident;
 pub mod instrument;
+pub mod limits;
 pub mod names;
 pub mod obligation;
 pub mod party;

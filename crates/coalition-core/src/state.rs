@@ -58,6 +58,8 @@ pub struct CommitmentRecord {
     pub added_at: Timestamp,
     /// When it was withdrawn.
     pub withdrawn: Option<Timestamp>,
+    /// Why it was withdrawn (empty if it was not, or before reasons were recorded).
+    pub withdrawal_reason: String,
     /// Support recorded at later stages.
     pub support: Vec<SupportRecord>,
 }

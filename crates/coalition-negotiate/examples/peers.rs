@@ -2,6 +2,9 @@
 //!
 //!     peers frontier DOMAIN.xml PROFILE.xml...   # GENIUS semantics, frontier over all outcomes
 //!     peers exchange FILE.csv ROUNDS [decimal|decimal-only|float]   # exchange model, first-created ties
+//!
+//! `seconds` is the wall time of the computation, `cpu_seconds` the CPU time of this thread
+//! spent on it, which other users of a busy machine do not inflate.
 
 use std::time::Instant;
 
@@ -9,6 +12,12 @@ use coalition_negotiate::analysis::{AnalyzeOptions, analyze};
 use coalition_negotiate::decide_csv;
 use coalition_negotiate::forecast::{Arithmetic, ExchangeOptions, TieRule, exchange_model};
 use coalition_negotiate::genius::{Semantics, read_negotiation};
+
+/// CPU time of the calling thread so far, in seconds.
+fn thread_cpu_seconds() -> f64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .collect();
             let neg = read_negotiation(&domain, &args[1], &profiles, Semantics::Genius)?;
             let parties: Vec<usize> = (0..neg.parties.len()).collect();
-            let start = Instant::now();
+            let (start, cpu) = (Instant::now(), thread_cpu_seconds());
             let a = analyze(
                 &neg,
                 &parties,
@@ -34,13 +43,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 &mut |_, _| {},
             );
             let seconds = start.elapsed().as_secs_f64();
+            let cpu_seconds = thread_cpu_seconds() - cpu;
             let mut vectors: Vec<&[f64]> = (0..a.frontier.len())
                 .map(|i| a.frontier.utility(i))
                 .collect();
             vectors.dedup_by(|x, y| x.iter().zip(y.iter()).all(|(a, b)| (a - b).abs() <= 1e-12));
             println!(
                 "{}",
-                serde_json::json!({"seconds": seconds, "outcomes": a.outcomes as f64, "frontier": a.frontier.len(), "vectors": vectors.len()})
+                serde_json::json!({"seconds": seconds, "cpu_seconds": cpu_seconds, "outcomes": a.outcomes as f64, "frontier": a.frontier.len(), "vectors": vectors.len()})
             );
         }
         Some("exchange") if (3..=4).contains(&args.len()) => {
@@ -53,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Some("decimal-only") => Arithmetic::DecimalOnly,
                 Some(other) => return Err(format!("unknown arithmetic {other:?}").into()),
             };
-            let start = Instant::now();
+            let (start, cpu) = (Instant::now(), thread_cpu_seconds());
             let f = exchange_model(
                 &input,
                 ExchangeOptions {
@@ -63,6 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 },
             )?;
             let seconds = start.elapsed().as_secs_f64();
+            let cpu_seconds = thread_cpu_seconds() - cpu;
             let fin: serde_json::Map<String, serde_json::Value> = input
                 .issues
                 .iter()
@@ -72,7 +83,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let exchanges: usize = f.rounds.iter().map(|r| r.exchanges.len()).sum();
             println!(
                 "{}",
-                serde_json::json!({"seconds": seconds, "final": fin, "exchanges": exchanges})
+                serde_json::json!({"seconds": seconds, "cpu_seconds": cpu_seconds, "final": fin, "exchanges": exchanges})
             );
         }
         _ => eprintln!(

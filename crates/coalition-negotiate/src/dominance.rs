@@ -4,7 +4,8 @@
 //! The tree splits the points at the median of one coordinate after another until a leaf
 //! holds at most [`LEAF`] points, and keeps each node's bounding box (least and greatest value
 //! per coordinate). A query for `p` first tries the few points that pruned the latest queries
-//! (queries come in sorted order, and a handful of strong points prune most neighbours), then
+//! (queries come in the tree's leaf order, so neighbours follow each other, and a handful of
+//! strong points prune most neighbours), then
 //! skips a node whose greatest corner falls short of `p` in some coordinate (no point in it is
 //! at least as good for everyone), accepts a node whose least corner already prunes `p`
 //! (every point in it does), and otherwise descends, the child with the better box first. Points close to `p` on the frontier are the only ones whose boxes
@@ -55,6 +56,8 @@ struct Node {
 #[derive(Debug, Default)]
 pub(crate) struct DominanceTree {
     dims: usize,
+    /// The ids of the points, in the tree's leaf order (neighbours in space are close here).
+    ids: Vec<u32>,
     /// The points, reordered so that every node's points are contiguous: `dims` per point.
     points: Vec<f64>,
     nodes: Vec<Node>,
@@ -66,7 +69,7 @@ pub(crate) struct DominanceTree {
     /// advantage counts (`+∞` where it does not, since the party is at its cap).
     limits: Vec<f64>,
     /// The points that pruned the latest queries (`dims` each, most recent last): queries
-    /// come in order, and neighbours are often pruned by the same few strong points.
+    /// come in leaf order, and neighbours are often pruned by the same few strong points.
     recent: Vec<f64>,
 }
 
@@ -79,12 +82,14 @@ impl DominanceTree {
         self.boxes.clear();
         self.points.clear();
         self.recent.clear();
+        self.ids.clear();
+        self.ids.extend_from_slice(ids);
         if ids.is_empty() || dims == 0 {
             return;
         }
         // Split top down, cycling through the coordinates (cheaper than finding the widest
         // one, and as good on frontiers, whose points spread over every coordinate).
-        let mut order: Vec<u32> = ids.to_vec();
+        let mut order = std::mem::take(&mut self.ids);
         self.nodes.push(Node {
             start: 0,
             end: ids.len() as u32,
@@ -123,6 +128,7 @@ impl DominanceTree {
             self.points
                 .extend_from_slice(&utilities[i * dims..(i + 1) * dims]);
         }
+        self.ids = order;
         // Boxes bottom up: children come after their parent, so walk the nodes backwards.
         self.boxes.resize(self.nodes.len() * 2 * dims, 0.0);
         for n in (0..self.nodes.len()).rev() {
@@ -165,6 +171,11 @@ impl DominanceTree {
                 a[left * 2 * dims..].swap_with_slice(&mut b[..2 * dims]);
             }
         }
+    }
+
+    /// The ids passed to the last [`DominanceTree::rebuild`], in leaf order.
+    pub(crate) fn ids(&self) -> &[u32] {
+        &self.ids
     }
 
     /// Whether some point of the set prunes `p` (`ms`: what `p` can still gain; `cap`: the

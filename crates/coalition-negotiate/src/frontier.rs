@@ -99,6 +99,67 @@ pub fn pareto_frontier_with(
 ) -> Frontier {
     let n = tables.n_parties;
     let n_issues = tables.n_issues;
+    let order = tables.merge_order();
+    let (outcomes, count) = if order.iter().enumerate().all(|(k, &o)| k == o) {
+        merge_issues(tables, scratch, progress)
+    } else {
+        let (merged, count) = merge_issues(&tables.reordered(&order), scratch, progress);
+        let mut outcomes = vec![0u32; merged.len()];
+        for e in 0..count {
+            for (k, &issue) in order.iter().enumerate() {
+                outcomes[e * n_issues + issue] = merged[e * n_issues + k];
+            }
+        }
+        (outcomes, count)
+    };
+    // Utilities summed in issue order whatever the merge order, as every analysis sums them
+    // (the merge's sums may differ in the last bit), then capped.
+    let mut utilities = vec![0.0; count * n];
+    for e in 0..count {
+        tables.utilities_into(
+            &outcomes[e * n_issues..(e + 1) * n_issues],
+            &mut utilities[e * n..(e + 1) * n],
+        );
+    }
+    let mut frontier = Frontier {
+        n_parties: n,
+        n_issues,
+        outcomes,
+        utilities,
+        tolerance: TOLERANCE,
+    };
+    if tables.has_binding_cap() {
+        // After capping, some kept points may tie or be dominated: filter once more, exactly.
+        let zeros = vec![0.0; n];
+        let no_cap = vec![f64::INFINITY; n];
+        nondominated(
+            &frontier.utilities,
+            &[],
+            count,
+            n,
+            0,
+            &zeros,
+            &no_cap,
+            &mut scratch.order,
+            &mut scratch.archive,
+            &mut scratch.kept,
+            &mut scratch.tree,
+        );
+        frontier = select(&frontier, &scratch.kept);
+    }
+    sort_points(&mut frontier);
+    frontier
+}
+
+/// The merge itself, in the issue order of `tables`: the outcomes kept (`n_issues` option
+/// indices each) and how many there are.
+fn merge_issues(
+    tables: &Tables,
+    scratch: &mut FrontierScratch,
+    progress: Progress<'_>,
+) -> (Vec<u32>, usize) {
+    let n = tables.n_parties;
+    let n_issues = tables.n_issues;
     let lines = LineState::new(tables);
     let words = lines.words;
     let tol = TOLERANCE;
@@ -174,57 +235,20 @@ pub fn pareto_frontier_with(
         }
     }
 
+    if history.len() != n_issues {
+        return (Vec::new(), 0);
+    }
     // Reconstruct the outcomes by walking the parent links back.
     let mut outcomes = vec![0u32; cur_len * n_issues];
-    if history.len() == n_issues {
-        for e in 0..cur_len {
-            let mut idx = e;
-            for k in (0..n_issues).rev() {
-                let (parents, options) = &history[k];
-                outcomes[e * n_issues + k] = options[idx];
-                idx = parents[idx] as usize;
-            }
+    for e in 0..cur_len {
+        let mut idx = e;
+        for k in (0..n_issues).rev() {
+            let (parents, options) = &history[k];
+            outcomes[e * n_issues + k] = options[idx];
+            idx = parents[idx] as usize;
         }
     }
-    let mut utilities = cur_u;
-    if history.len() != n_issues {
-        utilities.clear();
-        outcomes.clear();
-    }
-    for point in utilities.chunks_mut(n.max(1)) {
-        for (u, c) in point.iter_mut().zip(&tables.cap) {
-            *u = u.min(*c);
-        }
-    }
-    let mut frontier = Frontier {
-        n_parties: n,
-        n_issues,
-        outcomes,
-        utilities,
-        tolerance: tol,
-    };
-    if tables.has_binding_cap() {
-        // After capping, some kept points may tie or be dominated: filter once more, exactly.
-        let count = frontier.utilities.len() / n.max(1);
-        let zeros = vec![0.0; n];
-        let no_cap = vec![f64::INFINITY; n];
-        nondominated(
-            &frontier.utilities,
-            &[],
-            count,
-            n,
-            0,
-            &zeros,
-            &no_cap,
-            &mut scratch.order,
-            &mut scratch.archive,
-            &mut scratch.kept,
-            &mut scratch.tree,
-        );
-        frontier = select(&frontier, &scratch.kept);
-    }
-    sort_points(&mut frontier);
-    frontier
+    (outcomes, cur_len)
 }
 
 fn select(f: &Frontier, keep: &[u32]) -> Frontier {
@@ -261,12 +285,14 @@ fn sort_points(f: &mut Frontier) {
 }
 
 /// Writes into `kept` the candidates not pruned by another candidate of the same key group,
-/// in group order then lexicographically descending utilities.
+/// group by group.
 ///
-/// Two parties without caps: a sweep in that order (a point can only be pruned by one
-/// before it or level with it, and kept points before it are ordered on the second utility
-/// too). More parties, or caps: each group's candidates go into a [`DominanceTree`], and a
-/// candidate is kept when no candidate of its group prunes it.
+/// Two parties without caps: a sweep in lexicographically descending order of utilities (a
+/// point can only be pruned by one before it or level with it, and kept points before it are
+/// ordered on the second utility too). More parties, or caps: each group's candidates go into
+/// a [`DominanceTree`], and a candidate is kept when no candidate of its group prunes it; the
+/// queries follow the tree's leaf order, which puts neighbours together as the tree's
+/// pruning cache wants, so no sort on the utilities is needed.
 #[allow(clippy::too_many_arguments)]
 fn nondominated(
     u: &[f64],
@@ -286,6 +312,25 @@ fn nondominated(
     order.extend(0..count as u32);
     let key_of = |i: u32| &keys[i as usize * words..(i as usize + 1) * words];
     let util = |i: u32| &u[i as usize * n..(i as usize + 1) * n];
+    let cap_free = cap.iter().all(|c| c.is_infinite());
+    let fast2 = n == 2 && cap_free;
+    if !fast2 {
+        if words > 0 {
+            order.sort_unstable_by(|&a, &b| key_of(a).cmp(key_of(b)).then(a.cmp(&b)));
+        }
+        for group in order.chunk_by(|&a, &b| key_of(a) == key_of(b)) {
+            tree.rebuild(u, n, group);
+            archive.clear();
+            archive.extend_from_slice(tree.ids());
+            kept.extend(
+                archive
+                    .iter()
+                    .copied()
+                    .filter(|&p| !tree.prunes_any(util(p), ms, cap)),
+            );
+        }
+        return;
+    }
     order.sort_unstable_by(|&a, &b| {
         key_of(a).cmp(key_of(b)).then_with(|| {
             for (x, y) in util(a).iter().zip(util(b)) {
@@ -297,8 +342,6 @@ fn nondominated(
             a.cmp(&b)
         })
     });
-    let cap_free = cap.iter().all(|c| c.is_infinite());
-    let fast2 = n == 2 && cap_free;
     const GONE: u32 = u32::MAX;
     let mut start = 0;
     while start < order.len() {
@@ -306,18 +349,6 @@ fn nondominated(
         let mut end = start + 1;
         while end < order.len() && key_of(order[end]) == group_key {
             end += 1;
-        }
-        if !fast2 {
-            let group = &order[start..end];
-            tree.rebuild(u, n, group);
-            kept.extend(
-                group
-                    .iter()
-                    .copied()
-                    .filter(|&p| !tree.prunes_any(util(p), ms, cap)),
-            );
-            start = end;
-            continue;
         }
         archive.clear();
         let mut hint = usize::MAX;

@@ -50,6 +50,8 @@ pub struct Tables {
     pub parties: Vec<usize>,
     /// Options per issue.
     pub sizes: Vec<usize>,
+    /// Per issue, whether it is numeric (options along a range).
+    pub(crate) numeric: Vec<bool>,
     offsets: Vec<usize>,
     /// `(offsets[issue] + option) * n_parties + party`: weight × value.
     contrib: Vec<f64>,
@@ -147,6 +149,11 @@ impl Tables {
             n_parties,
             parties: parties.to_vec(),
             sizes,
+            numeric: negotiation
+                .issues
+                .iter()
+                .map(|i| i.values.is_some())
+                .collect(),
             offsets,
             contrib,
             reservation,
@@ -157,6 +164,75 @@ impl Tables {
             max_suffix: Vec::new(),
             min_suffix: Vec::new(),
             constraints,
+        };
+        tables.max_suffix = tables.suffix(f64::max, f64::NEG_INFINITY);
+        tables.min_suffix = tables.suffix(f64::min, f64::INFINITY);
+        tables
+    }
+
+    /// The order in which the frontier merges the issues: numeric issues first, then the
+    /// others, each in their own order. A numeric issue's options lie along a line of utility
+    /// vectors (its value functions are straight lines or a few of them), so merged into a
+    /// large frontier most of its shifted copies are dominated by neighbouring ones: merged
+    /// first, it multiplies a small set instead. On Killer Robot (Guns and Height numeric)
+    /// this cuts the partial outcomes filtered from 54,945 to 19,011, the least of all 720
+    /// orders.
+    pub(crate) fn merge_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.n_issues).collect();
+        order.sort_by_key(|&k| !self.numeric[k]);
+        order
+    }
+
+    /// The same table with its issues in `order` (issue `k` of the result is issue
+    /// `order[k]` of `self`).
+    pub(crate) fn reordered(&self, order: &[usize]) -> Tables {
+        let n = self.n_parties;
+        let mut position = vec![0; self.n_issues];
+        for (new, &old) in order.iter().enumerate() {
+            position[old] = new;
+        }
+        let sizes: Vec<usize> = order.iter().map(|&k| self.sizes[k]).collect();
+        let mut offsets = Vec::with_capacity(order.len());
+        let mut contrib = Vec::with_capacity(self.contrib.len());
+        let mut total = 0;
+        for &k in order {
+            offsets.push(total);
+            total += self.sizes[k];
+            let start = self.offsets[k] * n;
+            contrib.extend_from_slice(&self.contrib[start..start + self.sizes[k] * n]);
+        }
+        let multi = self
+            .multi
+            .iter()
+            .map(|m| {
+                let mut conditions: Vec<(usize, Vec<bool>)> = m
+                    .conditions
+                    .iter()
+                    .map(|(issue, mask)| (position[*issue], mask.clone()))
+                    .collect();
+                conditions.sort_by_key(|c| c.0);
+                MultiLine {
+                    red_line: m.red_line,
+                    conditions,
+                }
+            })
+            .collect();
+        let mut tables = Tables {
+            n_issues: self.n_issues,
+            n_parties: n,
+            parties: self.parties.clone(),
+            sizes,
+            numeric: order.iter().map(|&k| self.numeric[k]).collect(),
+            offsets,
+            contrib,
+            reservation: self.reservation.clone(),
+            floor: self.floor.clone(),
+            cap: self.cap.clone(),
+            allowed: order.iter().map(|&k| self.allowed[k].clone()).collect(),
+            multi,
+            max_suffix: Vec::new(),
+            min_suffix: Vec::new(),
+            constraints: self.constraints,
         };
         tables.max_suffix = tables.suffix(f64::max, f64::NEG_INFINITY);
         tables.min_suffix = tables.suffix(f64::min, f64::INFINITY);

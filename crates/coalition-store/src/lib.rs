@@ -1,17 +1,22 @@
-//! Where is it kept? The embedded SQLite store: one file, WAL, `synchronous=FULL`, asserted at
-//! start-up, so an append acknowledged to the caller survives a crash and a power cut.
+//! Where is it kept? The embedded SQLite store (the default): one file, WAL, `synchronous=FULL`,
+//! asserted at start-up, so an append acknowledged to the caller survives a crash and a power
+//! cut; and, with feature `postgres`, a PostgreSQL database that several server nodes share,
+//! with the same guarantees asserted the same way (see `postgres.rs` and docs/postgres.md).
 //!
 //! The store keeps bytes in order and refuses stale writers; it does not interpret events
 //! (that is `coalition-ledger`) nor decide anything (that is `coalition-core`). Callers open it
 //! by URL and hold the [`EventStore`] trait object, so another backend is a new URL scheme.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 
 use std::path::Path;
 use std::sync::Arc;
 
-use coalition_ledger::{EventStore, StoreError};
+use coalition_core::id::CoalitionId;
+use coalition_ledger::{EventStore, Hash, Head, SealedEvent, StoreError};
 
 /// Whether an open may create and change the record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +62,8 @@ impl OpenOptions {
 }
 
 /// Opens the store at `url`: `sqlite://PATH` (a relative or, as in `sqlite:///srv/x.sqlite`,
-/// an absolute path). `postgres://` is reserved for the PostgreSQL store, not built yet.
+/// an absolute path), or `postgres://USER@HOST:PORT/DATABASE` (also `postgresql://`) in a
+/// build with feature `postgres`.
 pub async fn open(url: &str, options: OpenOptions) -> Result<Arc<dyn EventStore>, StoreError> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         if path.is_empty() {
@@ -68,16 +74,72 @@ pub async fn open(url: &str, options: OpenOptions) -> Result<Arc<dyn EventStore>
         let store = sqlite::SqliteStore::open(Path::new(path), options).await?;
         return Ok(Arc::new(store));
     }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if is_postgres(url) {
+        #[cfg(feature = "postgres")]
+        return Ok(Arc::new(postgres::PostgresStore::open(url, options).await?));
+        #[cfg(not(feature = "postgres"))]
         return Err(StoreError::Location(format!(
-            "{}: the PostgreSQL store is not built yet; use sqlite://PATH",
+            "{}: this build has no PostgreSQL store (feature `postgres`); use sqlite://PATH",
             redacted(url)
         )));
     }
     Err(StoreError::Location(format!(
-        "{}: expected a store URL such as sqlite://PATH",
+        "{}: expected a store URL such as sqlite://PATH or postgres://USER@HOST/DATABASE",
         redacted(url)
     )))
+}
+
+/// Whether `url` names a PostgreSQL database.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Checks that `events` number on from `expected` one by one.
+fn numbered_from(expected: Head, events: &[SealedEvent]) -> Result<(), StoreError> {
+    for (next, event) in (expected.seq + 1..).zip(events) {
+        if event.seq != next {
+            return Err(StoreError::Numbering {
+                expected: next,
+                found: event.seq,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn seq_from_db(seq: i64) -> Result<u64, StoreError> {
+    u64::try_from(seq)
+        .map_err(|_| StoreError::Damaged(format!("negative sequence number {seq} in the database")))
+}
+
+fn hash_from_db(bytes: &[u8]) -> Result<Hash, StoreError> {
+    let array: [u8; 32] = bytes.try_into().map_err(|_| {
+        StoreError::Damaged(format!(
+            "stored hash has {} bytes, expected 32",
+            bytes.len()
+        ))
+    })?;
+    Ok(Hash(array))
+}
+
+/// An entry read back: the row's columns checked on the way.
+fn sealed(seq: i64, body: Vec<u8>, hash: &[u8]) -> Result<SealedEvent, StoreError> {
+    Ok(SealedEvent {
+        seq: seq_from_db(seq)?,
+        body,
+        hash: hash_from_db(hash)?,
+    })
+}
+
+/// The coalitions named in the events table, parsed.
+fn coalition_ids(names: &[String]) -> Result<Vec<CoalitionId>, StoreError> {
+    names
+        .iter()
+        .map(|name| {
+            CoalitionId::parse(name)
+                .map_err(|e| StoreError::Damaged(format!("coalition name {name:?}: {e}")))
+        })
+        .collect()
 }
 
 /// The URL of the SQLite database at `path`.
@@ -86,7 +148,7 @@ pub fn sqlite_url(path: &Path) -> String {
 }
 
 /// The URL without a password (`user:secret@host` → `user:…@host`), for error messages.
-fn redacted(url: &str) -> String {
+pub fn redacted(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };

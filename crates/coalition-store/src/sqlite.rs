@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use coalition_core::id::CoalitionId;
-use coalition_ledger::{EventStore, Hash, Head, SealedEvent, StoreError};
+use coalition_ledger::{EventStore, Head, SealedEvent, StoreError};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
@@ -245,24 +245,11 @@ async fn head_in(conn: &mut SqliteConnection, coalition: &CoalitionId) -> Result
             let seq: i64 = row.get(0);
             let hash: Vec<u8> = row.get(1);
             Ok(Head {
-                seq: seq_from_db(seq)?,
-                hash: hash_from_db(&hash)?,
+                seq: crate::seq_from_db(seq)?,
+                hash: crate::hash_from_db(&hash)?,
             })
         }
     }
-}
-
-/// Checks that `events` number on from `expected` one by one.
-fn numbered_from(expected: Head, events: &[SealedEvent]) -> Result<(), StoreError> {
-    for (next, event) in (expected.seq + 1..).zip(events) {
-        if event.seq != next {
-            return Err(StoreError::Numbering {
-                expected: next,
-                found: event.seq,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The rows of an append, a thousand per statement: one round trip to SQLite's worker thread
@@ -290,21 +277,6 @@ async fn insert_in(
     Ok(())
 }
 
-fn seq_from_db(seq: i64) -> Result<u64, StoreError> {
-    u64::try_from(seq)
-        .map_err(|_| StoreError::Damaged(format!("negative sequence number {seq} in the database")))
-}
-
-fn hash_from_db(bytes: &[u8]) -> Result<Hash, StoreError> {
-    let array: [u8; 32] = bytes.try_into().map_err(|_| {
-        StoreError::Damaged(format!(
-            "stored hash has {} bytes, expected 32",
-            bytes.len()
-        ))
-    })?;
-    Ok(Hash(array))
-}
-
 #[async_trait::async_trait]
 impl EventStore for SqliteStore {
     async fn append(
@@ -314,7 +286,7 @@ impl EventStore for SqliteStore {
         events: &[SealedEvent],
     ) -> Result<(), StoreError> {
         self.writable()?;
-        numbered_from(expected, events)?;
+        crate::numbered_from(expected, events)?;
         let mut conn = self.lease().await?;
         // BEGIN IMMEDIATE takes the write lock first, so the head read and the inserts see one
         // consistent log even with several processes writing; the primary key (coalition, seq)
@@ -353,11 +325,7 @@ impl EventStore for SqliteStore {
                 let seq: i64 = row.get(0);
                 let body: Vec<u8> = row.get(1);
                 let hash: &[u8] = row.get(2);
-                Ok(SealedEvent {
-                    seq: seq_from_db(seq)?,
-                    body,
-                    hash: hash_from_db(hash)?,
-                })
+                crate::sealed(seq, body, hash)
             })
             .collect()
     }
@@ -374,13 +342,7 @@ impl EventStore for SqliteStore {
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(backend)?;
-        names
-            .iter()
-            .map(|name| {
-                CoalitionId::parse(name)
-                    .map_err(|e| StoreError::Damaged(format!("coalition name {name:?}: {e}")))
-            })
-            .collect()
+        crate::coalition_ids(&names)
     }
 
     async fn discard(&self, coalition: &CoalitionId) -> Result<(), StoreError> {

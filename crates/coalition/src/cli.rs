@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use coalition_core::classification::Level;
-use coalition_core::commitment::{Category, ClockStart, Discretion, Stage, TriggerKind};
+use coalition_core::commitment::{Category, ClockStart, Condition, Discretion, Stage, TriggerKind};
 use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
@@ -31,6 +31,16 @@ pub(crate) struct Cli {
     /// Default: the per-user data directory (e.g. ~/.local/share/coalition).
     #[arg(long, global = true, env = "COALITION_DATA_DIR", value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
+    /// Keep the record in this database instead of the data directory's SQLite file:
+    /// `postgres://USER@HOST:PORT/DATABASE` (several nodes on one server, docs/postgres.md) or
+    /// `sqlite://PATH`. Log keys stay in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "COALITION_DATABASE_URL",
+        value_name = "URL"
+    )]
+    pub(crate) database: Option<String>,
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -71,6 +81,15 @@ pub(crate) enum Command {
     /// Add, show or withdraw a commitment, or record support delivered under it.
     #[command(subcommand)]
     Commitment(CommitmentCommand),
+    /// Support per donor and category: committed, allocated, delivered, outstanding (ended
+    /// commitments apart); export it as IATI, xlsx or CSV, or import a table. See
+    /// docs/formats.md.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "Examples:\n  coalition support paris-2026 --guarantor GBR\n  coalition support paris-2026 --csv --public\n  coalition support export paris-2026 --format iati --out paris.iati.xml\n  coalition support import paris-2026 --format csv --from support.csv --as starmer"
+    )]
+    Support(SupportArgs),
     /// List incidents.
     #[command(after_help = "Example:\n  coalition incidents paris-2026")]
     Incidents(ReadArgs),
@@ -87,7 +106,7 @@ pub(crate) enum Command {
     Ceasefire(CeasefireArgs),
     /// List obligations, with their deadlines and status.
     #[command(
-        after_help = "Example:\n  coalition obligations paris-2026 --overdue --at 2026-12-01T00:00:00Z"
+        after_help = "Examples:\n  coalition obligations paris-2026 --overdue --at 2026-12-01T00:00:00Z\n  coalition obligations paris-2026 --format ics --out deadlines.ics --as starmer"
     )]
     Obligations(ObligationsArgs),
     /// Report an obligation fulfilled, waive it, or dispute it.
@@ -134,6 +153,12 @@ pub(crate) enum Command {
     /// Release an aggregate to the public (a recorded, trusted downgrade).
     #[command(subcommand)]
     Aggregate(AggregateCommand),
+    /// Open data: everything the public may see, as JSON or CSV tables with a documented schema
+    /// (docs/open-data.schema.json, docs/formats.md).
+    #[command(
+        after_help = "Example:\n  coalition export paris-2026 --public --format csv --out open-data/"
+    )]
+    Export(OpenDataArgs),
     /// Analyse a negotiation: outcome space, frontier, bargaining solutions, forecasts.
     #[command(subcommand)]
     Negotiate(NegotiateCommand),
@@ -142,6 +167,13 @@ pub(crate) enum Command {
     /// Rehearse on an exercise coalition forked from a real one, at a simulated clock.
     #[command(subcommand)]
     Exercise(ExerciseCommand),
+    /// Copy every log of a record to another store (SQLite to PostgreSQL, or back), verify
+    /// each copy (chain, entries, Merkle root) and say what was copied. Safe to run again: an
+    /// interrupted copy is continued; a target holding anything else is refused.
+    #[command(
+        after_help = "Example:\n  coalition migrate --from sqlite://$HOME/.local/share/coalition/coalition.sqlite --to postgres://coalition@db.internal/coalition"
+    )]
+    Migrate(MigrateArgs),
     /// Serve the HTTP JSON API over the data directory (docs/api.md). Logs go to stderr
     /// (RUST_LOG); SIGTERM or ctrl-c stops it after the requests under way.
     #[command(
@@ -199,6 +231,16 @@ pub(crate) enum TokenCommand {
         /// The token's id (`token list`).
         id: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MigrateArgs {
+    /// The record to copy: `sqlite://PATH` or `postgres://…` (read only, never changed).
+    #[arg(long, value_name = "URL")]
+    pub(crate) from: String,
+    /// Where to copy it: `postgres://…` or `sqlite://PATH` (created if missing).
+    #[arg(long, value_name = "URL")]
+    pub(crate) to: String,
 }
 
 #[derive(Debug, Args)]
@@ -291,12 +333,17 @@ pub(crate) enum CommitmentCommand {
         view: ViewArgs,
     },
     /// Withdraw a commitment (the guarantor or the secretariat).
-    #[command(after_help = "Example:\n  coalition commitment withdraw paris-2026 C-1 --as macron")]
+    #[command(
+        after_help = "Example:\n  coalition commitment withdraw paris-2026 fra-2024-consult --reason \"superseded by the Paris guarantee\" --as macron"
+    )]
     Withdraw {
         /// The coalition.
         coalition: CoalitionId,
         /// The commitment.
         id: CommitmentId,
+        /// Why it is withdrawn (kept in the record and shown with the commitment).
+        #[arg(long)]
+        reason: String,
         /// When it was withdrawn (default: now).
         #[arg(long, value_name = "TIME")]
         at: Option<Timestamp>,
@@ -361,9 +408,12 @@ pub(crate) struct CommitmentAddArgs {
     /// What sets it off.
     #[arg(long, default_value = "armed-attack")]
     pub(crate) kind: TriggerKind,
-    /// A stated scope for the trigger.
+    /// A stated scope for the trigger, in words (shown, not evaluated).
     #[arg(long, default_value = "")]
     pub(crate) scope: String,
+    /// A condition of the scope the rules evaluate (repeatable): nuclear-weapons-used.
+    #[arg(long, value_name = "CONDITION")]
+    pub(crate) requires: Vec<Condition>,
     /// Consult within this long (24h, 2d …).
     #[arg(long, value_name = "SPAN")]
     pub(crate) consult_within: Option<Span>,
@@ -543,6 +593,9 @@ pub(crate) struct IncidentReportArgs {
     /// References to evidence (repeatable).
     #[arg(long)]
     pub(crate) evidence: Vec<String>,
+    /// Nuclear weapons were used (a condition some assurances state).
+    #[arg(long)]
+    pub(crate) nuclear_weapons_used: bool,
     /// Classification level (default UNCLASSIFIED).
     #[arg(long, value_name = "LEVEL")]
     pub(crate) classification: Option<Level>,
@@ -673,6 +726,92 @@ pub(crate) struct InstrumentPartyArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct SupportArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<SupportCommand>,
+    /// The coalition.
+    #[arg(required = true)]
+    pub(crate) coalition: Option<CoalitionId>,
+    #[command(flatten)]
+    pub(crate) filter: SupportFilterArgs,
+    /// The rows as CSV (the table `support export --format csv` writes) instead of totals.
+    #[arg(long)]
+    pub(crate) csv: bool,
+    #[command(flatten)]
+    pub(crate) view: ViewArgs,
+}
+
+/// Which commitments' support is shown.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct SupportFilterArgs {
+    /// Only this donor's (guarantor's).
+    #[arg(long)]
+    pub(crate) guarantor: Option<PartyCode>,
+    /// Only this category.
+    #[arg(long)]
+    pub(crate) category: Option<Category>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SupportCommand {
+    /// Write the support the reader may read for other tools: an IATI 2.03 activity file (PUBLIC
+    /// commitments only), or a Kiel-Tracker-style table (xlsx with a README sheet, or CSV).
+    #[command(
+        after_help = "Examples:\n  coalition support export paris-2026 --format iati --out paris.iati.xml\n  coalition support export paris-2026 --format xlsx --out support.xlsx --as starmer"
+    )]
+    Export {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The format.
+        #[arg(long, value_enum)]
+        format: SupportFormat,
+        /// The file written.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        filter: SupportFilterArgs,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+    /// Record the allocations and deliveries a support table (CSV) states, in one batch: a row
+    /// whose allocated or delivered differs from the record's is recorded; any error writes
+    /// nothing.
+    #[command(
+        after_help = "Example:\n  coalition support import paris-2026 --format csv --from support.csv --as starmer"
+    )]
+    Import {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The format (the CSV table `support export --format csv` writes).
+        #[arg(long, value_enum)]
+        format: SupportImportFormat,
+        /// The table.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+}
+
+/// The formats support is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SupportFormat {
+    /// An IATI 2.03 activity file (PUBLIC commitments only).
+    Iati,
+    /// An xlsx workbook: the table and a README sheet.
+    Xlsx,
+    /// The table as CSV.
+    Csv,
+}
+
+/// The formats a support table is imported from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SupportImportFormat {
+    /// CSV with a header row.
+    Csv,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct ObligationsArgs {
     /// The coalition.
     pub(crate) coalition: CoalitionId,
@@ -682,8 +821,45 @@ pub(crate) struct ObligationsArgs {
     /// Only overdue obligations.
     #[arg(long)]
     pub(crate) overdue: bool,
+    /// Write a format for other tools instead of the table: `ics`, an iCalendar feed of the
+    /// open obligations' deadlines (see docs/formats.md).
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<ObligationFormat>,
+    /// With --format: the file written (default: standard output).
+    #[arg(long, value_name = "FILE", requires = "format")]
+    pub(crate) out: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) view: ViewArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OpenDataArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// JSON (an array of objects per table) or CSV (a file per table).
+    #[arg(long, value_enum)]
+    pub(crate) format: OpenDataFormat,
+    /// The directory the files are written to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) view: ViewArgs,
+}
+
+/// The open-data layouts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum OpenDataFormat {
+    /// `<table>.json`.
+    Json,
+    /// `<table>.csv`.
+    Csv,
+}
+
+/// The formats obligations are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ObligationFormat {
+    /// iCalendar (RFC 5545): one event per open deadline, with an alarm.
+    Ics,
 }
 
 #[derive(Debug, Subcommand)]
@@ -915,16 +1091,15 @@ pub(crate) enum StatementCommand {
     Draft(Box<StatementDraftArgs>),
     /// Table a new version.
     #[command(
-        after_help = "Example:\n  coalition statement revise paris-2026 greenland --from greenland-v2.md --as secretariat"
+        after_help = "Example:\n  coalition statement revise paris-2026 greenland --from greenland-v2.md --as secretariat\n  coalition statement revise paris-2026 greenland --from-akn greenland-v2.akn.xml --as secretariat"
     )]
     Revise {
         /// The coalition.
         coalition: CoalitionId,
         /// The statement.
         id: StatementId,
-        /// The paragraphs file.
-        #[arg(long)]
-        from: PathBuf,
+        #[command(flatten)]
+        source: DraftSource,
         /// When the version was tabled (default: now). See docs/time.md.
         #[arg(long, value_name = "TIME")]
         at: Option<Timestamp>,
@@ -943,6 +1118,28 @@ pub(crate) enum StatementCommand {
         /// The version (default: the latest).
         #[arg(long)]
         version: Option<u32>,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+    /// Export a version for other tools: Akoma Ntoso 3.0 (only the paragraphs the reader may
+    /// read; a reader's export says others are withheld). See docs/formats.md.
+    #[command(
+        after_help = "Example:\n  coalition statement export paris-2026 paris-declaration --format akn --out paris.akn.xml --public"
+    )]
+    Export {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The statement.
+        id: StatementId,
+        /// The version (default: the latest).
+        #[arg(long)]
+        version: Option<u32>,
+        /// The format.
+        #[arg(long, value_enum)]
+        format: StatementFormat,
+        /// The file written.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
         #[command(flatten)]
         view: ViewArgs,
     },
@@ -1018,9 +1215,9 @@ pub(crate) struct StatementDraftArgs {
     /// The statement's id.
     #[arg(long)]
     pub(crate) id: StatementId,
-    /// Its title.
+    /// Its title (default, with --from-akn: the document's docTitle).
     #[arg(long)]
-    pub(crate) title: String,
+    pub(crate) title: Option<String>,
     /// The parties whose leaders must approve (comma-separated).
     #[arg(long, value_delimiter = ',', required = true)]
     pub(crate) signatories: Vec<PartyCode>,
@@ -1030,14 +1227,32 @@ pub(crate) struct StatementDraftArgs {
     /// Silence procedure: adopted at this time unless a signatory objects before.
     #[arg(long, value_name = "TIME")]
     pub(crate) silence_until: Option<Timestamp>,
-    /// The paragraphs (Markdown with portion markings, or TOML).
-    #[arg(long)]
-    pub(crate) from: PathBuf,
+    #[command(flatten)]
+    pub(crate) source: DraftSource,
     /// When version 1 was tabled (default: now).
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Option<Timestamp>,
     #[command(flatten)]
     pub(crate) act: ActArgs,
+}
+
+/// Where a version's paragraphs come from: one of the two.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct DraftSource {
+    /// The paragraphs (Markdown with portion markings, or TOML).
+    #[arg(long)]
+    pub(crate) from: Option<PathBuf>,
+    /// The paragraphs from an Akoma Ntoso 3.0 document (another tool's, or an export).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from_akn: Option<PathBuf>,
+}
+
+/// The formats a statement version is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StatementFormat {
+    /// Akoma Ntoso 3.0 XML (OASIS LegalDocML).
+    Akn,
 }
 
 #[derive(Debug, Args)]
@@ -1155,6 +1370,9 @@ pub(crate) struct WhatIfIncidentArgs {
     /// What happens.
     #[arg(long, default_value = "armed-attack")]
     pub(crate) kind: IncidentKind,
+    /// Suppose nuclear weapons are used.
+    #[arg(long)]
+    pub(crate) nuclear_weapons_used: bool,
     /// When it happens.
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Timestamp,

@@ -1,6 +1,8 @@
 //! Where the CLI's record is: the data directory (`--data-dir`, `COALITION_DATA_DIR`, else the
-//! per-user data directory) holding `coalition.sqlite` and the log keys; trusted checkpoints in
-//! `COALITION_TRUST_DIR` (else the per-user config directory), apart from the record.
+//! per-user data directory) holding `coalition.sqlite` and the log keys, or the database
+//! `--database` (`COALITION_DATABASE_URL`) names, with the log keys still in the data directory;
+//! trusted checkpoints in `COALITION_TRUST_DIR` (else the per-user config directory), apart from
+//! the record.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,10 +38,15 @@ pub(crate) fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Opens the record in `dir`: for reading (nothing is created) or for writing, with this many
-/// connections to it (one for a one-shot command).
-pub(crate) async fn open(dir: &Path, access: Access, connections: u32) -> anyhow::Result<App> {
-    open_with_trust(dir, &trust_dir()?, access, connections).await
+/// Opens the record in `database` (a URL), else in `dir`: for reading (nothing is created) or
+/// for writing, with this many connections to it (one for a one-shot command).
+pub(crate) async fn open(
+    dir: &Path,
+    database: Option<&str>,
+    access: Access,
+    connections: u32,
+) -> anyhow::Result<App> {
+    open_with_trust(dir, database, &trust_dir()?, access, connections).await
 }
 
 /// Where this machine keeps trusted checkpoints: `COALITION_TRUST_DIR`, else the per-user
@@ -52,15 +59,19 @@ pub(crate) fn trust_dir() -> anyhow::Result<PathBuf> {
     })
 }
 
-/// Opens the record in `dir` with trusted checkpoints kept in `trust`.
+/// Opens the record in `database`, else in `dir`, with trusted checkpoints kept in `trust`.
 pub(crate) async fn open_with_trust(
     dir: &Path,
+    database: Option<&str>,
     trust: &Path,
     access: Access,
     connections: u32,
 ) -> anyhow::Result<App> {
     let config = Config {
-        database: format!("sqlite://{}", dir.join(DATABASE_FILE).display()),
+        database: match database {
+            Some(url) => url.to_owned(),
+            None => coalition_store::sqlite_url(&dir.join(DATABASE_FILE)),
+        },
         log_keys: Arc::new(FileLogKeys::in_data_dir(dir)),
         trust: Arc::new(DirTrustStore::new(trust)),
         clock: crate::clock::from_env()?,

@@ -44,3 +44,18 @@ pub(crate) fn read_text(what: &str, path: &Path, limit: u64) -> anyhow::Result<S
     String::from_utf8(bytes)
         .map_err(|e| bad_input(format!("{}: not UTF-8 text ({e})", named(what, path))))
 }
+
+/// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, then renamed
+/// over it, so that a failure leaves no half-written file. `what` names the flag.
+pub(crate) fn write_out(what: &str, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let what = named(what, path);
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            bad_input(format!("{what}: {e}"))
+        })
+}

@@ -7,8 +7,8 @@ use std::ops::Range;
 use coalition_core::classification::{Level, Marking};
 use coalition_core::command::{Command, NewCommitment};
 use coalition_core::commitment::{
-    Amount, Category, ClockStart, Commitment, Discretion, Response, ResponseKind, Stage, Trigger,
-    TriggerKind, Validity,
+    Amount, Category, ClockStart, Commitment, Condition, Discretion, Response, ResponseKind, Stage,
+    Trigger, TriggerKind, Validity,
 };
 use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::id::{CoalitionId, CommitmentId, InstrumentId, PartyCode, PrincipalId};
@@ -226,6 +226,8 @@ struct TriggerSpec {
     aggressor: PartyCode,
     #[serde(default)]
     scope: String,
+    #[serde(default)]
+    requires: Vec<Text<Condition>>,
 }
 
 #[derive(Deserialize)]
@@ -539,6 +541,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
                 kind: spec.trigger.kind.0,
                 aggressor: spec.trigger.aggressor,
                 scope: spec.trigger.scope,
+                requires: spec.trigger.requires.into_iter().map(|c| c.0).collect(),
             },
             discretion: spec.discretion.0,
             responses,

@@ -24,6 +24,9 @@ pub struct CommitmentView {
     pub runs_until: String,
     /// When the guarantor withdrew it.
     pub withdrawn_at: Option<Timestamp>,
+    /// Why it was withdrawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal_reason: Option<String>,
     /// Units allocated so far.
     pub allocated: u64,
     /// Units delivered so far.
@@ -46,6 +49,7 @@ impl CommitmentView {
             strength: commitment.strength(force),
             runs_until: runs_until(commitment.window(&state.standing(record), at)),
             withdrawn_at: record.withdrawn,
+            withdrawal_reason: Some(record.withdrawal_reason.clone()).filter(|r| !r.is_empty()),
             allocated: record.quantity_at(Stage::Allocated),
             delivered: record.quantity_at(Stage::Delivered),
         }

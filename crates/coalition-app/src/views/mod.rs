@@ -10,6 +10,7 @@ mod commitment;
 mod incident;
 mod record;
 mod statement;
+mod support;
 
 pub use coalition::{
     CoalitionName, CoalitionRow, DemoApproval, ImportSummary, InstrumentView, KeyFileView,
@@ -18,12 +19,14 @@ pub use commitment::{CommitmentFilter, CommitmentView, response_text, runs_until
 pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView, WhatIfView};
 pub use record::{
     BundleVerification, CheckpointView, ConsistencyProofView, CreatedView, ExportView, HeadView,
-    InclusionProofView, LogEntryView, LogVerification, ReceiptView, RecordedEntry,
+    InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView, ReceiptView,
+    RecordedEntry,
 };
 pub use statement::{
-    AggregateRow, DiffLine, ParagraphView, StandingRow, StatementDiff, StatementRow, StatementShow,
-    StatementStanding,
+    AggregateRow, DiffLine, ExportedApproval, ExportedMeeting, ParagraphView, StandingRow,
+    StatementDiff, StatementExport, StatementRow, StatementShow, StatementStanding,
 };
+pub use support::{Money, SupportRow, SupportSummary, SupportTotal};
 
 /// Sorts ids the way people count: `OB-2` before `OB-10`.
 pub fn natural_key(id: &str) -> (String, u64, String) {

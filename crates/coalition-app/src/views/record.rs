@@ -253,3 +253,28 @@ impl ReceiptView {
         })
     }
 }
+
+/// What `migrate` did: every log of the source, in the target, verified.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MigrationView {
+    /// The source (its password left out).
+    pub from: String,
+    /// The target (its password left out).
+    pub to: String,
+    /// Each log, by coalition id.
+    pub logs: Vec<MigratedLog>,
+}
+
+/// One log moved: its size, how much of it this run copied (the rest was there already, from
+/// an earlier run), and the Merkle root both stores now give it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MigratedLog {
+    /// The log (a coalition's, or one of its audience logs).
+    pub coalition: CoalitionId,
+    /// Entries in the log.
+    pub entries: u64,
+    /// Entries this run wrote to the target.
+    pub copied: u64,
+    /// The root of the Merkle tree over the log, the same in both stores.
+    pub root: Hash,
+}

@@ -137,3 +137,67 @@ pub struct AggregateRow {
     /// The value released to the public, if one was.
     pub released_value: Option<u64>,
 }
+
+/// A version as one reader may export it (Akoma Ntoso and other exchange formats): only the
+/// paragraphs the reader may read, renumbered from 1, so that the export says nothing about how
+/// many others there are or where they stood.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementExport {
+    /// The coalition.
+    pub coalition: coalition_core::id::CoalitionId,
+    /// Its name.
+    pub coalition_name: String,
+    /// The statement.
+    pub id: StatementId,
+    /// Its title.
+    pub title: String,
+    /// The version exported.
+    pub version: u32,
+    /// When each version up to this one was tabled (1, 2, …).
+    pub tabled: Vec<coalition_core::dates::Timestamp>,
+    /// Draft or adopted.
+    pub status: StatementStatus,
+    /// How it is adopted.
+    pub rule: AdoptionRule,
+    /// The parties whose leaders must approve.
+    pub signatories: Vec<PartyCode>,
+    /// The approvals of this version, in the order given.
+    pub approvals: Vec<ExportedApproval>,
+    /// The meeting the version was approved at (the first approval's that the reader may see):
+    /// title, place and day.
+    pub meeting: Option<ExportedMeeting>,
+    /// The paragraphs the reader may read, in order.
+    pub paragraphs: Vec<coalition_core::statement::Paragraph>,
+    /// The version's content hash, only when the export is the whole version (the custodian's):
+    /// a reader's export does not carry a hash computed over paragraphs it may not read.
+    pub content: Option<Hash>,
+    /// Who the export was made for: `custodian`, `public` or a principal's id.
+    pub reader: String,
+}
+
+/// An approval in an export.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportedApproval {
+    /// The party.
+    pub party: PartyCode,
+    /// When.
+    pub at: coalition_core::dates::Timestamp,
+}
+
+/// A meeting in an export.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportedMeeting {
+    /// Its title.
+    pub title: String,
+    /// Where.
+    pub place: String,
+    /// Which day.
+    pub day: coalition_core::dates::Day,
+}
+
+impl StatementExport {
+    /// Whether this is the whole version (the custodian's export).
+    pub fn is_complete(&self) -> bool {
+        self.content.is_some()
+    }
+}

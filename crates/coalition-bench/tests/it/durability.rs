@@ -131,3 +131,66 @@ fn a_bad_flag_is_bad_input() {
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("--events"), "{run:?}");
 }
+
+/// Whether PostgreSQL is installed for the harness to start; skipped, saying so, where it is
+/// not, unless `REQUIRE_POSTGRES=1`.
+fn postgres_available(test: &str) -> bool {
+    if coalition_pgtest::bin_dir().is_some() {
+        return true;
+    }
+    assert!(
+        !coalition_pgtest::required(),
+        "{test}: REQUIRE_POSTGRES=1 but PostgreSQL is not installed"
+    );
+    coalition_pgtest::skip(&format!("{test}: PostgreSQL is not installed"));
+    false
+}
+
+#[test]
+fn kill_9_of_writers_and_of_the_postgres_server_loses_no_acknowledged_append() {
+    if !postgres_available("kill_9_on_postgres") {
+        return;
+    }
+    let run = bench(
+        "crash",
+        &[
+            "--postgres",
+            "--cycles",
+            "9",
+            "--seed",
+            "20260106",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let report = report_of(&run);
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["backend"], "postgres");
+    assert_eq!(report["writers"], 2);
+    assert_eq!(report["database_restarts"], 3, "{report}");
+    assert_eq!(report["lost"], 0);
+    assert!(report["acks"].as_u64().unwrap() > 0, "{report}");
+}
+
+#[test]
+fn on_postgres_the_crash_harness_catches_a_writer_that_acknowledges_before_commit() {
+    if !postgres_available("ack_before_commit_on_postgres") {
+        return;
+    }
+    let run = bench(
+        "crash",
+        &[
+            "--postgres",
+            "--cycles",
+            "20",
+            "--seed",
+            "20260106",
+            "--json",
+        ],
+        Some("ack-before-commit"),
+    );
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert!(run.stderr.contains("FAIL at cycle"), "{run:?}");
+    assert!(report_of(&run)["lost"].as_u64().unwrap() >= 1);
+}

@@ -6,6 +6,7 @@ use crate::commitment::{Commitment, Stage};
 use crate::dates::{Day, Timestamp};
 use crate::event::Event;
 use crate::id::{CommitmentId, next_id};
+use crate::names::Named as _;
 use crate::party::SeatRole;
 use crate::rejection::Rejection;
 
@@ -70,6 +71,22 @@ impl Rules<'_> {
             return Err(invalid(
                 "responses",
                 "a commitment owes at least one response (consult, deliver …)",
+            ));
+        }
+        // A window of no time makes an obligation overdue the moment it opens: a typo, not a
+        // promise (a response with no deadline is written without one: "swiftly").
+        if let Some(response) = commitment
+            .responses
+            .iter()
+            .find(|r| r.within.is_some_and(|span| span.seconds() == 0))
+        {
+            return Err(invalid(
+                "responses",
+                format!(
+                    "the {} response has a window of no time: give a positive span (24h, 30d) \
+                     or none for \"swiftly\"",
+                    response.kind.name()
+                ),
             ));
         }
         if commitment.what.trim().is_empty() {
@@ -143,10 +160,17 @@ impl Rules<'_> {
     pub(super) fn withdraw_commitment(
         &self,
         commitment: &CommitmentId,
+        reason: &str,
         at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let record = self.commitment(commitment)?;
         self.for_party(&record.commitment.guarantor, "withdraw a commitment of")?;
+        if reason.trim().is_empty() {
+            return Err(invalid(
+                "reason",
+                "say why the commitment is withdrawn: the record keeps why a promise ended",
+            ));
+        }
         if record.withdrawn.is_some() {
             return Err(wrong_state(
                 format!("commitment {commitment}"),
@@ -180,6 +204,7 @@ impl Rules<'_> {
         Ok(vec![Event::CommitmentWithdrawn {
             commitment: commitment.clone(),
             at,
+            reason: reason.to_owned(),
             marking: record.commitment.marking.clone(),
         }])
     }
@@ -202,6 +227,13 @@ impl Rules<'_> {
         if quantity == 0 {
             return Err(invalid("quantity", "expected a positive whole number"));
         }
+        if stage == Stage::Committed {
+            return Err(invalid(
+                "stage",
+                "the committed amount is the commitment's own (its amount when added); \
+                 record support that was allocated or delivered",
+            ));
+        }
         let Some(amount) = &record.commitment.amount else {
             return Err(invalid(
                 "commitment",
@@ -214,6 +246,19 @@ impl Rules<'_> {
                 format!(
                     "{quantity} exceeds the {} {} committed",
                     amount.quantity, amount.unit
+                ),
+            ));
+        }
+        // Handed over presupposes earmarked: a delivery never raises the allocation silently.
+        let allocated = record.quantity_at(Stage::Allocated);
+        if stage == Stage::Delivered && quantity > allocated {
+            return Err(invalid(
+                "quantity",
+                format!(
+                    "{quantity} {unit} delivered exceeds the {allocated} allocated so far: record \
+                     the allocation first (commitment support … --stage allocated --quantity \
+                     {quantity})",
+                    unit = amount.unit
                 ),
             ));
         }

@@ -466,9 +466,16 @@ impl Rules<'_> {
         self.within_record("the request for consultations", at, false)?;
         with.iter()
             .map(|guarantor| {
-                self.state
-                    .seat(guarantor)
-                    .ok_or_else(|| Rejection::NoSeat(guarantor.clone()))?;
+                match self.seat_role(guarantor)? {
+                    SeatRole::Member | SeatRole::Partner => {}
+                    other => {
+                        return Err(Rejection::WrongSeat {
+                            party: guarantor.clone(),
+                            actual: other,
+                            expected: "member or partner (consultations are asked of guarantors)",
+                        });
+                    }
+                }
                 Ok(Event::ConsultationsRequested {
                     by: by.clone(),
                     with: guarantor.clone(),
@@ -495,6 +502,17 @@ pub(crate) fn check_incident(
             "aggressor",
             "an incident's aggressor and target differ",
         ));
+    }
+    // A guarantor attacking the state it guarantees is outside what the record can answer (its
+    // commitments refuse such a trigger too); an adversary or a state without a seat may attack.
+    if let Some(seat) = state.seat(&incident.aggressor)
+        && seat.role != SeatRole::Adversary
+    {
+        return Err(Rejection::WrongSeat {
+            party: incident.aggressor.clone(),
+            actual: seat.role,
+            expected: "adversary, or no seat (an aggressor is not one of the coalition)",
+        });
     }
     if incident.occurred_at > now {
         return Err(invalid(

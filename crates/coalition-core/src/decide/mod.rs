@@ -66,6 +66,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         Some(clock) => clock.now,
         None => ctx.now,
     };
+    if let Err(over) = crate::limits::check(command) {
+        return Err(invalid(over.field, over.problem));
+    }
     if let Some(at) = command.stated_times().into_iter().find(|at| *at > now) {
         return Err(invalid(
             "at",
@@ -107,9 +110,11 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             at,
         } => rules.terminate_instrument(instrument, condition, *at),
         Command::AddCommitment(new) => rules.add_commitment(new),
-        Command::WithdrawCommitment { commitment, at } => {
-            rules.withdraw_commitment(commitment, rules.at(*at))
-        }
+        Command::WithdrawCommitment {
+            commitment,
+            reason,
+            at,
+        } => rules.withdraw_commitment(commitment, reason, rules.at(*at)),
         Command::RecordSupport {
             commitment,
             stage,

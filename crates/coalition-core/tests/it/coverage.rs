@@ -299,6 +299,7 @@ fn amounts_are_counted_by_stage_as_committed_allocated_and_delivered() {
         ))
         .given(support("dnk-financial", Stage::Allocated, 2000))
         .given(support("dnk-financial", Stage::Delivered, 500))
+        .given(support("fra-batteries", Stage::Allocated, 1))
         .given(support("fra-batteries", Stage::Delivered, 1))
         .given(withdraw("withdrawn", "2026-05-01T00:00:00Z"));
     let report = report(&scenario, "2026-06-01T12:00:00Z");

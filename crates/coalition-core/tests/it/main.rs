@@ -9,5 +9,7 @@ mod replay;
 mod statements;
 mod support;
 mod time;
+mod two_times;
+mod validation;
 mod whatif;
 mod world;

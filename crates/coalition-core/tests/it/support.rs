@@ -279,6 +279,7 @@ pub(crate) fn pledge(id: &str, guarantor: &str) -> Pledge {
             kind: TriggerKind::ArmedAttack,
             aggressor: party("RUS"),
             scope: String::new(),
+            requires: Vec::new(),
         },
         discretion: Discretion::Automatic,
         responses: vec![Response {
@@ -396,6 +397,7 @@ pub(crate) fn withdraw(commitment: &str, when: &str) -> Step {
         "secretariat",
         Command::WithdrawCommitment {
             commitment: cid(commitment),
+            reason: "superseded".into(),
             at: Some(at(when)),
         },
     )
@@ -515,6 +517,7 @@ pub(crate) fn attack(id: &str, when: &str) -> Report {
             location: String::new(),
             description: format!("incident {id}"),
             evidence: Vec::new(),
+            nuclear_weapons_used: false,
             marking: Marking::at(Level::Unclassified),
         },
         by: "zelenskyy",

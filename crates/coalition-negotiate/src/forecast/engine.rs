@@ -12,6 +12,8 @@
 
 use std::cell::Cell;
 
+use smallvec::SmallVec;
+
 use super::num::Num;
 use super::{Exchange, ExchangeForecast, ExchangeOptions, ForecastInput, Move, Round, TieBreaker};
 use crate::error::ModelError;
@@ -37,6 +39,13 @@ impl<T: Num> Scale<T> {
         }
     }
 }
+
+/// A side's moves within one exchange: a handful at most in practice, kept inline so that
+/// creating and copying an exchange allocates nothing.
+pub(super) type Moves<T> = SmallVec<[T; 4]>;
+
+/// An exchange's updates of demand positions (issue, actor, position): rarely more than two.
+pub(super) type Updates<T> = SmallVec<[(usize, usize, T); 2]>;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Stance<T> {
@@ -70,7 +79,7 @@ pub(super) struct Side<T> {
     pub(super) y: T,
     pub(super) start: T,
     pub(super) mv: T,
-    pub(super) moves: Vec<T>,
+    pub(super) moves: Moves<T>,
     /// `by_exchange_ratio`'s factor with this side supplying:
     /// `(supply.salience + opposite.demand.salience) / (demand.salience + opposite.supply.salience)`.
     pub(super) ratio: T,
@@ -88,7 +97,7 @@ pub(super) struct Pending<T> {
     pub(super) dp: T,
     pub(super) dq: T,
     /// decide's `updates`: per issue, actor → position, in insertion order.
-    pub(super) updates: Vec<(usize, usize, T)>,
+    pub(super) updates: Updates<T>,
 }
 
 /// What [`Model::recalculate`] needs of the exchange just carried out.
@@ -483,7 +492,7 @@ impl<'a, T: Num> Model<'a, T> {
             y: zero,
             start: sp,
             mv: zero,
-            moves: Vec::new(),
+            moves: Moves::new(),
             ratio: zero,
             hist_err: 0.0,
         }
@@ -547,7 +556,7 @@ impl<'a, T: Num> Model<'a, T> {
             valid: true,
             dp: zero,
             dq: zero,
-            updates: Vec::new(),
+            updates: Updates::new(),
         };
         if ratios {
             set_ratios(&mut e);

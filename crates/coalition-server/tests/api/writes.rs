@@ -56,7 +56,7 @@ async fn a_refused_request_writes_nothing() {
     let mut unknown = report("x");
     unknown["request"]["colour"] = json!("red");
     let hidden = json!({"action": "withdraw-commitment",
-        "request": {"commitment": "no-such-commitment", "at": null}});
+        "request": {"commitment": "no-such-commitment", "at": null, "reason": "a test"}});
     // (case, token, content type, body, status, field at fault)
     type Case<'a> = (
         &'a str,
@@ -154,7 +154,7 @@ async fn a_refused_request_writes_nothing() {
             monitor,
             &json!({"action": "withdraw-commitment", "request": {
                 "commitment": server.get(&server.path("commitments?limit=1"), monitor).await.json()[0]["id"],
-                "at": null}}),
+                "at": null, "reason": "a test"}}),
         )
         .await;
     assert!(

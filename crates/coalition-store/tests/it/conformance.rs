@@ -94,6 +94,8 @@ pub(crate) async fn suite(open: &Opener) {
     a_batch_that_fails_part_way_writes_nothing(store.as_ref(), &names).await;
     coalitions_do_not_see_each_other(store.as_ref(), &names).await;
     discard_removes_one_coalition_only(store.as_ref(), &names).await;
+    large_payloads_and_long_batches_come_back_byte_for_byte(store.as_ref(), &names).await;
+    many_coalitions_are_listed_and_kept_apart(store.as_ref(), &names).await;
     concurrent_appenders_lose_nothing_and_never_fork(&store, open, &names, Writers::Separate).await;
     concurrent_appenders_lose_nothing_and_never_fork(&store, open, &names, Writers::OneLedger)
         .await;
@@ -270,6 +272,40 @@ async fn discard_removes_one_coalition_only(store: &dyn EventStore, names: &Name
         .unwrap();
 }
 
+async fn large_payloads_and_long_batches_come_back_byte_for_byte(
+    store: &dyn EventStore,
+    names: &Names,
+) {
+    let id = names.id("large");
+    // One event of a megabyte (the store does not look inside), then a batch of several
+    // thousand rows: more than one statement's worth for SQLite, one array for PostgreSQL.
+    let mut big = batch(&id, Head::EMPTY, 1);
+    big[0].body = vec![b'x'; 1 << 20];
+    store.append(&id, Head::EMPTY, &big).await.unwrap();
+    let long = batch(&id, head_of(&big), 2500);
+    store.append(&id, head_of(&big), &long).await.unwrap();
+    let all = read_all(store, &id, 1).await.unwrap();
+    assert_eq!(all.len(), 2501);
+    assert_eq!(all[0], big[0]);
+    assert_eq!(all[1..], long[..]);
+    assert_eq!(store.head(&id).await.unwrap(), head_of(&long));
+}
+
+async fn many_coalitions_are_listed_and_kept_apart(store: &dyn EventStore, names: &Names) {
+    let ids: Vec<CoalitionId> = (0..40).map(|n| names.id(&format!("many-{n}"))).collect();
+    for (n, id) in ids.iter().enumerate() {
+        store
+            .append(id, Head::EMPTY, &batch(id, Head::EMPTY, n % 3 + 1))
+            .await
+            .unwrap();
+    }
+    let listed: BTreeSet<CoalitionId> = store.coalitions().await.unwrap().into_iter().collect();
+    for (n, id) in ids.iter().enumerate() {
+        assert!(listed.contains(id), "{id} listed");
+        assert_eq!(store.head(id).await.unwrap().seq, (n % 3 + 1) as u64);
+    }
+}
+
 const TASKS: usize = 8;
 const APPENDS_PER_TASK: usize = 20;
 
@@ -326,6 +362,7 @@ pub(crate) fn report() -> Command {
             location: String::new(),
             description: "concurrent report".into(),
             evidence: Vec::new(),
+            nuclear_weapons_used: false,
             marking: Marking::at(Level::Restricted),
         },
         at: None,

@@ -111,6 +111,13 @@ pub(crate) async fn run(app: &App, command: CommitmentCommand, json: bool) -> an
                 reader.at(),
                 v.runs_until
             );
+            if let Some(at) = v.withdrawn_at {
+                let reason = v
+                    .withdrawal_reason
+                    .as_deref()
+                    .unwrap_or("no reason recorded");
+                println!("  withdrawn:   {at}: {}", clean(reason));
+            }
             println!("  strength:    {}", v.strength.name());
             println!(
                 "  marking:     {}{}",
@@ -126,10 +133,15 @@ pub(crate) async fn run(app: &App, command: CommitmentCommand, json: bool) -> an
         CommitmentCommand::Withdraw {
             coalition,
             id,
+            reason,
             at,
             act,
         } => {
-            let request = Request::WithdrawCommitment { commitment: id, at };
+            let request = Request::WithdrawCommitment {
+                commitment: id,
+                reason,
+                at,
+            };
             super::submit(app, &coalition, &act.actor, request, json).await
         }
         CommitmentCommand::Support {
@@ -151,11 +163,19 @@ pub(crate) async fn run(app: &App, command: CommitmentCommand, json: bool) -> an
     }
 }
 
+/// The scope as the reader should take it: the conditions the rules evaluate, and words that
+/// are shown but decide nothing.
 fn scope(trigger: &Trigger) -> String {
-    if trigger.scope.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", clean(&trigger.scope))
+    let requires: Vec<&str> = trigger.requires.iter().map(|c| c.name()).collect();
+    match (trigger.scope.is_empty(), requires.is_empty()) {
+        (true, true) => String::new(),
+        (false, true) => format!(" ({}; scope not evaluated)", clean(&trigger.scope)),
+        (true, false) => format!(" (requires {})", requires.join(", ")),
+        (false, false) => format!(
+            " ({}; evaluated: requires {})",
+            clean(&trigger.scope),
+            requires.join(", ")
+        ),
     }
 }
 
@@ -172,6 +192,7 @@ fn add_request(args: &CommitmentAddArgs) -> Request {
         aggressor: args.aggressor.clone(),
         kind: args.kind,
         scope: args.scope.clone(),
+        requires: args.requires.clone(),
         consult_within: args.consult_within,
         deliver_within: args.deliver_within,
         responses: args.responses.clone(),

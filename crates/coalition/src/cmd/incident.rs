@@ -58,6 +58,7 @@ pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyh
                 location: args.location.clone(),
                 description: args.description.clone(),
                 evidence: args.evidence.clone(),
+                nuclear_weapons_used: args.nuclear_weapons_used,
                 classification: args.classification,
                 releasable_to: args.releasable_to.clone(),
                 reported_at: args.reported_at,

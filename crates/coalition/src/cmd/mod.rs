@@ -6,11 +6,13 @@ mod coverage;
 mod exercise;
 mod incident;
 mod log;
+mod migrate;
 pub(crate) mod negotiate;
 mod obligation;
 mod principal;
 mod serve;
 mod statement;
+mod support;
 mod token;
 mod whatif;
 
@@ -30,15 +32,17 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Negotiate(command) => negotiate::run(command, json),
         Command::Key(command) => principal::key(&command, json),
-        Command::Serve(args) => serve::run(cli.data_dir.as_deref(), &args),
+        Command::Migrate(args) => migrate::run(&args, json),
+        Command::Serve(args) => serve::run(cli.data_dir.as_deref(), cli.database.as_deref(), &args),
         command => {
             let dir = config::data_dir(cli.data_dir.as_deref())?;
+            let database = cli.database;
             // One-shot commands need no thread pool: the store has its own worker thread.
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                let app = config::open(&dir, access(&command), 1).await?;
+                let app = config::open(&dir, database.as_deref(), access(&command), 1).await?;
                 let result = dispatch(&app, &dir, command, json).await;
                 app.close().await;
                 result
@@ -49,7 +53,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Whether a command writes to the record (reads never create anything).
 fn access(command: &Command) -> Access {
-    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand};
+    use crate::cli::{CommitmentCommand, IncidentCommand, StatementCommand, SupportCommand};
     let reads = match command {
         Command::Coalitions
         | Command::Members(_)
@@ -65,13 +69,16 @@ fn access(command: &Command) -> Access {
         | Command::Communique(_)
         | Command::Aggregates(_)
         | Command::Whatif(_)
+        | Command::Export(_)
         // Tokens are kept beside the record, not in it.
         | Command::Token(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
+        Command::Support(args) => !matches!(args.command, Some(SupportCommand::Import { .. })),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
         Command::Statement(c) => matches!(
             c,
             StatementCommand::Show { .. }
+                | StatementCommand::Export { .. }
                 | StatementCommand::Diff { .. }
                 | StatementCommand::Status { .. }
         ),
@@ -96,6 +103,7 @@ async fn dispatch(
         Command::Instrument(command) => coalition::instrument(app, command, json).await,
         Command::Commitments(args) => commitment::list(app, &args, json).await,
         Command::Commitment(command) => commitment::run(app, command, json).await,
+        Command::Support(args) => support::run(app, args, json).await,
         Command::Incidents(args) => incident::list(app, &args, json).await,
         Command::Incident(command) => incident::run(app, command, json).await,
         Command::Consultations(command) => incident::consultations(app, command, json).await,
@@ -113,9 +121,10 @@ async fn dispatch(
         Command::Aggregates(args) => statement::aggregates(app, &args, json).await,
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Whatif(command) => whatif::run(app, command, json).await,
+        Command::Export(args) => support::open_data(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
         Command::Token(command) => token::run(app, command, json).await,
-        Command::Negotiate(_) | Command::Key(_) | Command::Serve(_) => {
+        Command::Negotiate(_) | Command::Key(_) | Command::Migrate(_) | Command::Serve(_) => {
             unreachable!("handled before the record is opened")
         }
     }

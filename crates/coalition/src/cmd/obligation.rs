@@ -1,11 +1,12 @@
 //! `obligations`, `obligation fulfil|waive|dispute`.
 
+use coalition_app::formats::calendar;
 use coalition_app::request::ObligationReport;
 use coalition_app::views::ObligationFilter;
 use coalition_app::{App, Request};
 use coalition_core::names::Named;
 
-use crate::cli::{ObligationCommand, ObligationsArgs};
+use crate::cli::{ObligationCommand, ObligationFormat, ObligationsArgs};
 use crate::output::{print_json, print_table, table};
 
 pub(crate) async fn list(app: &App, args: &ObligationsArgs, json: bool) -> anyhow::Result<()> {
@@ -16,6 +17,22 @@ pub(crate) async fn list(app: &App, args: &ObligationsArgs, json: bool) -> anyho
         incident: args.incident.clone(),
         overdue: args.overdue,
     });
+    if let Some(ObligationFormat::Ics) = args.format {
+        let feed = calendar::write(
+            &args.coalition,
+            &reader.name(),
+            &reader.reader_name(),
+            reader.at(),
+            &views,
+        );
+        return match &args.out {
+            Some(out) => crate::file::write_out("--out", out, feed.as_bytes()),
+            None => {
+                print!("{feed}");
+                Ok(())
+            }
+        };
+    }
     if json {
         return print_json(&views);
     }

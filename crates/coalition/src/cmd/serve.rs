@@ -13,7 +13,11 @@ use crate::cli::ServeArgs;
 use crate::config::{self, DEMO_KEYS};
 use crate::failure::bad_input;
 
-pub(crate) fn run(data_dir: Option<&Path>, args: &ServeArgs) -> anyhow::Result<()> {
+pub(crate) fn run(
+    data_dir: Option<&Path>,
+    database: Option<&str>,
+    args: &ServeArgs,
+) -> anyhow::Result<()> {
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -24,17 +28,18 @@ pub(crate) fn run(data_dir: Option<&Path>, args: &ServeArgs) -> anyhow::Result<(
         } else {
             None
         };
-        let (dir, trust) = match &demo {
-            // The demo's own trust directory: a new demo is a new log, not a rewritten one.
-            Some(demo) => (demo.0.clone(), demo.0.join("trust")),
-            None => (config::data_dir(data_dir)?, config::trust_dir()?),
+        let (dir, database, trust) = match &demo {
+            // The demo's own record and trust directory: a new demo is a new log, not a
+            // rewritten one.
+            Some(demo) => (demo.0.clone(), None, demo.0.join("trust")),
+            None => (config::data_dir(data_dir)?, database, config::trust_dir()?),
         };
         let access = if args.read_only {
             Access::Read
         } else {
             Access::Write
         };
-        let app = Arc::new(config::open_with_trust(&dir, &trust, access, 4).await?);
+        let app = Arc::new(config::open_with_trust(&dir, database, &trust, access, 4).await?);
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .map_err(|e| bad_input(format!("--addr {}: {e}", args.addr)))?;

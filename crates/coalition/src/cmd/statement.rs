@@ -1,8 +1,7 @@
 //! `statements`, `statement …`, `meetings`, `meeting add`, `communique`, `aggregates`,
 //! `aggregate release`.
 
-use std::path::Path;
-
+use coalition_app::formats::akn;
 use coalition_app::import::{MAX_DRAFT_BYTES, parse_draft};
 use coalition_app::request::{NewMeetingRequest, NewStatementRequest};
 use coalition_app::views::{ParagraphView, StatementShow, StatementStanding};
@@ -17,7 +16,8 @@ use coalition_core::statement::{
 use ed25519_dalek::Signer as _;
 
 use crate::cli::{
-    AggregateCommand, CommuniqueArgs, MeetingCommand, ReadArgs, StatementActArgs, StatementCommand,
+    AggregateCommand, CommuniqueArgs, DraftSource, MeetingCommand, ReadArgs, StatementActArgs,
+    StatementCommand, StatementFormat,
 };
 use crate::failure::bad_input;
 use crate::output::{clean, print_json, print_table, table};
@@ -52,22 +52,39 @@ fn status_text(status: &StatementStatus) -> String {
     }
 }
 
-/// The paragraphs of a draft file (Markdown with portion markings, or TOML).
-fn read_draft(path: &Path) -> anyhow::Result<Vec<Paragraph>> {
-    let text = crate::file::read_text("--from", path, MAX_DRAFT_BYTES as u64)?;
-    parse_draft(&path.display().to_string(), &text).map_err(|e| AppError::from(e).into())
+/// The paragraphs of a draft file (Markdown with portion markings, or TOML) or of an Akoma
+/// Ntoso document, with the document's title if it has one.
+fn read_draft(source: &DraftSource) -> anyhow::Result<(Vec<Paragraph>, Option<String>)> {
+    let (flag, path) = match (&source.from, &source.from_akn) {
+        (Some(path), _) => ("--from", path),
+        (None, Some(path)) => ("--from-akn", path),
+        (None, None) => return Err(bad_input("give the paragraphs with --from or --from-akn")),
+    };
+    let text = crate::file::read_text(flag, path, MAX_DRAFT_BYTES as u64)?;
+    let name = path.display().to_string();
+    if source.from_akn.is_some() {
+        let draft = akn::parse(&name, &text).map_err(AppError::from)?;
+        return Ok((draft.paragraphs, draft.title));
+    }
+    let paragraphs = parse_draft(&name, &text).map_err(AppError::from)?;
+    Ok((paragraphs, None))
 }
 
 pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> anyhow::Result<()> {
     match command {
         StatementCommand::Draft(args) => {
+            let (paragraphs, title) = read_draft(&args.source)?;
+            let title =
+                args.title.clone().or(title).ok_or_else(|| {
+                    bad_input("--title: required (the draft file names no docTitle)")
+                })?;
             let request = Request::DraftStatement(Box::new(NewStatementRequest {
                 id: args.id.clone(),
-                title: args.title.clone(),
+                title,
                 signatories: args.signatories.clone(),
                 quorum: args.quorum,
                 silence_until: args.silence_until,
-                paragraphs: read_draft(&args.from)?,
+                paragraphs,
                 at: args.at,
             }));
             super::submit(app, &args.coalition, &args.act.actor, request, json).await
@@ -75,13 +92,13 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
         StatementCommand::Revise {
             coalition,
             id,
-            from,
+            source,
             at,
             act,
         } => {
             let request = Request::ReviseStatement {
                 statement: id,
-                paragraphs: read_draft(&from)?,
+                paragraphs: read_draft(&source)?.0,
                 at,
             };
             super::submit(app, &coalition, &act.actor, request, json).await
@@ -98,6 +115,36 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
                 return print_json(&shown);
             }
             print_statement(&shown);
+            Ok(())
+        }
+        StatementCommand::Export {
+            coalition,
+            id,
+            version,
+            format: StatementFormat::Akn,
+            out,
+            view,
+        } => {
+            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
+            let export = reader.statement_export(&id, version)?;
+            crate::file::write_out("--out", &out, akn::write(&export).as_bytes())?;
+            if json {
+                return print_json(&export);
+            }
+            println!(
+                "{id} version {}: {} paragraph(s) written to {} (Akoma Ntoso 3.0){}",
+                export.version,
+                export.paragraphs.len(),
+                out.display(),
+                if export.is_complete() {
+                    String::new()
+                } else {
+                    format!(
+                        "; as {}: paragraphs it may not read are withheld",
+                        export.reader
+                    )
+                }
+            );
             Ok(())
         }
         StatementCommand::Diff {

@@ -47,6 +47,7 @@ fn query(args: &WhatIfIncidentArgs) -> anyhow::Result<WhatIf> {
         kind: args.kind,
         at: args.at,
         location: args.location.clone(),
+        nuclear_weapons_used: args.nuclear_weapons_used,
         verified_at: args.verified_at,
         requests,
         assume_ceasefire: args.assume_ceasefire,

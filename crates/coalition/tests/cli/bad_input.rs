@@ -186,7 +186,86 @@ fn every_bad_command_line_exits_2_saying_what_is_wrong_and_writes_nothing() {
     with_time[8] = "yesterday";
     let mut unknown_guarantor = commitment(&[]);
     unknown_guarantor[4] = "XFR";
+    let mut member_aggressor = report(&[]);
+    member_aggressor[4] = "FRA";
+    let pasted: &'static str = Box::leak("a".repeat(100_000).into_boxed_str());
     let cases = vec![
+        case(
+            "a member as the aggressor",
+            &member_aggressor,
+            &["FRA", "adversary"],
+        ),
+        case(
+            "a 100 KB description",
+            &report(&["--description", pasted]),
+            &["description", "100000 characters, at most 4000"],
+        ),
+        case(
+            "consultations asked of the adversary",
+            &[
+                "consultations",
+                "request",
+                DEMO,
+                "--by",
+                "UKR",
+                "--with",
+                "RUS",
+                "--at",
+                "2026-11-20T06:00:00Z",
+                "--as",
+                "zelenskyy",
+            ],
+            &["RUS", "guarantors"],
+        ),
+        case(
+            "a response window of no time",
+            &commitment(&["--deliver-within", "0s"]),
+            &["window of no time"],
+        ),
+        case(
+            "support at the committed stage",
+            &[
+                "commitment",
+                "support",
+                DEMO,
+                "fra-2024-financial",
+                "--stage",
+                "committed",
+                "--quantity",
+                "5",
+                "--as",
+                "secretariat",
+            ],
+            &["allocated or delivered"],
+        ),
+        case(
+            "a delivery above the allocation",
+            &[
+                "commitment",
+                "support",
+                DEMO,
+                "fra-2024-financial",
+                "--stage",
+                "delivered",
+                "--quantity",
+                "5",
+                "--as",
+                "secretariat",
+            ],
+            &["exceeds the 0 allocated", "record the allocation first"],
+        ),
+        case(
+            "a withdrawal without a reason",
+            &[
+                "commitment",
+                "withdraw",
+                DEMO,
+                "fra-2024-financial",
+                "--as",
+                "macron",
+            ],
+            &["--reason"],
+        ),
         case(
             "an unknown party code on a flag",
             &unknown_guarantor,

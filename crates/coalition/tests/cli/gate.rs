@@ -120,6 +120,9 @@ const READS: &[(&[&str], i32, i32)] = &[
     (&["incident", "show", DEMO, "INC-1"], 0, 2),
     (&["obligations", DEMO], 0, 0),
     (&["coverage", DEMO], 0, 0),
+    (&["support", DEMO], 0, 0),
+    (&["support", DEMO, "--csv"], 0, 0),
+    (&["obligations", DEMO, "--format", "ics"], 0, 0),
     (&["statements", DEMO], 0, 0),
     (&["statement", "show", DEMO, "paris-declaration"], 0, 0),
     (

@@ -3,10 +3,12 @@
 mod bad_input;
 mod channels;
 mod demo_flow;
+mod formats;
 mod gate;
 mod help;
 mod negotiate;
 mod noninterference;
+mod postgres;
 mod serve;
 mod statements;
 mod support;

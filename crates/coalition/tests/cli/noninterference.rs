@@ -77,6 +77,9 @@ fn reads(incident: &str) -> Vec<Vec<String>> {
         of(&["obligations", DEMO]),
         of(&["obligations", DEMO, "--at", "2026-11-21T00:00:00Z"]),
         of(&["coverage", DEMO]),
+        of(&["support", DEMO]),
+        of(&["support", DEMO, "--csv"]),
+        of(&["obligations", DEMO, "--format", "ics"]),
         of(&["statements", DEMO]),
         of(&["statement", "show", DEMO, "paris-declaration"]),
         of(&["statement", "status", DEMO, "paris-declaration"]),
@@ -247,6 +250,75 @@ fn two_records_that_differ_only_in_what_a_reader_may_not_read_look_the_same_to_i
                 bundle(&hiding),
                 "seed {seed:#x}: the bundles differ"
             );
+            // Every file export (Akoma Ntoso, IATI, the support tables), byte for byte.
+            for (name, export) in [
+                (
+                    "paris.akn.xml",
+                    &[
+                        "statement",
+                        "export",
+                        DEMO,
+                        "paris-declaration",
+                        "--format",
+                        "akn",
+                    ][..],
+                ),
+                (
+                    "support.iati.xml",
+                    &["support", "export", DEMO, "--format", "iati"][..],
+                ),
+                (
+                    "support.csv",
+                    &["support", "export", DEMO, "--format", "csv"][..],
+                ),
+                (
+                    "support.xlsx",
+                    &["support", "export", DEMO, "--format", "xlsx"][..],
+                ),
+            ] {
+                let written = |env: &Env| {
+                    let file = env.root().join(name);
+                    let mut args = export.to_vec();
+                    args.extend(["--out", path(&file)]);
+                    args.extend(reader.args);
+                    env.ok(&args);
+                    std::fs::read(file).unwrap()
+                };
+                assert_eq!(
+                    written(&plain),
+                    written(&hiding),
+                    "seed {seed:#x}: the {name} exports differ"
+                );
+            }
+            // The open data, for the public.
+            if reader.principal.is_none() {
+                let files = |env: &Env| {
+                    let dir = env.root().join("open-data");
+                    env.ok(&[
+                        "export",
+                        DEMO,
+                        "--public",
+                        "--format",
+                        "json",
+                        "--out",
+                        path(&dir),
+                    ]);
+                    let mut names: Vec<_> = std::fs::read_dir(&dir)
+                        .unwrap()
+                        .map(|e| e.unwrap().path())
+                        .collect();
+                    names.sort();
+                    names
+                        .iter()
+                        .map(|p| (p.file_name().unwrap().to_owned(), std::fs::read(p).unwrap()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    files(&plain),
+                    files(&hiding),
+                    "seed {seed:#x}: the open data differ"
+                );
+            }
             // Writes naming a hidden item (in `hiding`) or a missing one (in `plain`) fail alike.
             if let Some(principal) = reader.principal {
                 let named = hidden_ids
@@ -260,6 +332,8 @@ fn two_records_that_differ_only_in_what_a_reader_may_not_read_look_the_same_to_i
                             "withdraw",
                             DEMO,
                             id.as_str(),
+                            "--reason",
+                            "superseded",
                             "--as",
                             principal,
                         ],

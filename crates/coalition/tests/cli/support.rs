@@ -27,6 +27,8 @@ pub(crate) struct Env {
     pub(crate) passphrase: Option<String>,
     /// The trust directory in use (another one simulates another machine).
     pub(crate) trust: PathBuf,
+    /// `COALITION_DATABASE_URL`, if the record is not the data directory's SQLite file.
+    pub(crate) database_url: Option<String>,
 }
 
 /// What a run of the binary produced.
@@ -83,6 +85,7 @@ impl Env {
             now: now.to_owned(),
             passphrase: None,
             trust,
+            database_url: None,
         }
     }
 
@@ -126,7 +129,11 @@ impl Env {
             .env("COALITION_NOW", &self.now)
             .env_remove("COALITION_CONFIG")
             .env_remove("COALITION_KEY_PASSPHRASE")
+            .env_remove("COALITION_DATABASE_URL")
             .env_remove("RUST_LOG");
+        if let Some(url) = &self.database_url {
+            command.env("COALITION_DATABASE_URL", url);
+        }
         if let Some(passphrase) = &self.passphrase {
             command.env("COALITION_KEY_PASSPHRASE", passphrase);
         }

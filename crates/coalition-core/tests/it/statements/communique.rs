@@ -142,7 +142,7 @@ proptest! {
                 Step::Withdraw(n) if added > 0 => {
                     let id = CommitmentId::parse(&format!("c{}", n % added)).unwrap();
                     let _ = world.run("secretariat", Command::WithdrawCommitment {
-                        commitment: id, at: None,
+                        commitment: id, reason: "superseded".into(), at: None,
                     });
                 }
                 Step::Withdraw(_) => {}

@@ -1,0 +1,155 @@
+//! `support`, `support export`, `support import`, and `export` (open data).
+
+use coalition_app::App;
+use coalition_app::formats::opendata::{self, Layout};
+use coalition_app::formats::{iati, table};
+use coalition_app::views::{CommitmentFilter, SupportTotal};
+
+use crate::cli::{
+    OpenDataArgs, OpenDataFormat, SupportArgs, SupportCommand, SupportFilterArgs, SupportFormat,
+};
+use crate::failure::bad_input;
+use crate::output::{print_json, print_table};
+
+fn filter(args: &SupportFilterArgs) -> CommitmentFilter {
+    CommitmentFilter {
+        guarantor: args.guarantor.clone(),
+        category: args.category.clone(),
+        in_force: false,
+    }
+}
+
+pub(crate) async fn run(app: &App, args: SupportArgs, json: bool) -> anyhow::Result<()> {
+    match args.command {
+        None => {
+            let coalition = args
+                .coalition
+                .ok_or_else(|| bad_input("name the coalition"))?;
+            let reader = app
+                .read(&coalition, &super::reading(&args.view, None))
+                .await?;
+            let summary = reader.support(&filter(&args.filter));
+            if json {
+                return print_json(&summary);
+            }
+            if args.csv {
+                print!("{}", table::csv(&summary.rows));
+                return Ok(());
+            }
+            print_table(
+                &format!("Support at {} (live commitments)", summary.at),
+                &totals(&summary.totals),
+                "no live commitment states an amount",
+            );
+            print_table(
+                "\nLapsed, terminated or withdrawn (no longer counted)",
+                &totals(&summary.ended),
+                "none",
+            );
+            Ok(())
+        }
+        Some(SupportCommand::Export {
+            coalition,
+            format,
+            out,
+            filter: which,
+            view,
+        }) => {
+            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
+            let summary = reader.support(&filter(&which));
+            let bytes = match format {
+                SupportFormat::Iati => {
+                    iati::write(&coalition, &summary.rows, app.now()).into_bytes()
+                }
+                SupportFormat::Csv => table::csv(&summary.rows).into_bytes(),
+                SupportFormat::Xlsx => {
+                    table::xlsx(&coalition, &reader.reader_name(), summary.at, &summary.rows)?
+                }
+            };
+            crate::file::write_out("--out", &out, &bytes)?;
+            if json {
+                return print_json(&summary);
+            }
+            let written = match format {
+                SupportFormat::Iati => summary
+                    .rows
+                    .iter()
+                    .filter(|r| r.marking.is_public())
+                    .count(),
+                _ => summary.rows.len(),
+            };
+            println!("{written} commitment(s) written to {}", out.display());
+            Ok(())
+        }
+        Some(SupportCommand::Import {
+            coalition,
+            format: _,
+            from,
+            act,
+        }) => {
+            let text = crate::file::read_text("--from", &from, table::MAX_TABLE_BYTES as u64)?;
+            let receipt = app
+                .import_support(&coalition, &act.actor, &from.display().to_string(), &text)
+                .await?;
+            super::print_receipt(&receipt, json)
+        }
+    }
+}
+
+fn totals(totals: &[SupportTotal]) -> crate::output::TextTable {
+    let mut t = crate::output::table([
+        "DONOR",
+        "CATEGORY",
+        "UNIT",
+        "COMMITTED",
+        "ALLOCATED",
+        "DELIVERED",
+        "OUTSTANDING",
+        "COMMITMENTS",
+    ]);
+    for total in totals {
+        t.add_row(vec![
+            total.donor.to_string(),
+            total.category.to_string(),
+            total.unit.clone(),
+            total.committed.to_string(),
+            total.allocated.to_string(),
+            total.delivered.to_string(),
+            total.outstanding.to_string(),
+            total.commitments.to_string(),
+        ]);
+    }
+    t
+}
+
+/// `export C --public --format json|csv --out DIR`.
+pub(crate) async fn open_data(app: &App, args: &OpenDataArgs, json: bool) -> anyhow::Result<()> {
+    let reader = app
+        .read(&args.coalition, &super::reading(&args.view, None))
+        .await?;
+    let data = opendata::open_data(&reader)?;
+    let layout = match args.format {
+        OpenDataFormat::Json => Layout::Json,
+        OpenDataFormat::Csv => Layout::Csv,
+    };
+    let files = data.files(layout);
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| bad_input(format!("--out {}: {e}", args.out.display())))?;
+    for (name, bytes) in &files {
+        crate::file::write_out("--out", &args.out.join(name), bytes)?;
+    }
+    if json {
+        return print_json(&data.manifest);
+    }
+    println!(
+        "{} files written to {}: {}",
+        files.len(),
+        args.out.display(),
+        files
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
+}
