@@ -28,9 +28,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// A write.
+/// A write. As JSON (the API's request body) it is `{"action": "record-support", "request":
+/// {…}}`: adjacently tagged rather than flat, so that an error inside names its field's path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "action", deny_unknown_fields)]
+#[serde(
+    rename_all = "kebab-case",
+    tag = "action",
+    content = "request",
+    deny_unknown_fields
+)]
 pub enum Request {
     /// Register a principal acting for a party (the secretariat).
     RegisterPrincipal(NewPrincipal),
@@ -800,5 +806,78 @@ impl NewMeetingRequest {
             agenda: self.agenda,
             marking: Marking::public(),
         }))
+    }
+}
+
+/// A what-if question as a front end asks it: an incident supposed, and what to assume. Nothing
+/// is written; its times may lie in the future.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIfRequest {
+    /// The state supposed to attack.
+    pub aggressor: PartyCode,
+    /// The state attacked.
+    pub target: PartyCode,
+    /// What would happen.
+    pub kind: IncidentKind,
+    /// When.
+    pub at: Timestamp,
+    /// Where.
+    #[serde(default)]
+    pub location: String,
+    /// Whether nuclear weapons would be used.
+    #[serde(default)]
+    pub nuclear_weapons_used: bool,
+    /// When it would be verified (default: when it occurs).
+    #[serde(default)]
+    pub verified_at: Option<Timestamp>,
+    /// Requests for consultations the protected state would make: the guarantor asked, when.
+    #[serde(default)]
+    pub requests: Vec<ConsultationAsked>,
+    /// Assume a ceasefire entered into force then.
+    #[serde(default)]
+    pub assume_ceasefire: Option<Timestamp>,
+    /// Assume these parties had ratified what they signed.
+    #[serde(default)]
+    pub assume_ratified: Vec<PartyCode>,
+}
+
+/// One request for consultations a what-if supposes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationAsked {
+    /// The guarantor asked.
+    pub party: PartyCode,
+    /// When.
+    pub at: Timestamp,
+}
+
+impl WhatIfRequest {
+    /// The core's question.
+    pub fn into_query(self) -> Result<coalition_core::whatif::WhatIf, AppError> {
+        Ok(coalition_core::whatif::WhatIf {
+            incident: Incident {
+                // Replaced by the what-if's own id.
+                id: IncidentId::parse("WHAT-IF").map_err(AppError::internal)?,
+                aggressor: self.aggressor,
+                target: self.target,
+                kind: self.kind,
+                occurred_at: self.at,
+                location: self.location,
+                description: String::new(),
+                evidence: Vec::new(),
+                nuclear_weapons_used: self.nuclear_weapons_used,
+                // A supposition is no secret: what it reaches is as secret as the commitments.
+                marking: Marking::public(),
+            },
+            verified_at: self.verified_at,
+            requests: self
+                .requests
+                .into_iter()
+                .map(|asked| (asked.party, asked.at))
+                .collect(),
+            assume_ceasefire: self.assume_ceasefire,
+            assume_ratified: self.assume_ratified,
+        })
     }
 }

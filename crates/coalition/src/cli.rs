@@ -174,6 +174,63 @@ pub(crate) enum Command {
         after_help = "Example:\n  coalition migrate --from sqlite://$HOME/.local/share/coalition/coalition.sqlite --to postgres://coalition@db.internal/coalition"
     )]
     Migrate(MigrateArgs),
+    /// Serve the HTTP JSON API over the data directory (docs/api.md). Logs go to stderr
+    /// (RUST_LOG); SIGTERM or ctrl-c stops it after the requests under way.
+    #[command(
+        after_help = "Example:\n  coalition serve --demo\n  coalition serve --addr 0.0.0.0:8080 --data-dir /srv/coalition --read-only"
+    )]
+    Serve(ServeArgs),
+    /// Issue, list and revoke the API's bearer tokens (only their SHA-256 is kept).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Where to listen (port 0: any free port; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub(crate) addr: std::net::SocketAddr,
+    /// Refuse every write: a replica that must not write.
+    #[arg(long)]
+    pub(crate) read_only: bool,
+    /// Serve the Paris demo from a fresh temporary data directory (removed on exit), and print
+    /// one token per demo principal.
+    #[arg(long, conflicts_with = "read_only")]
+    pub(crate) demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Issue a token acting and reading as PRINCIPAL; it is printed once and kept nowhere.
+    #[command(
+        after_help = "Example:\n  coalition token issue paris-2026 macron --expires 30d --label \"Élysée scripts\""
+    )]
+    Issue {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The principal the token acts and reads as.
+        principal: PrincipalId,
+        /// How long it is valid (`30d`, `12h`; default: until revoked).
+        #[arg(long, value_name = "SPAN")]
+        expires: Option<Span>,
+        /// A note on what it is for.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// The coalition's tokens: ids, principals, labels, expiry and last use — never a token.
+    #[command(after_help = "Example:\n  coalition token list paris-2026")]
+    List {
+        /// The coalition.
+        coalition: CoalitionId,
+    },
+    /// Revoke a token: it is refused from its next use on.
+    #[command(after_help = "Example:\n  coalition token revoke paris-2026 TOK-1a2b3c4d")]
+    Revoke {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The token's id (`token list`).
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
