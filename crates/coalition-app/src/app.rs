@@ -20,8 +20,9 @@ use crate::error::AppError;
 use crate::keys::LogKeys;
 use crate::reader::{Reader, Reading, Who};
 use crate::request::Request;
+use crate::tokens::TokenStore;
 use crate::trust::TrustStore;
-use crate::views::{CoalitionRow, ReceiptView};
+use crate::views::{CoalitionName, CoalitionRow, ReceiptView};
 
 /// Where the record is and what the application needs beside it.
 #[derive(Clone)]
@@ -34,6 +35,8 @@ pub struct Config {
     pub trust: Arc<dyn TrustStore>,
     /// The time commands are recorded at.
     pub clock: Arc<dyn Clock>,
+    /// Where the API's bearer tokens are kept (only their hashes).
+    pub tokens: Arc<dyn TokenStore>,
     /// Connections to the record: one for a one-shot command, more for a server.
     pub connections: u32,
 }
@@ -55,6 +58,7 @@ pub struct App {
     pub(crate) log_keys: Arc<dyn LogKeys>,
     pub(crate) trust: Arc<dyn TrustStore>,
     clock: Arc<dyn Clock>,
+    pub(crate) tokens: Arc<dyn TokenStore>,
     /// Where each audience log ends, and the master head it was derived up to.
     derived: tokio::sync::Mutex<BTreeMap<(CoalitionId, String), (Head, Head)>>,
 }
@@ -91,6 +95,7 @@ impl App {
             log_keys: config.log_keys,
             trust: config.trust,
             clock: config.clock,
+            tokens: config.tokens,
             derived: tokio::sync::Mutex::default(),
         })
     }
@@ -127,6 +132,19 @@ impl App {
             });
         }
         Ok(rows)
+    }
+
+    /// Every coalition's id and name, as anyone may know them.
+    pub async fn coalition_names(&self) -> Result<Vec<CoalitionName>, AppError> {
+        Ok(self
+            .coalitions()
+            .await?
+            .into_iter()
+            .map(|row| CoalitionName {
+                id: row.id,
+                name: row.name,
+            })
+            .collect())
     }
 
     /// A coalition as one reader may see it: served from the state kept in memory (caught up
@@ -324,6 +342,13 @@ impl App {
         }
     }
 
+    /// How many entries the master log holds, caught up with other processes: for a front end
+    /// to notice that something was appended (an event stream), never to show a reader, whose
+    /// own log counts differently.
+    pub async fn appended(&self, coalition: &CoalitionId) -> Result<u64, AppError> {
+        Ok(self.head(coalition).await?.seq)
+    }
+
     /// The head of a coalition's log.
     pub(crate) async fn head(&self, coalition: &CoalitionId) -> Result<Head, AppError> {
         Ok(self
@@ -373,7 +398,7 @@ impl App {
     }
 }
 
-/// "INC-3 looks like INC-1 (…)": a report that names the same aggressor and target at about the
+/// "INC-D5WQ3ZKA looks like INC-NFHLRKGQ (…)": a report that names the same aggressor and target at about the
 /// same time and place as one the actor may read. Reports it may not read are not mentioned.
 fn duplicate_warnings(
     state: &State,

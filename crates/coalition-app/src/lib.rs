@@ -28,8 +28,10 @@ pub mod import;
 pub mod keys;
 pub mod log;
 pub mod migrate;
+mod random;
 pub mod reader;
 pub mod request;
+pub mod tokens;
 pub mod trust;
 pub mod views;
 

@@ -13,7 +13,7 @@ use coalition_core::party::{Principal, Seat};
 use coalition_core::signature::{PublicKey, approval_message};
 use coalition_core::state::State;
 use coalition_core::statement::{
-    Meeting, MeetingId, PartyStanding, StatementId, StatementRecord, Version,
+    Meeting, MeetingId, PartyStanding, StatementId, StatementRecord, Version, check_version, leaf,
 };
 use coalition_core::whatif::{WhatIf, what_if};
 use std::sync::Arc;
@@ -323,7 +323,7 @@ impl Reader {
             .collect()
     }
 
-    fn statement_record(&self, id: &StatementId) -> Result<&StatementRecord, AppError> {
+    fn statement_record(&self, id: &StatementId) -> Result<StatementRecord, AppError> {
         self.gate()
             .statement(id)
             .ok_or_else(|| AppError::not_found("statement", id))
@@ -347,38 +347,35 @@ impl Reader {
         }
     }
 
-    /// A version (default: the latest) as the reader may read it; the public is shown only the
-    /// paragraphs it may read, others see where a paragraph is withheld.
+    /// A version (default: the latest) as the reader may read it: the paragraphs it may read,
+    /// checked against the content hash the approvals sign; nothing about the others.
     pub fn statement(
         &self,
         id: &StatementId,
         version: Option<u32>,
     ) -> Result<StatementShow, AppError> {
         let record = self.statement_record(id)?;
-        let version = Reader::version(record, version)?;
-        let paragraphs = self
-            .gate()
-            .paragraphs(version)
-            .into_iter()
+        let version = Reader::version(&record, version)?;
+        let seen = self.gate().version(version);
+        let paragraphs = seen
+            .paragraphs
+            .iter()
+            .zip(&seen.openings)
             .enumerate()
-            .filter(|(_, p)| p.is_some() || !self.is_public())
-            .map(|(i, p)| match p {
-                Some(p) => ParagraphView::Shown {
-                    number: i + 1,
-                    marking: p.marking.clone(),
-                    text: p.text.clone(),
-                },
-                None => ParagraphView::Withheld {
-                    number: i + 1,
-                    withheld: true,
-                },
+            .map(|(i, (p, opening))| ParagraphView {
+                number: i + 1,
+                marking: p.marking.clone(),
+                text: p.text.clone(),
+                leaf: leaf(p, opening),
             })
             .collect();
         Ok(StatementShow {
             id: record.id.clone(),
             title: record.title.clone(),
-            version: version.number,
-            content: version.content,
+            version: seen.number,
+            content: seen.content,
+            leaves: seen.leaves.len(),
+            verified: check_version(&seen).is_ok(),
             status: record.status,
             paragraphs,
         })
@@ -393,7 +390,7 @@ impl Reader {
         version: Option<u32>,
     ) -> Result<StatementExport, AppError> {
         let record = self.statement_record(id)?;
-        let version = Reader::version(record, version)?;
+        let version = Reader::version(&record, version)?;
         let gate = self.gate();
         let mut approvals: Vec<&coalition_core::statement::Approval> = record
             .approvals
@@ -433,18 +430,13 @@ impl Reader {
                 })
                 .collect(),
             meeting,
-            paragraphs: gate
-                .paragraphs(version)
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect(),
+            paragraphs: gate.paragraphs(version).into_iter().cloned().collect(),
             content: (self.viewer == Viewer::Custodian).then_some(version.content),
             reader: self.reader_name(),
         })
     }
 
-    /// Two versions compared paragraph by paragraph (withheld paragraphs compare as such).
+    /// Two versions compared paragraph by paragraph: the paragraphs the reader may read.
     pub fn statement_diff(
         &self,
         id: &StatementId,
@@ -461,11 +453,7 @@ impl Reader {
             self.gate()
                 .paragraphs(v)
                 .into_iter()
-                .map(|p| {
-                    p.map_or("[withheld]".to_owned(), |p| {
-                        format!("({}) {}", p.marking, p.text)
-                    })
-                })
+                .map(|p| format!("({}) {}", p.marking, p.text))
                 .collect()
         };
         let (old, new) = (text(version("from", from)?), text(version("to", to)?));

@@ -28,9 +28,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// A write.
+/// A write. As JSON (the API's request body) it is `{"action": "record-support", "request":
+/// {…}}`: adjacently tagged rather than flat, so that an error inside names its field's path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "action", deny_unknown_fields)]
+#[serde(
+    rename_all = "kebab-case",
+    tag = "action",
+    content = "request",
+    deny_unknown_fields
+)]
 pub enum Request {
     /// Register a principal acting for a party (the secretariat).
     RegisterPrincipal(NewPrincipal),
@@ -270,8 +276,6 @@ pub struct NewPrincipal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommitmentRequest {
-    /// An id to use (default: the next free `C-n`).
-    pub id: Option<CommitmentId>,
     /// The party that commits.
     pub guarantor: PartyCode,
     /// The party protected (default: the coalition's protected state).
@@ -328,8 +332,6 @@ pub struct NewCommitmentRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncidentRequest {
-    /// An id to use (default: the next free `INC-n`).
-    pub id: Option<IncidentId>,
     /// The state alleged to have attacked.
     pub aggressor: PartyCode,
     /// The state attacked.
@@ -558,6 +560,7 @@ impl Request {
                 title: new.title,
                 signatories: new.signatories,
                 paragraphs: new.paragraphs,
+                seed: crate::random::seed().map_err(AppError::internal)?,
                 at: new.at,
             },
             Request::ReviseStatement {
@@ -567,6 +570,7 @@ impl Request {
             } => Command::ReviseStatement {
                 statement,
                 paragraphs,
+                seed: crate::random::seed().map_err(AppError::internal)?,
                 at,
             },
             Request::ApproveVersion {
@@ -665,7 +669,7 @@ impl NewCommitmentRequest {
             ));
         }
         let commitment = Commitment {
-            // Replaced by the id `decide` assigns when none is given.
+            // Replaced by the id `decide` derives.
             id: CommitmentId::parse("new").map_err(AppError::internal)?,
             guarantor: self.guarantor.clone(),
             protected,
@@ -698,20 +702,37 @@ impl NewCommitmentRequest {
                 from: self.from,
                 until: self.until,
             },
-            marking: Marking {
-                level: self.classification.unwrap_or(Level::Unclassified),
-                originator: Some(self.originator.unwrap_or(self.guarantor)),
-                releasable_to: self
-                    .releasable_to
-                    .map(|parties| parties.into_iter().collect()),
-            },
+            marking: marking(
+                self.classification,
+                Some(self.originator.unwrap_or(self.guarantor)),
+                self.releasable_to,
+            )?,
             illustrative: false,
         };
         Ok(Command::AddCommitment(NewCommitment {
-            id: self.id,
+            // The record derives the id: chosen ids could collide with hidden ones.
+            id: None,
             commitment,
             at: self.at,
         }))
+    }
+}
+
+/// A new item's marking (UNCLASSIFIED unless a level is given). A releasability list on a
+/// PUBLIC item is refused, naming the flag: PUBLIC is releasable to everyone.
+fn marking(
+    level: Option<Level>,
+    originator: Option<PartyCode>,
+    releasable_to: Option<Vec<PartyCode>>,
+) -> Result<Marking, AppError> {
+    let marking = Marking {
+        level: level.unwrap_or(Level::Unclassified),
+        originator,
+        releasable_to: releasable_to.map(|parties| parties.into_iter().collect()),
+    };
+    match marking.contradiction() {
+        Some(problem) => Err(AppError::invalid("releasable-to", problem)),
+        None => Ok(marking),
     }
 }
 
@@ -738,9 +759,10 @@ fn parse_response(text: &str, clock: ClockStart) -> Result<Response, AppError> {
 impl NewIncidentRequest {
     fn into_command(self) -> Result<Command, AppError> {
         Ok(Command::ReportIncident(NewIncident {
-            id: self.id,
+            // The record derives the id: chosen ids could collide with hidden ones.
+            id: None,
             incident: Incident {
-                // Replaced by the id `decide` assigns when none is given.
+                // Replaced by the id `decide` derives.
                 id: IncidentId::parse("new").map_err(AppError::internal)?,
                 aggressor: self.aggressor,
                 target: self.target,
@@ -750,11 +772,7 @@ impl NewIncidentRequest {
                 description: self.description,
                 evidence: self.evidence,
                 nuclear_weapons_used: self.nuclear_weapons_used,
-                marking: Marking {
-                    level: self.classification.unwrap_or(Level::Unclassified),
-                    originator: None,
-                    releasable_to: self.releasable_to.map(|p| p.into_iter().collect()),
-                },
+                marking: marking(self.classification, None, self.releasable_to)?,
             },
             at: self.reported_at,
         }))
@@ -788,5 +806,78 @@ impl NewMeetingRequest {
             agenda: self.agenda,
             marking: Marking::public(),
         }))
+    }
+}
+
+/// A what-if question as a front end asks it: an incident supposed, and what to assume. Nothing
+/// is written; its times may lie in the future.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIfRequest {
+    /// The state supposed to attack.
+    pub aggressor: PartyCode,
+    /// The state attacked.
+    pub target: PartyCode,
+    /// What would happen.
+    pub kind: IncidentKind,
+    /// When.
+    pub at: Timestamp,
+    /// Where.
+    #[serde(default)]
+    pub location: String,
+    /// Whether nuclear weapons would be used.
+    #[serde(default)]
+    pub nuclear_weapons_used: bool,
+    /// When it would be verified (default: when it occurs).
+    #[serde(default)]
+    pub verified_at: Option<Timestamp>,
+    /// Requests for consultations the protected state would make: the guarantor asked, when.
+    #[serde(default)]
+    pub requests: Vec<ConsultationAsked>,
+    /// Assume a ceasefire entered into force then.
+    #[serde(default)]
+    pub assume_ceasefire: Option<Timestamp>,
+    /// Assume these parties had ratified what they signed.
+    #[serde(default)]
+    pub assume_ratified: Vec<PartyCode>,
+}
+
+/// One request for consultations a what-if supposes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationAsked {
+    /// The guarantor asked.
+    pub party: PartyCode,
+    /// When.
+    pub at: Timestamp,
+}
+
+impl WhatIfRequest {
+    /// The core's question.
+    pub fn into_query(self) -> Result<coalition_core::whatif::WhatIf, AppError> {
+        Ok(coalition_core::whatif::WhatIf {
+            incident: Incident {
+                // Replaced by the what-if's own id.
+                id: IncidentId::parse("WHAT-IF").map_err(AppError::internal)?,
+                aggressor: self.aggressor,
+                target: self.target,
+                kind: self.kind,
+                occurred_at: self.at,
+                location: self.location,
+                description: String::new(),
+                evidence: Vec::new(),
+                nuclear_weapons_used: self.nuclear_weapons_used,
+                // A supposition is no secret: what it reaches is as secret as the commitments.
+                marking: Marking::public(),
+            },
+            verified_at: self.verified_at,
+            requests: self
+                .requests
+                .into_iter()
+                .map(|asked| (asked.party, asked.at))
+                .collect(),
+            assume_ceasefire: self.assume_ceasefire,
+            assume_ratified: self.assume_ratified,
+        })
     }
 }

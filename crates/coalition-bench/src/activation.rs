@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use coalition_core::command::Command;
 use coalition_core::dates::Timestamp;
-use coalition_core::id::{CoalitionId, IncidentId, PrincipalId};
+use coalition_core::id::{CoalitionId, PrincipalId};
 use coalition_ledger::Ledger;
 use coalition_store::{OpenOptions, sqlite_url};
 use rand::Rng as _;
@@ -80,19 +80,19 @@ pub(crate) async fn run(
             chosen.push(c);
         }
     }
-    let confirm = Command::ConfirmIncident {
-        incident: IncidentId::parse("INC-1")?,
-        at: None,
-    };
     let mut latencies = Vec::new();
     let mut bare = Vec::new();
     let mut obligations_opened = 0usize;
     let payload = vec![b'x'; 600];
     for (n, c) in chosen.into_iter().enumerate() {
         let id = CoalitionId::parse(&format!("bench-{c}"))?;
-        ledger
+        let report = ledger
             .execute(&id, &secretariat, now, &[world::report_incident()?])
             .await?;
+        let confirm = Command::ConfirmIncident {
+            incident: world::reported(report.entries.iter().map(|(_, e)| e))?,
+            at: None,
+        };
         let started = Instant::now();
         let receipt = ledger
             .execute(&id, &monitor, now, std::slice::from_ref(&confirm))

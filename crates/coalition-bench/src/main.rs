@@ -14,6 +14,8 @@
 //!   against a full replay of the same log.
 //! - `verify`: offline verification of many signed approvals (chain + signature audit, and the
 //!   whole bundle) against bare ed25519-dalek `verify_strict` over the same signatures.
+//! - `api`: requests/s and p50/p99 of an API read and an API write on loopback, against a bare
+//!   axum hello-world route and the same `App` call in process, in the same run.
 //! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive
 //!   (`--postgres`: two writers on a PostgreSQL server that is itself SIGKILLed mid-run).
 //! - `fsync-audit`: under strace, every acknowledgement must follow the fsync of its own commit.
@@ -22,6 +24,7 @@
 //! Run with `cargo run --release -p coalition-bench -- append --events 2000`.
 
 mod activation;
+mod api;
 mod append;
 mod durability;
 mod failure;
@@ -176,6 +179,19 @@ enum Bench {
         #[arg(long, value_name = "KIND")]
         negative_control: Option<durability::NegativeControl>,
     },
+    /// Requests/s of an API read and write against hello-world and the same App call in process.
+    #[command(after_help = "Example:\n  coalition-bench api --seconds 3 --clients 8")]
+    Api {
+        /// Seconds each side runs.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Concurrent clients (connections).
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Where to put the scratch record (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// One side of `replay`, in a process of its own so that its peak memory is its own.
     #[command(hide = true)]
     ReplaySide {
@@ -230,6 +246,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 dir,
                 postgres,
             } => append::run(events, dir.as_deref(), postgres, json).await,
+            Bench::Api {
+                seconds,
+                clients,
+                dir,
+            } => api::run(seconds, clients, dir.as_deref(), json).await,
             Bench::Activation {
                 coalitions,
                 commitments_per_coalition,

@@ -147,6 +147,8 @@ fn approvals_log(
                 .collect::<anyhow::Result<_>>()?,
             rule: AdoptionRule::Unanimity,
             paragraphs,
+            // A fixed seed: the bench needs commitments, not secrecy.
+            seed: coalition_core::statement::Seed([s as u8; 32]),
             at: None,
         };
         record(&mut state, &mut head, &secretariat, &draft)?;
@@ -328,8 +330,16 @@ mod tests {
         let now = Timestamp::parse("2026-06-02T00:00:00Z").unwrap();
         let mut sealer = crate::world::Sealer::new(&other);
         let mut sealed = sealer.seal(&actor, now, &commands).unwrap();
+        let events: Vec<_> = sealed
+            .iter()
+            .map(|e| {
+                Envelope::from_canonical_bytes_by_tree(&e.body)
+                    .unwrap()
+                    .event
+            })
+            .collect();
         let confirm = Command::ConfirmIncident {
-            incident: coalition_core::id::IncidentId::parse("INC-1").unwrap(),
+            incident: crate::world::reported(&events).unwrap(),
             at: None,
         };
         sealed.extend(

@@ -12,7 +12,7 @@ use coalition_core::dates::{Day, Span, Timestamp};
 use coalition_core::id::{CoalitionId, CommitmentId, IncidentId, PartyCode, PrincipalId};
 use coalition_core::incident::{Incident, IncidentKind, VerificationRule};
 use coalition_core::party::{Principal, PrincipalRole, Seat, SeatRole};
-use coalition_core::{Context, State, apply, decide};
+use coalition_core::{Context, Event, State, apply, decide};
 use coalition_ledger::seal::seal;
 use coalition_ledger::{Head, SealedEvent};
 
@@ -133,6 +133,19 @@ pub(crate) fn report_incident() -> anyhow::Result<Command> {
         },
         at: None,
     }))
+}
+
+/// The id the record derived for the incident among `events` (ids are not counters).
+pub(crate) fn reported<'e>(
+    events: impl IntoIterator<Item = &'e Event>,
+) -> anyhow::Result<IncidentId> {
+    events
+        .into_iter()
+        .find_map(|event| match event {
+            Event::IncidentReported { incident, .. } => Some(incident.id.clone()),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow::anyhow!("no incident reported"))
 }
 
 /// A log decided and sealed in memory, batch after batch, as the ledger would write it.

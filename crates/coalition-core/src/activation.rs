@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::commitment::{ClockStart, CommitmentStatus, ResponseKind};
 use crate::dates::Timestamp;
 use crate::event::Event;
-use crate::id::{IncidentId, ObligationId, next_id};
+use crate::id::{IncidentId, ObligationId, derived_id};
 use crate::incident::Incident;
 use crate::obligation::Obligation;
 use crate::state::{CommitmentRecord, State};
@@ -167,8 +167,15 @@ pub(crate) fn obligations(state: &State, incident: &Incident, opening: Opening) 
                     incident.occurred_at,
                 ),
             };
-            let existing = state.obligations().len() + taken.len();
-            let id = next_id("OB", existing, |id: &ObligationId| {
+            // Derived from what the obligation is: which response of which commitment answers
+            // which incident. The same three reopened later (after a cancellation) step on.
+            let what = serde_json::json!({
+                "coalition": state.coalition().map(|c| c.id.as_str()),
+                "incident": incident.id.as_str(),
+                "commitment": commitment.id.as_str(),
+                "response": index,
+            });
+            let id = derived_id("OB", &what, |id: &ObligationId| {
                 state.obligations().contains_key(id) || taken.contains(id)
             });
             taken.push(id.clone());

@@ -26,7 +26,6 @@ pub fn apply(state: &mut State, event: &Event) {
             name,
             protected,
             verification,
-            founder,
             at,
             exercise,
         } => {
@@ -42,7 +41,6 @@ pub fn apply(state: &mut State, event: &Event) {
                 founded_at: at,
                 exercise,
             });
-            state.principals.insert(founder.id.clone(), founder);
         }
         Event::CategoryDefined {
             category,
@@ -322,9 +320,7 @@ pub fn apply(state: &mut State, event: &Event) {
             title,
             signatories,
             rule,
-            paragraphs,
-            content,
-            at,
+            ..
         } => {
             state.statements.insert(
                 statement.clone(),
@@ -333,32 +329,43 @@ pub fn apply(state: &mut State, event: &Event) {
                     title,
                     signatories,
                     rule,
-                    versions: vec![Version {
-                        number: 1,
-                        paragraphs,
-                        content,
-                        at,
-                    }],
+                    versions: Vec::new(),
                     approvals: BTreeMap::new(),
                     objections: BTreeSet::new(),
                     status: StatementStatus::Draft,
                 },
             );
         }
-        Event::StatementRevised {
+        Event::VersionTabled {
             statement,
             version,
-            paragraphs,
+            leaves,
             content,
             at,
         } => {
             if let Some(record) = state.statements.get_mut(&statement) {
                 record.versions.push(Version {
                     number: version,
-                    paragraphs,
+                    paragraphs: Vec::new(),
+                    openings: Vec::new(),
+                    leaves,
                     content,
                     at,
                 });
+            }
+        }
+        Event::ParagraphTabled {
+            statement,
+            version,
+            paragraph,
+            opening,
+        } => {
+            let tabled = state
+                .statements
+                .get_mut(&statement)
+                .and_then(|record| record.versions.iter_mut().find(|v| v.number == version));
+            if let Some(tabled) = tabled {
+                tabled.insert(paragraph, opening);
             }
         }
         Event::VersionApproved {

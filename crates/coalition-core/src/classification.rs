@@ -113,6 +113,13 @@ impl Marking {
         }
     }
 
+    /// Why this marking contradicts itself, if it does: PUBLIC is releasable to everyone, so a
+    /// releasability list on it would be ignored while looking like a restriction.
+    pub fn contradiction(&self) -> Option<&'static str> {
+        (self.is_public() && self.releasable_to.is_some())
+            .then_some("PUBLIC is releasable to everyone; a releasability list (REL TO …) contradicts it: give a level above PUBLIC or no list")
+    }
+
     /// Whether this marking lets the item reach the public.
     pub fn is_public(&self) -> bool {
         self.level == Level::Public
@@ -211,11 +218,15 @@ impl FromStr for Marking {
                 Some(parties)
             }
         };
-        Ok(Marking {
+        let marking = Marking {
             level,
             originator: None,
             releasable_to,
-        })
+        };
+        match marking.contradiction() {
+            Some(problem) => Err(fail(problem.to_owned())),
+            None => Ok(marking),
+        }
     }
 }
 
@@ -328,6 +339,8 @@ mod tests {
         assert_eq!(marking.to_string(), "SECRET//REL TO FRA, GBR");
         assert_eq!("PUBLIC".parse::<Marking>().unwrap(), Marking::public());
         assert!("SECRET//FRA".parse::<Marking>().is_err());
+        let contradiction = "PUBLIC//REL TO FRA".parse::<Marking>().unwrap_err();
+        assert!(contradiction.problem.contains("releasable to everyone"));
         assert!("SECRET//REL TO XXX".parse::<Marking>().is_err());
     }
 

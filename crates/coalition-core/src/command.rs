@@ -12,7 +12,7 @@ use crate::incident::{Correction, Incident, VerificationRule};
 use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::party::{Principal, Seat};
 use crate::signature::{PublicKey, SignatureBytes};
-use crate::statement::{AdoptionRule, Meeting, MeetingId, Paragraph, StatementId};
+use crate::statement::{AdoptionRule, Meeting, MeetingId, Paragraph, Seed, StatementId};
 
 /// Everything `decide` may know about the world besides the state: the clock and the actor.
 ///
@@ -102,7 +102,8 @@ pub enum Command {
         /// When.
         at: Timestamp,
     },
-    /// Record a commitment. Without an id, the next free `C-n` is assigned.
+    /// Record a commitment. Without an id, one is derived from its content (`C-` and eight
+    /// base32 characters).
     AddCommitment(NewCommitment),
     /// Withdraw a commitment.
     WithdrawCommitment {
@@ -134,7 +135,8 @@ pub enum Command {
         /// When.
         at: Timestamp,
     },
-    /// Report an incident. Without an id, the next free `INC-n` is assigned.
+    /// Report an incident. Without an id, one is derived from its content (`INC-` and eight
+    /// base32 characters).
     ReportIncident(NewIncident),
     /// Confirm an incident towards verification.
     ConfirmIncident {
@@ -244,6 +246,8 @@ pub enum Command {
         rule: AdoptionRule,
         /// Version 1.
         paragraphs: Vec<Paragraph>,
+        /// The randomness its leaf commitments need (drawn by the caller).
+        seed: Seed,
         /// When it was tabled (defaults to now).
         at: Option<Timestamp>,
     },
@@ -253,6 +257,8 @@ pub enum Command {
         statement: StatementId,
         /// The new version's paragraphs.
         paragraphs: Vec<Paragraph>,
+        /// The randomness its leaf commitments need (drawn by the caller).
+        seed: Seed,
         /// When it was tabled (defaults to now).
         at: Option<Timestamp>,
     },
@@ -308,7 +314,8 @@ pub enum Command {
 /// A commitment to record; the id may be left for `decide` to assign.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewCommitment {
-    /// The id to use, if chosen by the user.
+    /// The id chosen by hand: only a scenario imported into a new coalition gives one (nothing
+    /// hidden can exist there to collide with); every other write leaves it to the record.
     pub id: Option<CommitmentId>,
     /// The rest of the commitment (its `id` field is ignored when `id` above is `None`).
     pub commitment: Commitment,
@@ -320,7 +327,8 @@ pub struct NewCommitment {
 /// An incident to record; the id may be left for `decide` to assign.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewIncident {
-    /// The id to use, if chosen by the user.
+    /// The id chosen by hand: only a scenario imported into a new coalition gives one (nothing
+    /// hidden can exist there to collide with); every other write leaves it to the record.
     pub id: Option<IncidentId>,
     /// The rest of the incident (its `id` field is ignored when `id` above is `None`).
     pub incident: Incident,

@@ -135,23 +135,56 @@ impl<'a> Gate<'a> {
             .filter(|r| self.may_read(&r.marking))
     }
 
-    /// Every statement. Titles, signatories and approvals are public; paragraphs are not (see
-    /// [`Gate::paragraphs`]).
-    pub fn statements(&self) -> impl Iterator<Item = &'a StatementRecord> + '_ {
-        self.state.statements().values()
+    /// Every statement as the viewer may read it (see [`Gate::statement`]).
+    pub fn statements(&self) -> impl Iterator<Item = StatementRecord> + '_ {
+        self.state
+            .statements()
+            .values()
+            .map(|record| self.statement_view(record))
     }
 
-    /// One statement.
-    pub fn statement(&self, id: &StatementId) -> Option<&'a StatementRecord> {
-        self.state.statements().get(id)
+    /// One statement as the viewer may read it: its title, signatories, approvals and versions'
+    /// commitments are public; each version holds only the paragraphs the viewer may read, the
+    /// others absent by construction (see [`Gate::version`]).
+    pub fn statement(&self, id: &StatementId) -> Option<StatementRecord> {
+        self.state
+            .statements()
+            .get(id)
+            .map(|record| self.statement_view(record))
     }
 
-    /// A version's paragraphs as the viewer sees them: `None` where a paragraph is withheld.
-    pub fn paragraphs<'v>(&self, version: &'v Version) -> Vec<Option<&'v Paragraph>> {
+    fn statement_view(&self, record: &StatementRecord) -> StatementRecord {
+        StatementRecord {
+            versions: record.versions.iter().map(|v| self.version(v)).collect(),
+            ..record.clone()
+        }
+    }
+
+    /// A version as the viewer may read it: its public commitments and the paragraphs (with
+    /// their openings) the viewer may read; the others are absent, not marked as withheld. The
+    /// viewer can check what it holds with [`crate::statement::check_version`].
+    pub fn version(&self, version: &Version) -> Version {
+        let (paragraphs, openings) = version
+            .paragraphs
+            .iter()
+            .zip(&version.openings)
+            .filter(|(p, _)| self.may_read(&p.marking))
+            .map(|(p, o)| (p.clone(), *o))
+            .unzip();
+        Version {
+            paragraphs,
+            openings,
+            ..version.clone()
+        }
+    }
+
+    /// The paragraphs of a version the viewer may read, in order. Nothing marks where the
+    /// others were: how many there are is not the viewer's to know.
+    pub fn paragraphs<'v>(&self, version: &'v Version) -> Vec<&'v Paragraph> {
         version
             .paragraphs
             .iter()
-            .map(|p| self.may_read(&p.marking).then_some(p))
+            .filter(|p| self.may_read(&p.marking))
             .collect()
     }
 

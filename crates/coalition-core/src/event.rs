@@ -24,13 +24,14 @@ use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::obligation::Obligation;
 use crate::party::{Principal, Seat};
 use crate::signature::PublicKey;
-use crate::statement::{AdoptionRule, Approval, Meeting, Paragraph, StatementId};
+use crate::statement::{AdoptionRule, Approval, Meeting, Opening, Paragraph, StatementId};
 
 /// Something that happened in a coalition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum Event {
-    /// The coalition was founded, with its first principal (the secretariat).
+    /// The coalition was founded. PUBLIC: its first principal, the founding secretariat, is
+    /// registered by the `principal_registered` that follows, at its own marking.
     CoalitionFounded {
         /// Its id.
         id: CoalitionId,
@@ -40,8 +41,6 @@ pub enum Event {
         protected: PartyCode,
         /// How it verifies incidents.
         verification: VerificationRule,
-        /// The founding secretariat.
-        founder: Principal,
         /// When it was founded.
         at: Timestamp,
         /// For an exercise: what it was forked from (`exercise::fork`).
@@ -293,7 +292,7 @@ pub enum Event {
         /// Its key.
         key: PublicKey,
     },
-    /// A statement's first version was tabled.
+    /// A statement was drafted (PUBLIC); its first version follows as `version_tabled`.
     StatementDrafted {
         /// The statement.
         statement: StatementId,
@@ -303,25 +302,33 @@ pub enum Event {
         signatories: Vec<PartyCode>,
         /// How it is adopted.
         rule: AdoptionRule,
-        /// Version 1.
-        paragraphs: Vec<Paragraph>,
-        /// Version 1's content hash.
+        /// When.
+        at: Timestamp,
+    },
+    /// A version was tabled (PUBLIC): its number and its commitments; each paragraph follows
+    /// as a `paragraph_tabled` at the paragraph's own marking.
+    VersionTabled {
+        /// The statement.
+        statement: StatementId,
+        /// The version's number.
+        version: u32,
+        /// Its leaf commitments, sorted (paragraphs' and padding, a power of two).
+        leaves: Vec<Hash>,
+        /// Their content hash, which leaders sign.
         content: Hash,
         /// When.
         at: Timestamp,
     },
-    /// A new version was tabled.
-    StatementRevised {
+    /// One paragraph of a version, with what opens its leaf.
+    ParagraphTabled {
         /// The statement.
         statement: StatementId,
-        /// The new version's number.
+        /// The version's number.
         version: u32,
-        /// Its paragraphs.
-        paragraphs: Vec<Paragraph>,
-        /// Its content hash.
-        content: Hash,
-        /// When.
-        at: Timestamp,
+        /// The paragraph.
+        paragraph: Paragraph,
+        /// Its salt and order key.
+        opening: Opening,
     },
     /// A leader approved one exact version, with a signature.
     VersionApproved {
@@ -445,7 +452,9 @@ impl Event {
             | Event::SeatGranted { .. }
             | Event::SeatEnded { .. }
             | Event::PrincipalRegistered { .. }
-            | Event::InstrumentRecorded { .. } => Effect::Standing,
+            | Event::InstrumentRecorded { .. }
+            // A paragraph belongs to its version, which carries the time.
+            | Event::ParagraphTabled { .. } => Effect::Standing,
             Event::KeyRegistered { .. } | Event::LogKeyRegistered { .. } => Effect::WhenRecorded,
             Event::IncidentConfirmed { confirmation, .. } => Effect::At(confirmation.at),
             Event::ObligationOpened { obligation } => Effect::At(obligation.opened_at),
@@ -471,7 +480,7 @@ impl Event {
             | Event::ObligationDisputed { at, .. }
             | Event::ObligationCancelled { at, .. }
             | Event::StatementDrafted { at, .. }
-            | Event::StatementRevised { at, .. }
+            | Event::VersionTabled { at, .. }
             | Event::ApprovalWithdrawn { at, .. }
             | Event::ObjectionRaised { at, .. }
             | Event::StatementAdopted { at, .. }
@@ -526,7 +535,8 @@ impl Event {
             Event::KeyRegistered { .. } => "key_registered",
             Event::LogKeyRegistered { .. } => "log_key_registered",
             Event::StatementDrafted { .. } => "statement_drafted",
-            Event::StatementRevised { .. } => "statement_revised",
+            Event::VersionTabled { .. } => "version_tabled",
+            Event::ParagraphTabled { .. } => "paragraph_tabled",
             Event::VersionApproved { .. } => "version_approved",
             Event::ApprovalWithdrawn { .. } => "approval_withdrawn",
             Event::ObjectionRaised { .. } => "objection_raised",
@@ -544,13 +554,14 @@ impl Event {
     /// The marking the event is classified at.
     pub fn marking(&self) -> Marking {
         match self {
-            // The founder's record is inside the event, so the event is as open as that record.
-            Event::CoalitionFounded { founder, .. } => founder.marking.clone(),
-            Event::CategoryDefined { .. }
+            Event::CoalitionFounded { .. }
+            | Event::CategoryDefined { .. }
             | Event::CeasefireEntered { .. }
             | Event::CeasefireEnded { .. }
             | Event::KeyRegistered { .. }
             | Event::LogKeyRegistered { .. }
+            | Event::StatementDrafted { .. }
+            | Event::VersionTabled { .. }
             | Event::VersionApproved { .. }
             | Event::ApprovalWithdrawn { .. }
             | Event::ObjectionRaised { .. }
@@ -558,12 +569,8 @@ impl Event {
             | Event::AggregateReleased { .. }
             | Event::ExerciseClockSet { .. }
             | Event::ExerciseEnded { .. } => Marking::public(),
-            // A version is as secret as its most secret paragraph; the public text is a
-            // projection of it, never the event itself.
-            Event::StatementDrafted { paragraphs, .. }
-            | Event::StatementRevised { paragraphs, .. } => paragraphs
-                .iter()
-                .fold(Marking::public(), |m, p| m.join(&p.marking)),
+            // Each paragraph is its own event at its own marking (docs/threat-model.md).
+            Event::ParagraphTabled { paragraph, .. } => paragraph.marking.clone(),
             Event::MeetingRecorded { meeting } => meeting.marking.clone(),
             Event::SeatGranted { seat } => seat.marking(),
             Event::PrincipalRegistered { principal } => principal.marking.clone(),

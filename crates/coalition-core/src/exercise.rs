@@ -69,7 +69,6 @@ pub fn fork(real_log: &[Event], exercise: &Exercise) -> Result<Vec<Event>, Rejec
         name,
         protected,
         verification,
-        founder,
         at,
         exercise: origin,
     }) = real_log.first()
@@ -101,7 +100,6 @@ pub fn fork(real_log: &[Event], exercise: &Exercise) -> Result<Vec<Event>, Rejec
         name: format!("{name} ({MARK}: {})", exercise.name),
         protected: protected.clone(),
         verification: *verification,
-        founder: founder.clone(),
         at: *at,
         exercise: Some(exercise.clone()),
     }];

@@ -268,18 +268,32 @@ impl IdKind for ObligationKind {
 /// A dated duty that an activated commitment produced.
 pub type ObligationId = Id<ObligationKind>;
 
-/// The first `PREFIX-n` not yet taken, counting from n = `existing` + 1 (the number of things of
-/// that kind already recorded): where the next generated id almost always is, so assigning ids
-/// stays cheap in long logs. In a log of generated ids they run 1, 2, 3 …
-pub(crate) fn next_id<K: IdKind>(
+/// How many base32 characters follow a derived id's prefix: 40 bits of the hash.
+const DERIVED_CHARS: usize = 8;
+
+/// An id derived from what an item is (docs/threat-model.md, "Ids do not count"): `PREFIX-` and
+/// eight base32 characters (RFC 4648, 40 bits) of SHA-256 over the RFC 8785 form of
+/// `{"kind": PREFIX, "attempt": n, "of": what}`, where `what` holds the coalition, the acting
+/// principal, the recording time and the item's content. It reveals neither how many items of
+/// its kind exist nor their order, and the same visible history gives the same ids whatever
+/// else the record holds. If the id is `taken`, the next attempt is tried: deterministic, so a
+/// replay or a second node derives the same id.
+pub(crate) fn derived_id<K: IdKind>(
     prefix: &str,
-    existing: usize,
+    what: &serde_json::Value,
     taken: impl Fn(&Id<K>) -> bool,
 ) -> Id<K> {
-    (existing as u64 + 1..)
-        .filter_map(|n| Id::parse(&format!("{prefix}-{n}")).ok())
+    (0u64..)
+        .filter_map(|attempt| {
+            let input = serde_json::json!({ "kind": prefix, "attempt": attempt, "of": what });
+            let bytes = serde_json_canonicalizer::to_vec(&input).ok()?;
+            let digest = crate::hash::Hash::of(&[&bytes]);
+            let code = data_encoding::BASE32_NOPAD.encode(&digest.as_bytes()[..5]);
+            debug_assert_eq!(code.len(), DERIVED_CHARS);
+            Id::parse(&format!("{prefix}-{code}")).ok()
+        })
         .find(|id| !taken(id))
-        .unwrap_or_else(|| unreachable!("ids are unbounded"))
+        .unwrap_or_else(|| unreachable!("attempts are unbounded"))
 }
 
 #[cfg(test)]
@@ -302,6 +316,28 @@ pub(crate) mod tests {
         assert!(PartyCode::parse("XXX").is_err());
         assert!(PartyCode::parse("FR").is_err());
         assert!(PartyCode::parse("").is_err());
+    }
+
+    #[test]
+    fn derived_ids_are_short_stable_and_step_past_what_is_taken() {
+        let what = serde_json::json!({"coalition": "c", "text": "x"});
+        let first: CommitmentId = derived_id("C", &what, |_| false);
+        assert_eq!(first.as_str().len(), "C-".len() + DERIVED_CHARS);
+        assert!(
+            first.as_str()[2..]
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        );
+        assert_eq!(derived_id::<CommitmentKind>("C", &what, |_| false), first);
+        let other: CommitmentId =
+            derived_id("C", &serde_json::json!({"coalition": "d"}), |_| false);
+        assert_ne!(other, first);
+        let next: CommitmentId = derived_id("C", &what, |id| *id == first);
+        assert_ne!(next, first);
+        assert_eq!(
+            derived_id::<CommitmentKind>("C", &what, |id| *id == first),
+            next
+        );
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub struct ExerciseClock {
 }
 
 /// A commitment with what has happened to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitmentRecord {
     /// The commitment.
     pub commitment: Commitment,
@@ -65,7 +65,7 @@ pub struct CommitmentRecord {
 }
 
 /// Support under a commitment that reached a stage.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SupportRecord {
     /// The stage.
     pub stage: Stage,
@@ -76,7 +76,7 @@ pub struct SupportRecord {
 }
 
 /// An incident with its verification.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncidentRecord {
     /// The incident.
     pub incident: Incident,
@@ -97,7 +97,7 @@ pub struct IncidentRecord {
 }
 
 /// An obligation with its settlement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObligationRecord {
     /// The obligation.
     pub obligation: Obligation,
@@ -118,7 +118,7 @@ impl ObligationRecord {
 }
 
 /// The protected state's request for consultations.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsultationRequest {
     /// The protected state.
     pub by: PartyCode,

@@ -1,13 +1,14 @@
 //! The signature audit: replays a verified log and checks every approval again, as an offline
 //! verifier must — against the key the principal had registered *at that point* of the log,
 //! over the exact approval message, by a leader of a required signatory party — that every
-//! version's text hashes to the content hash the approvals sign, and that every adoption is
+//! version's leaves hash to the content hash the approvals sign and every paragraph the log holds
+//! is among them (a reader's log holds the paragraphs it may read), and that every adoption is
 //! carried by its rule (the approvals, or a silence that held).
 
 use coalition_core::hash::Hash;
 use coalition_core::party::PrincipalRole;
 use coalition_core::signature::{PublicKey, SignatureBytes, approval_message};
-use coalition_core::statement::content_hash;
+use coalition_core::statement::check_version;
 use coalition_core::{Event, State, apply};
 
 use crate::audience::coalition_of;
@@ -208,22 +209,6 @@ fn replay<'a>(
                 });
                 summary.approvals += 1;
             }
-            Event::StatementDrafted {
-                statement,
-                paragraphs,
-                content,
-                ..
-            }
-            | Event::StatementRevised {
-                statement,
-                paragraphs,
-                content,
-                ..
-            } if content_hash(paragraphs) != *content => {
-                return Err(fail(format!(
-                    "the text of {statement} does not hash to the content hash {content} that its version records (and approvals sign)"
-                )));
-            }
             Event::StatementAdopted {
                 statement, version, ..
             } => {
@@ -244,6 +229,26 @@ fn replay<'a>(
             _ => {}
         }
         apply(&mut state, &envelope.event);
+        // A version's commitments, and each paragraph of it this log holds, must check against
+        // the content hash its approvals sign: a reader checks the paragraphs it may read.
+        if let Event::VersionTabled {
+            statement, version, ..
+        }
+        | Event::ParagraphTabled {
+            statement, version, ..
+        } = &envelope.event
+        {
+            let tabled = state
+                .statements()
+                .get(statement)
+                .and_then(|record| record.version(*version))
+                .ok_or_else(|| {
+                    fail(format!(
+                        "a paragraph of {statement}, which has no version {version}"
+                    ))
+                })?;
+            check_version(tabled).map_err(|problem| fail(format!("{statement}: {problem}")))?;
+        }
     }
     Ok(summary)
 }

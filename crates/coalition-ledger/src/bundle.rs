@@ -134,11 +134,6 @@ pub fn key_entries(envelopes: &[Envelope]) -> Vec<KeyEntry> {
                 key,
                 seq: e.seq,
             }),
-            Event::CoalitionFounded { founder, .. } => founder.public_key.map(|key| KeyEntry {
-                principal: founder.id.clone(),
-                key,
-                seq: e.seq,
-            }),
             _ => None,
         })
         .collect()

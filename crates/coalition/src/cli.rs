@@ -174,6 +174,63 @@ pub(crate) enum Command {
         after_help = "Example:\n  coalition migrate --from sqlite://$HOME/.local/share/coalition/coalition.sqlite --to postgres://coalition@db.internal/coalition"
     )]
     Migrate(MigrateArgs),
+    /// Serve the HTTP JSON API over the data directory (docs/api.md). Logs go to stderr
+    /// (RUST_LOG); SIGTERM or ctrl-c stops it after the requests under way.
+    #[command(
+        after_help = "Example:\n  coalition serve --demo\n  coalition serve --addr 0.0.0.0:8080 --data-dir /srv/coalition --read-only"
+    )]
+    Serve(ServeArgs),
+    /// Issue, list and revoke the API's bearer tokens (only their SHA-256 is kept).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Where to listen (port 0: any free port; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub(crate) addr: std::net::SocketAddr,
+    /// Refuse every write: a replica that must not write.
+    #[arg(long)]
+    pub(crate) read_only: bool,
+    /// Serve the Paris demo from a fresh temporary data directory (removed on exit), and print
+    /// one token per demo principal.
+    #[arg(long, conflicts_with = "read_only")]
+    pub(crate) demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Issue a token acting and reading as PRINCIPAL; it is printed once and kept nowhere.
+    #[command(
+        after_help = "Example:\n  coalition token issue paris-2026 macron --expires 30d --label \"Élysée scripts\""
+    )]
+    Issue {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The principal the token acts and reads as.
+        principal: PrincipalId,
+        /// How long it is valid (`30d`, `12h`; default: until revoked).
+        #[arg(long, value_name = "SPAN")]
+        expires: Option<Span>,
+        /// A note on what it is for.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// The coalition's tokens: ids, principals, labels, expiry and last use — never a token.
+    #[command(after_help = "Example:\n  coalition token list paris-2026")]
+    List {
+        /// The coalition.
+        coalition: CoalitionId,
+    },
+    /// Revoke a token: it is refused from its next use on.
+    #[command(after_help = "Example:\n  coalition token revoke paris-2026 TOK-1a2b3c4d")]
+    Revoke {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The token's id (`token list`).
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -320,9 +377,6 @@ pub(crate) enum CommitmentCommand {
 pub(crate) struct CommitmentAddArgs {
     /// The coalition.
     pub(crate) coalition: CoalitionId,
-    /// An id to use (default: the next free C-n).
-    #[arg(long)]
-    pub(crate) id: Option<CommitmentId>,
     /// The party that commits.
     #[arg(long)]
     pub(crate) guarantor: PartyCode,
@@ -407,7 +461,9 @@ pub(crate) enum IncidentCommand {
     )]
     Report(Box<IncidentReportArgs>),
     /// Confirm an incident towards verification (monitor, secretariat, or a member).
-    #[command(after_help = "Example:\n  coalition incident confirm paris-2026 INC-1 --as monitor")]
+    #[command(
+        after_help = "Example:\n  coalition incident confirm paris-2026 INC-NFHLRKGQ --as monitor"
+    )]
     Confirm {
         /// The coalition.
         coalition: CoalitionId,
@@ -421,7 +477,7 @@ pub(crate) enum IncidentCommand {
     },
     /// Reject an incident (monitor or secretariat).
     #[command(
-        after_help = "Example:\n  coalition incident reject paris-2026 INC-1 --reason \"not attributable\" --as monitor"
+        after_help = "Example:\n  coalition incident reject paris-2026 INC-NFHLRKGQ --reason \"not attributable\" --as monitor"
     )]
     Reject {
         /// The coalition.
@@ -439,7 +495,7 @@ pub(crate) enum IncidentCommand {
     },
     /// Start consultations before attribution is final (the secretariat).
     #[command(
-        after_help = "Example:\n  coalition incident trigger paris-2026 INC-1 --as secretariat"
+        after_help = "Example:\n  coalition incident trigger paris-2026 INC-NFHLRKGQ --as secretariat"
     )]
     Trigger {
         /// The coalition.
@@ -455,7 +511,7 @@ pub(crate) enum IncidentCommand {
     /// Record that a report duplicates another (the secretariat): its confirmations count
     /// towards the original's, its obligations are cancelled, the history says so.
     #[command(
-        after_help = "Example:\n  coalition incident merge paris-2026 INC-2 --into INC-1 --as secretariat"
+        after_help = "Example:\n  coalition incident merge paris-2026 INC-D5WQ3ZKA --into INC-NFHLRKGQ --as secretariat"
     )]
     Merge {
         /// The coalition.
@@ -474,7 +530,7 @@ pub(crate) enum IncidentCommand {
     /// Confirm a correction of a verified incident's attribution or time; it is made when the
     /// confirmations meet the rule that verified the incident, and the deadlines follow.
     #[command(
-        after_help = "Example:\n  coalition incident correct paris-2026 INC-1 --occurred-at 2026-11-20T02:10:00Z --as monitor"
+        after_help = "Example:\n  coalition incident correct paris-2026 INC-NFHLRKGQ --occurred-at 2026-11-20T02:10:00Z --as monitor"
     )]
     Correct {
         /// The coalition.
@@ -494,7 +550,7 @@ pub(crate) enum IncidentCommand {
         act: ActArgs,
     },
     /// Show one incident with its confirmations and obligations.
-    #[command(after_help = "Example:\n  coalition incident show paris-2026 INC-1")]
+    #[command(after_help = "Example:\n  coalition incident show paris-2026 INC-NFHLRKGQ")]
     Show {
         /// The coalition.
         coalition: CoalitionId,
@@ -509,9 +565,6 @@ pub(crate) enum IncidentCommand {
 pub(crate) struct IncidentReportArgs {
     /// The coalition.
     pub(crate) coalition: CoalitionId,
-    /// An id to use (default: the next free INC-n).
-    #[arg(long)]
-    pub(crate) id: Option<IncidentId>,
     /// The state alleged to have attacked.
     #[arg(long)]
     pub(crate) aggressor: PartyCode,
@@ -809,17 +862,17 @@ pub(crate) enum ObligationFormat {
 pub(crate) enum ObligationCommand {
     /// Report an obligation fulfilled (the guarantor or the secretariat).
     #[command(
-        after_help = "Example:\n  coalition obligation fulfil paris-2026 OB-1 --report \"consultations held in Paris\" --as starmer"
+        after_help = "Example:\n  coalition obligation fulfil paris-2026 OB-EWIXU6OK --report \"consultations held in London\" --as starmer"
     )]
     Fulfil(ObligationActArgs),
     /// Waive an obligation (the protected state).
     #[command(
-        after_help = "Example:\n  coalition obligation waive paris-2026 OB-3 --report \"not needed\" --as zelenskyy"
+        after_help = "Example:\n  coalition obligation waive paris-2026 OB-SBMX2DJY --report \"not needed\" --as zelenskyy"
     )]
     Waive(ObligationActArgs),
     /// Dispute an obligation (protected state, guarantor or secretariat).
     #[command(
-        after_help = "Example:\n  coalition obligation dispute paris-2026 OB-2 --report \"delivery incomplete\" --as zelenskyy"
+        after_help = "Example:\n  coalition obligation dispute paris-2026 OB-XSXWBBCS --report \"delivery incomplete\" --as zelenskyy"
     )]
     Dispute(ObligationActArgs),
 }

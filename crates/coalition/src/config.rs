@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use coalition_app::keys::FileLogKeys;
+use coalition_app::tokens::FileTokenStore;
 use coalition_app::trust::DirTrustStore;
 use coalition_app::{Access, App, Config};
 
@@ -38,17 +39,34 @@ pub(crate) fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 /// Opens the record in `database` (a URL), else in `dir`: for reading (nothing is created) or
-/// for writing.
+/// for writing, with this many connections to it (one for a one-shot command).
 pub(crate) async fn open(
     dir: &Path,
     database: Option<&str>,
     access: Access,
+    connections: u32,
 ) -> anyhow::Result<App> {
-    let trust = match std::env::var_os("COALITION_TRUST_DIR") {
+    open_with_trust(dir, database, &trust_dir()?, access, connections).await
+}
+
+/// Where this machine keeps trusted checkpoints: `COALITION_TRUST_DIR`, else the per-user
+/// config directory.
+pub(crate) fn trust_dir() -> anyhow::Result<PathBuf> {
+    Ok(match std::env::var_os("COALITION_TRUST_DIR") {
         Some(dir) => PathBuf::from(dir),
         None => DirTrustStore::default_dir()
             .context("no per-user config directory; set COALITION_TRUST_DIR")?,
-    };
+    })
+}
+
+/// Opens the record in `database`, else in `dir`, with trusted checkpoints kept in `trust`.
+pub(crate) async fn open_with_trust(
+    dir: &Path,
+    database: Option<&str>,
+    trust: &Path,
+    access: Access,
+    connections: u32,
+) -> anyhow::Result<App> {
     let config = Config {
         database: match database {
             Some(url) => url.to_owned(),
@@ -57,7 +75,8 @@ pub(crate) async fn open(
         log_keys: Arc::new(FileLogKeys::in_data_dir(dir)),
         trust: Arc::new(DirTrustStore::new(trust)),
         clock: crate::clock::from_env()?,
-        connections: 1,
+        tokens: Arc::new(FileTokenStore::in_data_dir(dir)),
+        connections,
     };
     Ok(App::open(config, access).await?)
 }

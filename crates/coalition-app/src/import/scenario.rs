@@ -338,15 +338,21 @@ where
     }
 }
 
+/// An item's marking (PUBLIC unless a classification is given); a releasability list on a
+/// PUBLIC item is refused, naming the field.
 fn marking(
     level: Option<Text<Level>>,
     originator: Option<PartyCode>,
     releasable: Option<Vec<PartyCode>>,
-) -> Marking {
-    Marking {
+) -> Result<Marking, String> {
+    let marking = Marking {
         level: level.map_or(Level::Public, |text| text.0),
         originator,
         releasable_to: releasable.map(|parties| parties.into_iter().collect()),
+    };
+    match marking.contradiction() {
+        Some(problem) => Err(format!("releasable_to: {problem}")),
+        None => Ok(marking),
     }
 }
 
@@ -356,6 +362,14 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
         .map_err(|err| SourceError::at(file, text, err.span(), err.message().trim()))?;
     let error =
         |span: Range<usize>, message: String| SourceError::at(file, text, Some(span), message);
+    let seed = |span: Range<usize>| {
+        crate::random::seed().map_err(|err| {
+            error(
+                span,
+                format!("no randomness for the statement's commitments: {err}"),
+            )
+        })
+    };
 
     let coalition_span = parsed.coalition.span();
     let coalition = parsed.coalition.into_inner();
@@ -372,7 +386,8 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
             party: spec.party,
             role: spec.role.0,
             clearance: spec.clearance.0,
-            marking: marking(spec.classification, None, spec.releasable_to),
+            marking: marking(spec.classification, None, spec.releasable_to)
+                .map_err(|problem| error(span.clone(), problem))?,
             public_key: spec.public_key.map(|k| k.0),
         };
         principals.push((principal, span));
@@ -471,7 +486,8 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
                 .map(|t| TerminationCondition::from_text(t))
                 .collect(),
             statement: spec.statement,
-            marking: marking(spec.classification, None, spec.releasable_to),
+            marking: marking(spec.classification, None, spec.releasable_to)
+                .map_err(|problem| error(span.clone(), problem))?,
             source: spec.source,
             illustrative: spec.illustrative,
             historical: spec.historical,
@@ -549,7 +565,8 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
                 from: spec.from.map(|w| w.0),
                 until: spec.until.map(|w| w.0),
             },
-            marking: marking(spec.classification, spec.originator, spec.releasable_to),
+            marking: marking(spec.classification, spec.originator, spec.releasable_to)
+                .map_err(|problem| error(span.clone(), problem))?,
             illustrative: spec.illustrative,
         };
         commands.push((
@@ -619,6 +636,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
                 signatories: spec.signatories,
                 rule,
                 paragraphs: first,
+                seed: seed(span.clone())?,
                 at: first_tabled,
             },
             span.clone(),
@@ -628,6 +646,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, SourceError> {
                 Command::ReviseStatement {
                     statement: spec.id.clone(),
                     paragraphs,
+                    seed: seed(span.clone())?,
                     at: tabled,
                 },
                 span.clone(),

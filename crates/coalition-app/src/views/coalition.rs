@@ -24,6 +24,16 @@ pub struct CoalitionRow {
     pub head: Hash,
 }
 
+/// A coalition as anyone may know it: its id and name (the master log's size is not for
+/// everyone).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoalitionName {
+    /// Its id.
+    pub id: CoalitionId,
+    /// Its name.
+    pub name: String,
+}
+
 /// What an import (or the demo) recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportSummary {

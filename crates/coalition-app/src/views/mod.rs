@@ -12,7 +12,9 @@ mod record;
 mod statement;
 mod support;
 
-pub use coalition::{CoalitionRow, DemoApproval, ImportSummary, InstrumentView, KeyFileView};
+pub use coalition::{
+    CoalitionName, CoalitionRow, DemoApproval, ImportSummary, InstrumentView, KeyFileView,
+};
 pub use commitment::{CommitmentFilter, CommitmentView, response_text, runs_until};
 pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView, WhatIfView};
 pub use record::{

@@ -35,34 +35,32 @@ pub struct StatementShow {
     pub title: String,
     /// The version shown.
     pub version: u32,
-    /// The version's content hash.
+    /// The version's content hash, which leaders sign: over its leaf commitments, never over
+    /// the text itself.
     pub content: Hash,
+    /// How many leaf commitments the version holds (a power of two, at least 16: an upper bound
+    /// on its paragraphs, nothing more).
+    pub leaves: usize,
+    /// Whether every paragraph shown is among the leaves and the leaves hash to the content:
+    /// the reader's own check of what it reads against what was signed.
+    pub verified: bool,
     /// Draft or adopted.
     pub status: StatementStatus,
-    /// The paragraphs; for the public, only those it may read.
+    /// The paragraphs the reader may read, in order; nothing marks the others.
     pub paragraphs: Vec<ParagraphView>,
 }
 
-/// A paragraph as the reader sees it.
+/// A paragraph the reader may read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ParagraphView {
-    /// Readable: its text and marking.
-    Shown {
-        /// Its number in the version, from 1.
-        number: usize,
-        /// Its portion marking.
-        marking: Marking,
-        /// Its text.
-        text: String,
-    },
-    /// Not readable by this reader.
-    Withheld {
-        /// Its number in the version, from 1.
-        number: usize,
-        /// Always true.
-        withheld: bool,
-    },
+pub struct ParagraphView {
+    /// Its place among the paragraphs the reader may read, from 1.
+    pub number: usize,
+    /// Its portion marking.
+    pub marking: Marking,
+    /// Its text.
+    pub text: String,
+    /// Its leaf commitment, found among the version's leaves.
+    pub leaf: Hash,
 }
 
 /// Two versions compared paragraph by paragraph.

@@ -5,7 +5,7 @@ use crate::command::NewCommitment;
 use crate::commitment::{Commitment, Stage};
 use crate::dates::{Day, Timestamp};
 use crate::event::Event;
-use crate::id::{CommitmentId, next_id};
+use crate::id::{CommitmentId, derived_id};
 use crate::names::Named as _;
 use crate::party::SeatRole;
 use crate::rejection::Rejection;
@@ -14,14 +14,17 @@ impl Rules<'_> {
     pub(super) fn add_commitment(&self, new: &NewCommitment) -> Result<Vec<Event>, Rejection> {
         let mut commitment = new.commitment.clone();
         self.for_party(&commitment.guarantor, "record a commitment of")?;
+        self.marking_given("classification", &commitment.marking)?;
         commitment.id = match &new.id {
             Some(id) if self.state.commitments().contains_key(id) => {
                 return Err(duplicate("commitment", id));
             }
             Some(id) => id.clone(),
-            None => next_id("C", self.state.commitments().len(), |id: &CommitmentId| {
-                self.state.commitments().contains_key(id)
-            }),
+            None => derived_id(
+                "C",
+                &self.identity(&(&commitment, new.at)),
+                |id: &CommitmentId| self.state.commitments().contains_key(id),
+            ),
         };
         match self.seat_role(&commitment.guarantor)? {
             SeatRole::Member | SeatRole::Partner => {}
@@ -186,11 +189,10 @@ impl Rules<'_> {
         )?;
         // A withdrawal cannot reach back past an attack the commitment has already answered.
         let answered = self
-            .state
+            .gate
             .obligations()
-            .values()
             .filter(|o| &o.obligation.commitment == commitment)
-            .filter_map(|o| self.state.incidents().get(&o.obligation.incident))
+            .filter_map(|o| self.gate.incident(&o.obligation.incident))
             .find(|i| i.incident.occurred_at >= at);
         if let Some(incident) = answered {
             return Err(invalid(

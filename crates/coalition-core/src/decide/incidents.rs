@@ -8,7 +8,7 @@ use crate::classification::Marking;
 use crate::command::NewIncident;
 use crate::dates::Timestamp;
 use crate::event::Event;
-use crate::id::{IncidentId, PartyCode, next_id};
+use crate::id::{IncidentId, PartyCode, derived_id};
 use crate::incident::{Confirmation, Correction, Incident, IncidentStatus, VerificationRule};
 use crate::party::{PrincipalRole, SeatRole};
 use crate::rejection::Rejection;
@@ -28,14 +28,17 @@ impl Rules<'_> {
             ));
         }
         let mut incident = new.incident.clone();
+        self.marking_given("classification", &incident.marking)?;
         incident.id = match &new.id {
             Some(id) if self.state.incidents().contains_key(id) => {
                 return Err(duplicate("incident", id));
             }
             Some(id) => id.clone(),
-            None => next_id("INC", self.state.incidents().len(), |id: &IncidentId| {
-                self.state.incidents().contains_key(id)
-            }),
+            None => derived_id(
+                "INC",
+                &self.identity(&(&incident, new.at)),
+                |id: &IncidentId| self.state.incidents().contains_key(id),
+            ),
         };
         check_incident(self.state, &incident, self.now)?;
         let reported = self.at(new.at);
@@ -449,6 +452,7 @@ impl Rules<'_> {
         marking: &Marking,
     ) -> Result<Vec<Event>, Rejection> {
         self.for_party(by, "request consultations for")?;
+        self.marking_given("classification", marking)?;
         let seat = self
             .state
             .seat(by)

@@ -13,6 +13,7 @@ impl Rules<'_> {
         instrument: &Instrument,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("record an instrument")?;
+        self.marking_given("classification", &instrument.marking)?;
         if self.state.instruments().contains_key(&instrument.id) {
             return Err(duplicate("instrument", &instrument.id));
         }

@@ -56,15 +56,24 @@ pub(super) fn found(
             founder.id, founder.role, ctx.actor
         )));
     }
-    Ok(vec![Event::CoalitionFounded {
-        id: founding.id.clone(),
-        name: founding.name.to_owned(),
-        protected: founding.protected.clone(),
-        verification: founding.verification,
-        founder: founder.clone(),
-        at: founding.at,
-        exercise: None,
-    }])
+    if let Some(problem) = founder.marking.contradiction() {
+        return Err(invalid("classification", problem));
+    }
+    // Two events, each about one marking: the founding is public, the founder is as open as
+    // its own record (docs/threat-model.md, "Every event is about one marking").
+    Ok(vec![
+        Event::CoalitionFounded {
+            id: founding.id.clone(),
+            name: founding.name.to_owned(),
+            protected: founding.protected.clone(),
+            verification: founding.verification,
+            at: founding.at,
+            exercise: None,
+        },
+        Event::PrincipalRegistered {
+            principal: founder.clone(),
+        },
+    ])
 }
 
 impl Rules<'_> {
@@ -117,6 +126,7 @@ impl Rules<'_> {
         principal: &Principal,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("register a principal")?;
+        self.marking_given("classification", &principal.marking)?;
         if self.state.principal(&principal.id).is_some() {
             return Err(duplicate("principal", &principal.id));
         }

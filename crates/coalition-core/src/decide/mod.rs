@@ -19,6 +19,7 @@ mod statements;
 pub(crate) use incidents::check_incident;
 
 use crate::command::{Command, Context};
+use crate::disclosure::Gate;
 use crate::event::Event;
 use crate::rejection::Rejection;
 use crate::state::{ExerciseClock, State};
@@ -75,7 +76,14 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             format!("{at} is in the future (now is {now})"),
         ));
     }
-    let rules = Rules { state, actor, now };
+    let viewer = state.viewer_for(actor);
+    let rules = Rules {
+        state,
+        actor,
+        now,
+        gate: Gate::new(state, &viewer),
+        recorded_at: ctx.now,
+    };
     match command {
         Command::FoundCoalition { id, .. } => Err(Rejection::AlreadyFounded(id.clone())),
         Command::DefineCategory {
@@ -162,20 +170,22 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             signatories,
             rule,
             paragraphs,
+            seed,
             at,
         } => rules.draft_statement(
             statement,
             title,
             signatories,
             *rule,
-            paragraphs,
+            (paragraphs, seed),
             rules.at(*at),
         ),
         Command::ReviseStatement {
             statement,
             paragraphs,
+            seed,
             at,
-        } => rules.revise_statement(statement, paragraphs, rules.at(*at)),
+        } => rules.revise_statement(statement, (paragraphs, seed), rules.at(*at)),
         Command::ApproveVersion {
             statement,
             version,

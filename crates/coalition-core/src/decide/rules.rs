@@ -1,7 +1,14 @@
 //! The checks every family of commands shares: who the actor is and may act for, the lookups that
 //! turn an id into a record or a rejection, and the rejections they build.
+//!
+//! Lookups go through the actor's own [`Gate`]: a command can name only what its actor may read,
+//! and naming an item it may not read is refused exactly as naming one that does not exist (same
+//! rejection, message and code), so a write is no oracle for what is hidden
+//! (docs/threat-model.md, "Writes see through the actor's gate").
 
+use crate::classification::Marking;
 use crate::dates::{EARLIEST, Timestamp};
+use crate::disclosure::Gate;
 use crate::id::{CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode};
 use crate::instrument::InstrumentRecord;
 use crate::party::{Principal, PrincipalRole, SeatRole};
@@ -13,9 +20,29 @@ pub(super) struct Rules<'a> {
     pub(super) state: &'a State,
     pub(super) actor: &'a Principal,
     pub(super) now: Timestamp,
+    /// The state as the actor may read it: every lookup goes through it.
+    pub(super) gate: Gate<'a>,
+    /// The real time of recording (an exercise decides at its simulated `now`).
+    pub(super) recorded_at: Timestamp,
 }
 
 impl<'a> Rules<'a> {
+    /// What the id of an item this actor records now is derived from (see
+    /// [`crate::id::derived_id`]): the coalition, the actor, the recording time and `content`
+    /// without any id it holds.
+    pub(super) fn identity(&self, content: &impl serde::Serialize) -> serde_json::Value {
+        let mut content = serde_json::to_value(content).unwrap_or_default();
+        if let Some(object) = content.as_object_mut() {
+            object.remove("id");
+        }
+        serde_json::json!({
+            "coalition": self.state.coalition().map(|c| c.id.as_str()),
+            "actor": self.actor.id.as_str(),
+            "recorded_at": self.recorded_at,
+            "content": content,
+        })
+    }
+
     /// A command's stated time, or the recording time when it states none.
     pub(super) fn at(&self, stated: Option<Timestamp>) -> Timestamp {
         stated.unwrap_or(self.now)
@@ -105,10 +132,32 @@ impl<'a> Rules<'a> {
         }
     }
 
+    /// A marking given for a new item: not contradictory, and one the actor may read itself (a
+    /// principal could not read back what it wrote, and has no business choosing a marking it
+    /// may not read).
+    pub(super) fn marking_given(
+        &self,
+        field: &'static str,
+        marking: &Marking,
+    ) -> Result<(), Rejection> {
+        if let Some(problem) = marking.contradiction() {
+            Err(invalid(field, problem))
+        } else if self.gate.may_read(marking) {
+            Ok(())
+        } else {
+            Err(invalid(
+                field,
+                format!(
+                    "{} may not read {marking} itself; a principal records items only at markings it may read",
+                    self.actor.id
+                ),
+            ))
+        }
+    }
+
     pub(super) fn instrument(&self, id: &InstrumentId) -> Result<&'a InstrumentRecord, Rejection> {
-        self.state
-            .instruments()
-            .get(id)
+        self.gate
+            .instrument(id)
             .ok_or_else(|| Rejection::UnknownInstrument(id.clone()))
     }
 
@@ -128,23 +177,20 @@ impl<'a> Rules<'a> {
     }
 
     pub(super) fn commitment(&self, id: &CommitmentId) -> Result<&'a CommitmentRecord, Rejection> {
-        self.state
-            .commitments()
-            .get(id)
+        self.gate
+            .commitment(id)
             .ok_or_else(|| Rejection::UnknownCommitment(id.clone()))
     }
 
     pub(super) fn incident(&self, id: &IncidentId) -> Result<&'a IncidentRecord, Rejection> {
-        self.state
-            .incidents()
-            .get(id)
+        self.gate
+            .incident(id)
             .ok_or_else(|| Rejection::UnknownIncident(id.clone()))
     }
 
     pub(super) fn obligation(&self, id: &ObligationId) -> Result<&'a ObligationRecord, Rejection> {
-        self.state
-            .obligations()
-            .get(id)
+        self.gate
+            .obligation(id)
             .ok_or_else(|| Rejection::UnknownObligation(id.clone()))
     }
 

@@ -9,8 +9,8 @@ use crate::party::PrincipalRole;
 use crate::rejection::Rejection;
 use crate::signature::{SignatureBytes, approval_message};
 use crate::statement::{
-    AdoptionRule, Approval, Meeting, MeetingId, Paragraph, StatementId, StatementRecord,
-    content_hash,
+    AdoptionRule, Approval, Meeting, MeetingId, Paragraph, Seed, StatementId, StatementRecord,
+    table,
 };
 
 impl Rules<'_> {
@@ -71,7 +71,7 @@ impl Rules<'_> {
         title: &str,
         signatories: &[PartyCode],
         rule: AdoptionRule,
-        paragraphs: &[Paragraph],
+        (paragraphs, seed): (&[Paragraph], &Seed),
         at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("table a draft statement")?;
@@ -113,17 +113,17 @@ impl Rules<'_> {
                 format!("expected 1 to {}, found {k}", signatories.len()),
             ));
         }
-        check_paragraphs(paragraphs)?;
+        self.check_paragraphs(paragraphs)?;
         self.within_record(format_args!("the draft of {id}"), at, false)?;
-        Ok(vec![Event::StatementDrafted {
+        let mut events = vec![Event::StatementDrafted {
             statement: id.clone(),
             title: title.to_owned(),
             signatories: signatories.to_vec(),
             rule,
-            paragraphs: paragraphs.to_vec(),
-            content: content_hash(paragraphs),
             at,
-        }])
+        }];
+        events.extend(tabled(id, 1, paragraphs, seed, at));
+        Ok(events)
     }
 
     pub(super) fn approve(
@@ -221,16 +221,15 @@ impl Rules<'_> {
     pub(super) fn revise_statement(
         &self,
         statement: &StatementId,
-        paragraphs: &[Paragraph],
+        (paragraphs, seed): (&[Paragraph], &Seed),
         at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         self.secretariat("table a new version")?;
         let record = self.statement(statement)?;
         self.open_statement(record)?;
-        check_paragraphs(paragraphs)?;
-        let content = content_hash(paragraphs);
+        self.check_paragraphs(paragraphs)?;
         let current = record.current().map_or(0, |v| v.number);
-        if record.current().is_some_and(|v| v.content == content) {
+        if record.current().is_some_and(|v| v.paragraphs == paragraphs) {
             return Err(invalid(
                 "paragraphs",
                 format!("identical to version {current}"),
@@ -244,13 +243,7 @@ impl Rules<'_> {
                 previous.at,
             )?;
         }
-        Ok(vec![Event::StatementRevised {
-            statement: statement.clone(),
-            version: current + 1,
-            paragraphs: paragraphs.to_vec(),
-            content,
-            at,
-        }])
+        Ok(tabled(statement, current + 1, paragraphs, seed, at))
     }
 
     pub(super) fn withdraw_approval(
@@ -382,19 +375,56 @@ impl Rules<'_> {
     }
 }
 
-/// A version needs paragraphs, each with text.
-fn check_paragraphs(paragraphs: &[Paragraph]) -> Result<(), Rejection> {
-    if paragraphs.is_empty() {
-        return Err(invalid(
-            "paragraphs",
-            "a version needs at least one paragraph",
-        ));
+/// A version's events, each about one marking: the PUBLIC `version_tabled` with its
+/// commitments, then one `paragraph_tabled` per paragraph at the paragraph's own marking.
+fn tabled(
+    statement: &StatementId,
+    version: u32,
+    paragraphs: &[Paragraph],
+    seed: &Seed,
+    at: Timestamp,
+) -> Vec<Event> {
+    let commitments = table(paragraphs, seed);
+    let mut events = vec![Event::VersionTabled {
+        statement: statement.clone(),
+        version,
+        leaves: commitments.leaves,
+        content: commitments.content,
+        at,
+    }];
+    events.extend(
+        paragraphs
+            .iter()
+            .zip(commitments.openings)
+            .map(|(paragraph, opening)| Event::ParagraphTabled {
+                statement: statement.clone(),
+                version,
+                paragraph: paragraph.clone(),
+                opening,
+            }),
+    );
+    events
+}
+
+impl Rules<'_> {
+    /// A version needs paragraphs, each with text, at markings the secretariat tabling it may
+    /// read.
+    fn check_paragraphs(&self, paragraphs: &[Paragraph]) -> Result<(), Rejection> {
+        if paragraphs.is_empty() {
+            return Err(invalid(
+                "paragraphs",
+                "a version needs at least one paragraph",
+            ));
+        }
+        if let Some(index) = paragraphs.iter().position(|p| p.text.trim().is_empty()) {
+            return Err(invalid(
+                "paragraphs",
+                format!("paragraph {} has no text", index + 1),
+            ));
+        }
+        for paragraph in paragraphs {
+            self.marking_given("paragraphs", &paragraph.marking)?;
+        }
+        Ok(())
     }
-    if let Some(index) = paragraphs.iter().position(|p| p.text.trim().is_empty()) {
-        return Err(invalid(
-            "paragraphs",
-            format!("paragraph {} has no text", index + 1),
-        ));
-    }
-    Ok(())
 }

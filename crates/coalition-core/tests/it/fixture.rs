@@ -386,6 +386,7 @@ impl World {
                 title: format!("Statement {statement}"),
                 signatories: signatories.iter().map(|p| party(p)).collect(),
                 rule,
+                seed: coalition_core::statement::Seed([7; 32]),
                 paragraphs,
                 at: None,
             },
@@ -400,6 +401,7 @@ impl World {
             "secretariat",
             Command::ReviseStatement {
                 statement: statement_id(statement),
+                seed: coalition_core::statement::Seed([7; 32]),
                 paragraphs: paragraphs(&[(&text, Level::Public)]),
                 at: None,
             },

@@ -6,6 +6,7 @@ mod fixture;
 mod incidents;
 mod lifecycle;
 mod replay;
+mod secrecy;
 mod statements;
 mod support;
 mod time;

@@ -391,6 +391,7 @@ fn a_ratification_cannot_precede_the_signature_nor_a_version_the_one_before() {
     world.draft("s", &["FRA", "GBR"], AdoptionRule::Unanimity);
     let revision = Command::ReviseStatement {
         statement: statement_id("s"),
+        seed: coalition_core::statement::Seed([7; 32]),
         paragraphs: crate::fixture::paragraphs(&[(
             "Version two.",
             coalition_core::classification::Level::Public,

@@ -13,7 +13,7 @@ use coalition_core::classification::Level;
 use coalition_core::command::Command;
 use coalition_core::dates::Span;
 use coalition_core::event::Event;
-use coalition_core::statement::{AdoptionRule, Approval, content_hash};
+use coalition_core::statement::{AdoptionRule, Approval, Paragraph, content_hash, leaf};
 use coalition_ledger::bundle::{
     Bundle, BundleFailure, check_extends, origin, sign_log, verify_bundle,
 };
@@ -190,7 +190,8 @@ fn a_bundle_verifies_offline_and_extends_its_own_earlier_checkpoints() {
     world.approve("macron", "t", 1).unwrap();
     let later = bundle(&world, &key);
     let verified = verify_bundle(&later, Some((&earlier, None))).unwrap();
-    assert_eq!(verified.events, earlier_size + 3);
+    // Drafted, its version tabled, its one paragraph; approved; adopted.
+    assert_eq!(verified.events, earlier_size + 5);
     assert_eq!(verified.consistent_with.map(|c| c.size), Some(earlier_size));
     let verified = verify_bundle(&later, Some((&earlier, Some(&verifier(&world, &key))))).unwrap();
     assert_eq!(verified.audit.approvals, 4);
@@ -361,18 +362,35 @@ fn a_paragraph_changed_after_approval_is_rejected_even_when_resealed_and_resigne
     let key = log_key();
     let tamper = |recompute_content: bool| {
         let mut world = small_world(&key);
+        let changed = |paragraph: &Paragraph| Paragraph {
+            text: "We stand apart.".into(),
+            ..paragraph.clone()
+        };
+        let (old, new) = world
+            .events()
+            .find_map(|event| match event {
+                Event::ParagraphTabled {
+                    paragraph, opening, ..
+                } => Some((leaf(paragraph, opening), leaf(&changed(paragraph), opening))),
+                _ => None,
+            })
+            .expect("a paragraph");
         edit_events(&mut world, |event| {
             let mut event = event.clone();
-            if let Event::StatementDrafted {
-                paragraphs,
-                content,
-                ..
-            } = &mut event
-            {
-                paragraphs[0].text = "We stand apart.".into();
-                if recompute_content {
-                    *content = content_hash(paragraphs);
+            match &mut event {
+                Event::ParagraphTabled {
+                    paragraph, opening, ..
+                } if leaf(paragraph, opening) == old => *paragraph = changed(paragraph),
+                Event::VersionTabled {
+                    leaves, content, ..
+                } if recompute_content && leaves.contains(&old) => {
+                    for l in leaves.iter_mut().filter(|l| **l == old) {
+                        *l = new;
+                    }
+                    leaves.sort();
+                    *content = content_hash(leaves);
                 }
+                _ => {}
             }
             Some(event)
         });

@@ -596,15 +596,19 @@ impl<'a, T: Num> Model<'a, T> {
         if !e.valid {
             return;
         }
-        self.check_nbs(e, true);
-        self.check_nbs(e, false);
-        e.valid = is_move_valid(&e.i, e.i.mv) && is_move_valid(&e.j, e.j.mv);
+        let cut_i = self.check_nbs(e, true);
+        let cut_j = self.check_nbs(e, false);
+        // Moves that neither check cut are the ones just found valid: same answer.
+        if cut_i || cut_j {
+            e.valid = is_move_valid(&e.i, e.i.mv) && is_move_valid(&e.j, e.j.mv);
+        }
     }
 
     /// `AbstractExchangeActor.check_nbs` for side i (`me_is_i`) or j: when the move would
     /// carry the compromise past the other actor's demand position, the move is cut to reach
-    /// it exactly and the other side's move is recomputed for an equal gain.
-    fn check_nbs(&self, e: &mut Pending<T>, me_is_i: bool) {
+    /// it exactly and the other side's move is recomputed for an equal gain. Returns whether
+    /// it did so.
+    fn check_nbs(&self, e: &mut Pending<T>, me_is_i: bool) -> bool {
         let updates = std::mem::take(&mut e.updates);
         let (me, opp) = if me_is_i {
             (&mut e.i, &mut e.j)
@@ -634,7 +638,8 @@ impl<'a, T: Num> Model<'a, T> {
             answer
         });
         self.sign_tests.set(tests);
-        if !both_above && !both_below {
+        let cut = !both_above && !both_below;
+        if cut {
             let den = self.den[me.supply_issue];
             let delta = self
                 .adjusted_nbs_by_position(me, &updates, me.supply_pos, x)
@@ -659,6 +664,7 @@ impl<'a, T: Num> Model<'a, T> {
             e.valid = is_move_valid(opp, opp.mv) && is_move_valid(me, me.mv);
         }
         e.updates = updates;
+        cut
     }
 
     /// `AbstractExchange.recalculate` after `done` was carried out.

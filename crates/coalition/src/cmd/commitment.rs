@@ -181,7 +181,6 @@ fn scope(trigger: &Trigger) -> String {
 
 fn add_request(args: &CommitmentAddArgs) -> Request {
     Request::AddCommitment(Box::new(NewCommitmentRequest {
-        id: args.id.clone(),
         guarantor: args.guarantor.clone(),
         protected: args.protected.clone(),
         category: args.category.clone(),

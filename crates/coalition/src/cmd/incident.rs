@@ -50,7 +50,6 @@ pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyh
     match command {
         IncidentCommand::Report(args) => {
             let request = Request::ReportIncident(Box::new(NewIncidentRequest {
-                id: args.id.clone(),
                 aggressor: args.aggressor.clone(),
                 target: args.target.clone(),
                 kind: args.kind,

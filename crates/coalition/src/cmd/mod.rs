@@ -10,8 +10,10 @@ mod migrate;
 pub(crate) mod negotiate;
 mod obligation;
 mod principal;
+mod serve;
 mod statement;
 mod support;
+mod token;
 mod whatif;
 
 use coalition_app::views::ReceiptView;
@@ -31,6 +33,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Negotiate(command) => negotiate::run(command, json),
         Command::Key(command) => principal::key(&command, json),
         Command::Migrate(args) => migrate::run(&args, json),
+        Command::Serve(args) => serve::run(cli.data_dir.as_deref(), cli.database.as_deref(), &args),
         command => {
             let dir = config::data_dir(cli.data_dir.as_deref())?;
             let database = cli.database;
@@ -39,7 +42,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                let app = config::open(&dir, database.as_deref(), access(&command)).await?;
+                let app = config::open(&dir, database.as_deref(), access(&command), 1).await?;
                 let result = dispatch(&app, &dir, command, json).await;
                 app.close().await;
                 result
@@ -66,7 +69,9 @@ fn access(command: &Command) -> Access {
         | Command::Communique(_)
         | Command::Aggregates(_)
         | Command::Whatif(_)
-        | Command::Export(_) => true,
+        | Command::Export(_)
+        // Tokens are kept beside the record, not in it.
+        | Command::Token(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
         Command::Support(args) => !matches!(args.command, Some(SupportCommand::Import { .. })),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),
@@ -118,7 +123,8 @@ async fn dispatch(
         Command::Whatif(command) => whatif::run(app, command, json).await,
         Command::Export(args) => support::open_data(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
-        Command::Negotiate(_) | Command::Key(_) | Command::Migrate(_) => {
+        Command::Token(command) => token::run(app, command, json).await,
+        Command::Negotiate(_) | Command::Key(_) | Command::Migrate(_) | Command::Serve(_) => {
             unreachable!("handled before the record is opened")
         }
     }

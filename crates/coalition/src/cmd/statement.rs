@@ -4,7 +4,7 @@
 use coalition_app::formats::akn;
 use coalition_app::import::{MAX_DRAFT_BYTES, parse_draft};
 use coalition_app::request::{NewMeetingRequest, NewStatementRequest};
-use coalition_app::views::{ParagraphView, StatementShow, StatementStanding};
+use coalition_app::views::{StatementShow, StatementStanding};
 use coalition_app::{App, AppError, Reading, Request, Who};
 use coalition_core::communique::Aggregate;
 use coalition_core::event::Event;
@@ -335,16 +335,19 @@ fn print_statement(shown: &StatementShow) {
         shown.version,
         status_text(&shown.status)
     );
-    println!("content hash {}", shown.content);
-    for paragraph in &shown.paragraphs {
-        match paragraph {
-            ParagraphView::Shown {
-                number,
-                marking,
-                text,
-            } => println!("\n{number}. ({marking}) {}", clean(text)),
-            ParagraphView::Withheld { number, .. } => println!("\n{number}. [withheld]"),
-        }
+    let check = if shown.verified {
+        "verified"
+    } else {
+        "DOES NOT VERIFY"
+    };
+    println!(
+        "content hash {} over {} leaf commitments; paragraphs shown: {}, each among them: {check}",
+        shown.content,
+        shown.leaves,
+        shown.paragraphs.len()
+    );
+    for p in &shown.paragraphs {
+        println!("\n{}. ({}) {}", p.number, p.marking, clean(&p.text));
     }
 }
 

@@ -1,11 +1,10 @@
 //! `whatif incident`: what an incident would set off, decided on a copy of the record.
 
+use coalition_app::request::{ConsultationAsked, WhatIfRequest};
 use coalition_app::views::WhatIfView;
 use coalition_app::{App, Reading};
-use coalition_core::classification::Marking;
 use coalition_core::dates::Timestamp;
-use coalition_core::id::{IncidentId, PartyCode};
-use coalition_core::incident::Incident;
+use coalition_core::id::PartyCode;
 use coalition_core::names::Named;
 use coalition_core::obligation::Deadline;
 use coalition_core::whatif::WhatIf;
@@ -40,28 +39,21 @@ fn query(args: &WhatIfIncidentArgs) -> anyhow::Result<WhatIf> {
         let party =
             PartyCode::parse(party).map_err(|e| bad_input(format!("--request {text}: {e}")))?;
         let at = Timestamp::parse(at).map_err(|e| bad_input(format!("--request {text}: {e}")))?;
-        requests.push((party, at));
+        requests.push(ConsultationAsked { party, at });
     }
-    Ok(WhatIf {
-        incident: Incident {
-            // Replaced by the what-if's own id.
-            id: IncidentId::parse("WHAT-IF")?,
-            aggressor: args.aggressor.clone(),
-            target: args.target.clone(),
-            kind: args.kind,
-            occurred_at: args.at,
-            location: args.location.clone(),
-            description: String::new(),
-            evidence: Vec::new(),
-            nuclear_weapons_used: args.nuclear_weapons_used,
-            // A supposition is no secret: what it reaches is as secret as the commitments.
-            marking: Marking::public(),
-        },
+    Ok(WhatIfRequest {
+        aggressor: args.aggressor.clone(),
+        target: args.target.clone(),
+        kind: args.kind,
+        at: args.at,
+        location: args.location.clone(),
+        nuclear_weapons_used: args.nuclear_weapons_used,
         verified_at: args.verified_at,
         requests,
         assume_ceasefire: args.assume_ceasefire,
         assume_ratified: args.assume_ratified.clone(),
-    })
+    }
+    .into_query()?)
 }
 
 fn print_answer(answer: &WhatIfView) {

@@ -58,21 +58,27 @@ fn the_demo_flow_runs_end_to_end_from_a_fresh_data_directory() {
         "--location",
         "Kharkiv oblast",
     ]));
-    assert_eq!(reported.trim(), "INC-1");
+    let incident = reported.trim();
+    assert!(
+        incident.starts_with("INC-") && incident.len() == "INC-".len() + 8,
+        "an id derived from the report, not a count: {incident}"
+    );
 
     // The secretariat and two members do not verify; a third member does.
     for principal in ["secretariat", "macron", "starmer"] {
-        env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", principal]);
+        env.ok(&["incident", "confirm", DEMO, incident, "--as", principal]);
     }
-    let incident = find(&env.json(&["incidents", DEMO]), "id", "INC-1").clone();
-    assert_eq!(incident["status"], "reported");
-    assert_eq!(items(&incident["confirmations"]).len(), 3);
+    let record = find(&env.json(&["incidents", DEMO]), "id", incident).clone();
+    assert_eq!(record["status"], "reported");
+    assert_eq!(items(&record["confirmations"]).len(), 3);
     assert!(items(&env.json(&["obligations", DEMO])).is_empty());
-    let verified = env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", "merz"]);
+    let verified = env.ok(&["incident", "confirm", DEMO, incident, "--as", "merz"]);
     // Germany is told of the obligations it may read (issue 9: receipts go through the gate).
     let for_germany = items(&env.json(&["obligations", DEMO, "--as", "merz"])).len();
     assert!(
-        verified.contains(&format!("INC-1 verified: {for_germany} obligations opened")),
+        verified.contains(&format!(
+            "{incident} verified: {for_germany} obligations opened"
+        )),
         "{verified}"
     );
     assert_eq!(items(&env.json(&["obligations", DEMO])).len(), 12);
@@ -118,7 +124,7 @@ fn the_demo_flow_runs_end_to_end_from_a_fresh_data_directory() {
         ] {
             assert!(!o[field].is_null(), "{field} missing in {o}");
         }
-        assert_eq!(o["incident"], "INC-1");
+        assert_eq!(o["incident"], incident);
         assert_eq!(o["status"], "open");
     }
     let usa = obligation(&obligations, "usa-2024-consult", "consult");

@@ -10,14 +10,18 @@ const SECRET_ID: &str = "paris-fra-military";
 /// Words from its `what`, to look for anywhere in the output.
 const SECRET_WORDS: &str = "air component of the multinational force";
 
-/// The demo with a ceasefire and a verified attack, so the secret commitment has obligations.
-fn activated() -> Env {
+/// The demo with a ceasefire and a verified attack, so the secret commitment has obligations;
+/// and the attack's id.
+fn activated() -> (Env, String) {
     let env = Env::demo();
     env.ok(&CEASEFIRE);
-    env.ok(&report(&[]));
-    env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", "monitor"]);
-    env
+    let incident = env.reported(&[]);
+    env.ok(&["incident", "confirm", DEMO, &incident, "--as", "monitor"]);
+    (env, incident)
 }
+
+/// Stands in for the attack's id in [`READS`].
+const INCIDENT: &str = "INCIDENT";
 
 /// Who reads: `--as P` or `--public`.
 fn reader(who: &str) -> Vec<&str> {
@@ -36,7 +40,7 @@ fn read(env: &Env, who: &str, args: &[&str]) -> Value {
 
 #[test]
 fn a_secret_commitment_released_to_three_states_is_seen_by_them_only() {
-    let env = activated();
+    let (env, _) = activated();
     for who in ["macron", "starmer", "zelenskyy"] {
         let commitments = read(&env, who, &["commitments", DEMO]);
         assert!(has(&commitments, "id", SECRET_ID), "{who} may read it");
@@ -59,7 +63,7 @@ fn a_secret_commitment_released_to_three_states_is_seen_by_them_only() {
 
 #[test]
 fn the_public_sees_public_items_only() {
-    let env = activated();
+    let (env, _) = activated();
     let commitments = read(&env, "public", &["commitments", DEMO]);
     assert!(
         !items(&commitments).is_empty(),
@@ -82,7 +86,7 @@ fn the_public_sees_public_items_only() {
 
 #[test]
 fn a_hidden_item_answers_exactly_like_a_nonexistent_one() {
-    let env = activated();
+    let (env, _) = activated();
     let hidden = env.fails(
         2,
         &["commitment", "show", DEMO, SECRET_ID, "--as", "meloni"],
@@ -117,7 +121,7 @@ const READS: &[(&[&str], i32, i32)] = &[
     (&["commitment", "show", DEMO, "paris-ita-diplomatic"], 0, 0),
     (&["commitment", "show", DEMO, SECRET_ID], 2, 2),
     (&["incidents", DEMO], 0, 0),
-    (&["incident", "show", DEMO, "INC-1"], 0, 2),
+    (&["incident", "show", DEMO, INCIDENT], 0, 2),
     (&["obligations", DEMO], 0, 0),
     (&["coverage", DEMO], 0, 0),
     (&["support", DEMO], 0, 0),
@@ -138,12 +142,15 @@ const READS: &[(&[&str], i32, i32)] = &[
 
 #[test]
 fn nothing_a_reader_may_not_see_appears_in_any_output() {
-    let env = activated();
+    let (env, incident) = activated();
     let mut checked = 0;
     for (who, column) in [("meloni", 1), ("public", 2)] {
         for &(args, for_meloni, for_public) in READS {
             let expected = if column == 1 { for_meloni } else { for_public };
-            let mut all = args.to_vec();
+            let mut all: Vec<&str> = args
+                .iter()
+                .map(|a| if *a == INCIDENT { incident.as_str() } else { a })
+                .collect();
             all.extend(reader(who));
             let mut with_json = all.clone();
             with_json.push("--json");
@@ -190,7 +197,7 @@ fn nothing_a_reader_may_not_see_appears_in_any_output() {
 
 #[test]
 fn coverage_for_a_reader_counts_only_what_the_reader_may_see() {
-    let env = activated();
+    let (env, _) = activated();
     let gaps = |who: Option<&str>| -> Vec<String> {
         let mut args = vec!["coverage", DEMO];
         if let Some(who) = who {

@@ -9,6 +9,7 @@ mod help;
 mod negotiate;
 mod noninterference;
 mod postgres;
+mod serve;
 mod statements;
 mod support;
 mod tamper;

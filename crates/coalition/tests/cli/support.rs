@@ -192,6 +192,16 @@ impl Env {
         )
     }
 
+    /// Reports the attack of [`report`] with `extra` flags; returns the id the record derived
+    /// for it (ids are not counters: read them, never guess them).
+    pub(crate) fn reported(&self, extra: &[&str]) -> String {
+        let created = self.json(&report(extra));
+        created["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {created}"))
+            .to_owned()
+    }
+
     /// Writes a file in the test's directory; returns its path.
     pub(crate) fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.root.path().join(name);

@@ -6,16 +6,18 @@ use crate::support::*;
 /// A string only one event contains.
 const MARKER: &str = "unique-tamper-marker-4711";
 
-/// The demo plus an incident whose description is `MARKER`; returns its sequence number.
-fn with_marked_event() -> (Env, u64) {
+/// The demo plus an incident whose description is `MARKER`; returns its sequence number and
+/// the incident's id.
+fn with_marked_event() -> (Env, u64, String) {
     let env = Env::demo();
     let reported = env.json(&report(&["--description", MARKER]));
     let seq = reported["seq"]
         .as_u64()
         .expect("the report's sequence number");
+    let incident = reported["id"].as_str().expect("its id").to_owned();
     // More events after it, so the broken one is not the last.
-    env.ok(&["incident", "confirm", DEMO, "INC-1", "--as", "monitor"]);
-    (env, seq)
+    env.ok(&["incident", "confirm", DEMO, &incident, "--as", "monitor"]);
+    (env, seq, incident)
 }
 
 fn occurrences(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
@@ -29,7 +31,7 @@ fn occurrences(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
 
 #[test]
 fn one_changed_byte_in_the_database_file_is_named_by_log_verify_with_exit_3() {
-    let (env, seq) = with_marked_event();
+    let (env, seq, incident) = with_marked_event();
     env.ok(&["log", "verify", DEMO]);
     // Every command has exited, so the WAL has been checkpointed into the main file.
     let wal = env.data_dir().join("coalition.sqlite-wal");
@@ -60,7 +62,14 @@ fn one_changed_byte_in_the_database_file_is_named_by_log_verify_with_exit_3() {
         vec!["commitments", DEMO],
         vec!["coverage", DEMO],
         vec!["log", "show", DEMO],
-        vec!["incident", "confirm", DEMO, "INC-1", "--as", "secretariat"],
+        vec![
+            "incident",
+            "confirm",
+            DEMO,
+            &incident,
+            "--as",
+            "secretariat",
+        ],
         CEASEFIRE.to_vec(),
     ] {
         let stderr = env.fails(3, &args);
@@ -75,7 +84,7 @@ fn one_changed_byte_in_the_database_file_is_named_by_log_verify_with_exit_3() {
 #[test]
 fn byte_flips_anywhere_in_the_file_are_caught_or_change_nothing() {
     // RELIABILITY row 5: no flip of the raw file may change what the log says and still verify.
-    let (env, _) = with_marked_event();
+    let (env, _, _) = with_marked_event();
     // This machine has verified (and pinned) the genuine log before the flips.
     env.ok(&["log", "verify", DEMO]);
     let genuine = env.json(&["log", "show", DEMO]);

@@ -44,10 +44,12 @@ fn every_json_output_is_a_typed_view() {
 
     // Writes: receipts, and the id of what a write created.
     round_trips::<ReceiptView>("ceasefire", &env.json(&CEASEFIRE));
-    round_trips::<CreatedView>("incident report", &env.json(&report(&[])));
+    let reported = env.json(&report(&[]));
+    round_trips::<CreatedView>("incident report", &reported);
+    let incident: &'static str = reported["id"].as_str().unwrap().to_owned().leak();
     round_trips::<ReceiptView>(
         "incident confirm",
-        &env.json(&["incident", "confirm", DEMO, "INC-1", "--as", "monitor"]),
+        &env.json(&["incident", "confirm", DEMO, incident, "--as", "monitor"]),
     );
 
     // Reads, as the custodian and as a principal.
@@ -64,7 +66,7 @@ fn every_json_output_is_a_typed_view() {
             &with(&["commitment", "show", DEMO, "gbr-2024-consult"]),
         );
         check::<Vec<IncidentView>>(&env, &with(&["incidents", DEMO]));
-        check::<IncidentDetail>(&env, &with(&["incident", "show", DEMO, "INC-1"]));
+        check::<IncidentDetail>(&env, &with(&["incident", "show", DEMO, incident]));
         check::<Vec<ObligationView>>(&env, &with(&["obligations", DEMO]));
         check::<Coverage>(&env, &with(&["coverage", DEMO]));
         check::<Vec<StatementRow>>(&env, &with(&["statements", DEMO]));

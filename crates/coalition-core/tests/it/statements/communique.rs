@@ -28,10 +28,14 @@ fn marking_strategy() -> impl Strategy<Value = Marking> {
         Just(Some(vec!["FRA"])),
         Just(Some(vec!["GBR", "DEU"])),
     ];
+    // Originated by France, so that the French secretariat recording it may read it.
+    // PUBLIC is releasable to everyone: a list on it is refused.
     (0..Level::ALL.len(), releasable).prop_map(|(level, releasable)| Marking {
         level: Level::ALL[level],
-        originator: None,
-        releasable_to: releasable.map(|parties| parties.iter().map(|p| party(p)).collect()),
+        originator: Some(party("FRA")),
+        releasable_to: releasable
+            .filter(|_| level > 0)
+            .map(|parties| parties.iter().map(|p| party(p)).collect()),
     })
 }
 

@@ -92,6 +92,7 @@ fn a_quorum_of_zero_or_above_the_signatories_is_refused_at_drafting() {
                 title: "Quorum".into(),
                 signatories: signatories.iter().map(|p| party(p)).collect(),
                 rule: AdoptionRule::Quorum { k },
+                seed: coalition_core::statement::Seed([7; 32]),
                 paragraphs: paragraphs(&[("Text.", Level::Public)]),
                 at: None,
             },
@@ -118,6 +119,7 @@ fn drafting_refuses_unknown_or_repeated_signatories_and_empty_text() {
         title: "T".into(),
         signatories: signatories.iter().map(|p| party(p)).collect(),
         rule: UNANIMITY,
+        seed: coalition_core::statement::Seed([7; 32]),
         paragraphs: paragraphs(texts),
         at: None,
     };

@@ -27,6 +27,7 @@ fn a_signature_is_accepted_only_for_the_exact_statement_version_coalition_and_si
             "secretariat",
             Command::ReviseStatement {
                 statement: statement_id(s),
+                seed: coalition_core::statement::Seed([7; 32]),
                 paragraphs: same.clone(),
                 at: None,
             },

@@ -88,6 +88,7 @@ fn an_adopted_statement_is_immutable() {
             "secretariat",
             &Command::ReviseStatement {
                 statement: s.clone(),
+                seed: coalition_core::statement::Seed([7; 32]),
                 paragraphs: paragraphs(&[("Changed after adoption.", Level::Public)]),
                 at: None,
             }

@@ -87,6 +87,36 @@ fn an_export_validates_against_the_official_schema_and_round_trips() {
     assert_eq!(exported["content"], original["content"]);
     assert_eq!(copy["title"], original["title"]);
 
+    // An older version, asked for by number.
+    let out = env.root().join("v1.akn.xml");
+    let v1 = env.json(&[
+        "statement",
+        "export",
+        DEMO,
+        "paris-declaration",
+        "--version",
+        "1",
+        "--format",
+        "akn",
+        "--out",
+        path(&out),
+    ]);
+    let shown_v1 = env.json(&[
+        "statement",
+        "show",
+        DEMO,
+        "paris-declaration",
+        "--version",
+        "1",
+    ]);
+    assert_eq!(
+        (&v1["version"], &v1["content"]),
+        (&shown_v1["version"], &shown_v1["content"])
+    );
+    let v1_text = std::fs::read_to_string(&out).expect("the export");
+    assert!(v1_text.contains("eng@v1"), "{v1_text}");
+    xmllint_validates(&out, SCHEMA);
+
     // And as a revision of a draft: greenland's text becomes the copy's version 2.
     export(&env, "greenland", "greenland.akn.xml", &[]);
     xmllint_validates(&env.root().join("greenland.akn.xml"), SCHEMA);

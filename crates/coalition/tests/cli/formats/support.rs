@@ -121,20 +121,26 @@ fn support_is_totalled_per_donor_with_ended_commitments_apart_and_gated() {
 #[test]
 fn an_iati_export_validates_and_publishes_only_public_commitments() {
     let env = Env::demo();
-    env.ok(&[
-        "commitment",
-        "support",
-        DEMO,
-        "deu-2024-financial",
-        "--stage",
-        "delivered",
-        "--quantity",
-        "5000",
-        "--at",
-        "2024-06-01T00:00:00Z",
-        "--as",
-        "secretariat",
-    ]);
+    // Allocated before it is delivered.
+    for (stage, at) in [
+        ("allocated", "2024-05-01T00:00:00Z"),
+        ("delivered", "2024-06-01T00:00:00Z"),
+    ] {
+        env.ok(&[
+            "commitment",
+            "support",
+            DEMO,
+            "deu-2024-financial",
+            "--stage",
+            stage,
+            "--quantity",
+            "5000",
+            "--at",
+            at,
+            "--as",
+            "secretariat",
+        ]);
+    }
     let canaries = classified_canaries(&env);
     // Even the custodian's IATI file holds only PUBLIC commitments: it is a publication.
     let file = export(&env, "iati", "paris.iati.xml", &[]);
@@ -205,6 +211,9 @@ fn a_spreadsheet_has_the_table_and_a_readme_and_holds_only_what_its_reader_may_r
         .find(|r| r[0] == "nor-2025-air-defence")
         .expect("NOR's row");
     assert_eq!(nor[committed], "120", "quantities are numbers");
+    // The same record read at the same time: the same bytes (no clock in the workbook).
+    let again = std::fs::read(export(&env, "xlsx", "again.xlsx", &[])).expect("the workbook");
+    assert!(again == bytes, "two exports of the same reading differ");
     let readme = sheet(&bytes, "README");
     for column in &header {
         assert!(

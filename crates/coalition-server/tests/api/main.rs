@@ -1,0 +1,9 @@
+//! The API in process: a server on an ephemeral loopback port over a fresh demo record, asked
+//! as a client would ask it.
+
+mod events;
+mod gate;
+mod openapi;
+mod reads;
+mod support;
+mod writes;

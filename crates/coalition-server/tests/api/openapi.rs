@@ -1,0 +1,48 @@
+//! The OpenAPI document the server serves describes every route it serves.
+
+use crate::support::Server;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_lists_every_route_with_its_errors() {
+    let server = Server::demo().await;
+    let answer = server.get("/api/openapi.json", None).await;
+    assert_eq!(answer.status, 200);
+    let document = answer.json();
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(
+        document,
+        serde_json::to_value(coalition_server::openapi_document()).expect("json")
+    );
+    let paths = document["paths"].as_object().expect("paths");
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/api/coalitions",
+        "/api/coalitions/{coalition}/commitments",
+        "/api/coalitions/{coalition}/commitments/{id}",
+        "/api/coalitions/{coalition}/incidents/{id}",
+        "/api/coalitions/{coalition}/obligations",
+        "/api/coalitions/{coalition}/coverage",
+        "/api/coalitions/{coalition}/statements/{id}/to-sign",
+        "/api/coalitions/{coalition}/communique",
+        "/api/coalitions/{coalition}/log/consistency",
+        "/api/coalitions/{coalition}/requests",
+        "/api/coalitions/{coalition}/whatif",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not documented");
+    }
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("operations") {
+            let responses = operation["responses"].as_object().expect("responses");
+            assert!(
+                responses.contains_key("200") || responses.contains_key("201"),
+                "{method} {path}"
+            );
+            assert!(
+                operation["description"].is_string() || operation["summary"].is_string(),
+                "{method} {path} says what it does"
+            );
+        }
+    }
+    assert!(document["components"]["schemas"]["ApiError"].is_object());
+}

@@ -1,0 +1,255 @@
+//! `coalition serve` as a real process: the demo's URL and tokens, one log line per request
+//! without the token, and a SIGTERM under writers after which every acknowledged write is in the
+//! log and the chain verifies.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::{DEMO, Env};
+
+/// A `coalition serve` child, killed if the test ends early.
+struct Serving {
+    child: Child,
+    /// stderr, read as it comes so that the server never blocks on a full pipe.
+    stderr: std::thread::JoinHandle<String>,
+    /// `host:port`.
+    addr: String,
+    /// The lines printed before `ready`.
+    banner: Vec<String>,
+}
+
+impl Serving {
+    fn start(env: &Env, args: &[&str]) -> Serving {
+        let mut child = env
+            .command()
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut pipe = child.stderr.take().expect("stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        });
+        let mut banner = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("a line");
+            if line == "ready" {
+                break;
+            }
+            banner.push(line);
+        }
+        let addr = banner
+            .first()
+            .and_then(|line| line.strip_prefix("listening on http://"))
+            .unwrap_or_else(|| panic!("no URL printed: {banner:?}"))
+            .to_owned();
+        Serving {
+            child,
+            stderr,
+            addr,
+            banner,
+        }
+    }
+
+    /// SIGTERM, then the exit code and stderr.
+    fn terminate(mut self) -> (Option<i32>, String) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stderr = std::mem::replace(&mut self.stderr, std::thread::spawn(String::new));
+        (status.code(), stderr.join().expect("stderr"))
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 request on its own connection: (status, body).
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let body = body.map(Value::to_string).unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no status in {response:?}")))?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+#[test]
+fn serve_demo_prints_its_url_and_a_token_per_principal() {
+    let env = Env::new();
+    let serving = Serving::start(&env, &["--demo"]);
+    let tokens: Vec<(String, String)> = serving
+        .banner
+        .iter()
+        .filter_map(|line| line.strip_prefix("token "))
+        .filter_map(|rest| rest.split_once(' '))
+        .map(|(principal, token)| (principal.to_owned(), token.to_owned()))
+        .collect();
+    assert!(tokens.len() >= 5, "{:?}", serving.banner);
+    let demo_dir = serving
+        .banner
+        .iter()
+        .find_map(|line| line.strip_prefix("demo data in "))
+        .and_then(|rest| rest.strip_suffix(" (removed on exit)"))
+        .expect("the demo's directory")
+        .to_owned();
+    let (principal, token) = &tokens[0];
+    let (status, body) = http(
+        &serving.addr,
+        "GET",
+        &format!("/api/coalitions/{DEMO}/commitments"),
+        token,
+        None,
+    )
+    .expect("an answer");
+    assert_eq!(status, 200, "{body}");
+    let (code, stderr) = serving.terminate();
+    assert_eq!(code, Some(0), "{stderr}");
+    // One line per request: method, route, status, principal; never the token.
+    let line = stderr
+        .lines()
+        .find(|line| line.contains("route=/api/coalitions/{coalition}/commitments"))
+        .unwrap_or_else(|| panic!("no request line: {stderr}"));
+    for part in [
+        "method=GET",
+        "status=200",
+        "latency_us=",
+        &format!("principal={principal}"),
+    ] {
+        assert!(line.contains(part), "{part} missing: {line}");
+    }
+    assert!(!stderr.contains(token.as_str()), "a token was logged");
+    assert!(
+        !std::path::Path::new(&demo_dir).exists(),
+        "the demo's directory is removed on exit"
+    );
+}
+
+#[test]
+fn sigterm_under_writers_loses_no_acknowledged_write() {
+    let env = Env::demo();
+    let token = env
+        .ok(&["token", "issue", DEMO, "monitor"])
+        .trim()
+        .to_owned();
+    let serving = Serving::start(&env, &[]);
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..3)
+        .map(|writer| {
+            let (addr, token) = (serving.addr.clone(), token.clone());
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut refused = 0;
+                for n in 0.. {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let body = json!({"action": "report-incident", "request": {
+                        "aggressor": "RUS", "target": "UKR", "kind": "armed-attack",
+                        "at": "2026-11-01T00:00:00Z", "location": format!("writer {writer} #{n}")}});
+                    let path = format!("/api/coalitions/{DEMO}/requests");
+                    match http(&addr, "POST", &path, &token, Some(&body)) {
+                        Ok((201, receipt)) => {
+                            let receipt: Value = serde_json::from_str(&receipt).expect("JSON");
+                            for entry in receipt["recorded"].as_array().expect("entries") {
+                                let hash = entry["hash"].as_str().expect("a hash").to_owned();
+                                acknowledged.lock().expect("lock").push(hash);
+                            }
+                        }
+                        Ok((503, _)) => refused += 1,
+                        Ok((status, body)) => return Err(format!("{status}: {body}")),
+                        // The listener is closed: the server has stopped taking requests.
+                        Err(_) => break,
+                    }
+                }
+                Ok(refused)
+            })
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().expect("lock").len() < 15 {
+        assert!(Instant::now() < deadline, "the writers made no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let (code, stderr) = serving.terminate();
+    stop.store(true, Ordering::SeqCst);
+    for writer in writers {
+        let answer = writer.join().expect("a writer");
+        assert!(
+            answer.is_ok(),
+            "unexpected answer {answer:?}; the server said: {stderr}"
+        );
+    }
+    assert_eq!(code, Some(0), "serve exits cleanly on SIGTERM: {stderr}");
+    assert!(stderr.contains("shutting down"), "{stderr}");
+    // Restarted: every acknowledged entry is in the monitor's log, and the record verifies.
+    let log = env.json(&["log", "show", DEMO, "--as", "monitor"]);
+    let hashes: Vec<&str> = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| entry["hash"].as_str().expect("a hash"))
+        .collect();
+    let acknowledged = acknowledged.lock().expect("lock");
+    assert!(acknowledged.len() >= 15);
+    for hash in acknowledged.iter() {
+        assert!(
+            hashes.contains(&hash.as_str()),
+            "acknowledged {hash} was lost"
+        );
+    }
+    env.ok(&["log", "verify", DEMO]);
+}
