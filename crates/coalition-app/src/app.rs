@@ -231,6 +231,9 @@ impl App {
             .filter(|(master, _)| written.contains(master))
             .map(|(_, entry)| entry)
             .collect();
+        // Where the actor's log ended with this write: entries another process appended after
+        // it are not this receipt's, or two concurrent writers would report the same head.
+        let head = mine.last().map_or(head, |(sealed, _)| sealed.head());
         Ok(ReceiptView::of(&mine, head))
     }
 
