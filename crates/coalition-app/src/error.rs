@@ -19,7 +19,7 @@ pub enum AppError {
         message: String,
     },
     /// A file or text with a position: `file:line:column: message`.
-    #[error("{0}")]
+    #[error(transparent)]
     Source(#[from] SourceError),
     /// No such item, or one the reader may not read: the two are indistinguishable.
     #[error("unknown {noun} {id}")]

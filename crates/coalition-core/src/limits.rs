@@ -15,6 +15,9 @@ pub const PARAGRAPH: usize = 20_000;
 pub const PARAGRAPHS: usize = 500;
 /// Items in a list (evidence references, parties asked, signatories).
 pub const ITEMS: usize = 100;
+/// The largest quantity (2^53 − 1): the record's canonical JSON (RFC 8785) holds integers exactly
+/// only up to there.
+pub const QUANTITY: u64 = (1 << 53) - 1;
 
 /// A bounded field that is over its bound: the field and what was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,6 +112,21 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
         | Command::SetExerciseClock { .. }
         | Command::EndExercise
         | Command::ReleaseAggregate { .. } => {}
+    }
+    let quantity = match command {
+        Command::AddCommitment(NewCommitment { commitment, .. }) => {
+            commitment.amount.as_ref().map(|amount| amount.quantity)
+        }
+        Command::RecordSupport { quantity, .. } => Some(*quantity),
+        _ => None,
+    };
+    if let Some(quantity) = quantity.filter(|q| *q > QUANTITY) {
+        return Err(OverLimit {
+            field: "quantity",
+            problem: format!(
+                "{quantity} is more than the record holds exactly (at most {QUANTITY})"
+            ),
+        });
     }
     if let Some((field, len, max)) = lists.into_iter().find(|(_, len, max)| len > max) {
         return Err(OverLimit {

@@ -162,3 +162,21 @@ fn a_scope_condition_is_evaluated_against_the_incident() {
     let nuclear = scenario.given(nuclear).given(verify("INC-1"));
     assert_eq!(nuclear.opened("INC-1").len(), 1);
 }
+
+#[test]
+fn a_quantity_beyond_what_canonical_json_holds_exactly_is_refused() {
+    Scenario::new()
+        .when(pledge("dnk", "DNK").category("financial").amount(
+            limits::QUANTITY + 1,
+            "EUR-million",
+            Stage::Committed,
+        ))
+        .then_rejected_with(invalid("quantity"));
+    Scenario::new()
+        .when(pledge("dnk", "DNK").category("financial").amount(
+            limits::QUANTITY,
+            "EUR-million",
+            Stage::Committed,
+        ))
+        .then_accepted();
+}

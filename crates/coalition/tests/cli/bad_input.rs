@@ -399,3 +399,27 @@ fn free_text_cannot_forge_a_line_or_move_the_cursor_but_json_keeps_it_exact() {
     let json = env.json(&["incident", "show", DEMO, &id]);
     assert_eq!(json["incident"]["description"], forged);
 }
+
+#[test]
+fn a_quantity_or_a_text_over_its_limit_in_a_scenario_is_refused_once_with_its_line() {
+    let text = copy();
+    let line = line_of(&text, "quantity = 2500, unit = \"GBP-million\"");
+    let bad = text.replacen(
+        "quantity = 2500, unit = \"GBP-million\"",
+        "quantity = 90071992547409930, unit = \"GBP-million\"",
+        1,
+    );
+    let header = header_before(&bad, line, "[[commitments]]");
+    let stderr = import_fails(&bad, header..=line);
+    assert!(stderr.contains("90071992547409930"), "{stderr}");
+    let what = "convene swiftly and collectively at the most senior levels to determine next steps";
+    let line = line_of(&text, what);
+    let bad = text.replacen(what, &"a".repeat(5_000), 1);
+    let header = header_before(&bad, line, "[[commitments]]");
+    let stderr = import_fails(&bad, header..=line);
+    assert_eq!(
+        stderr.matches("at most 4000").count(),
+        1,
+        "said once: {stderr}"
+    );
+}
