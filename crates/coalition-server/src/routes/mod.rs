@@ -87,6 +87,33 @@ pub(crate) async fn reader(
         .await?)
 }
 
+/// The reader of a route whose only inputs are the coalition in its path and the two times
+/// (`at`, `as_of`): the caller, the coalition and the reading resolved once, for every such route.
+pub(crate) struct CoalitionReader(pub(crate) Reader);
+
+impl axum::extract::FromRequestParts<Arc<Shared>> for CoalitionReader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, ApiError> {
+        let axum::Extension(caller) = axum::Extension::<Caller>::from_request_parts(parts, shared)
+            .await
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let axum::extract::Path(c) =
+            axum::extract::Path::<String>::from_request_parts(parts, shared)
+                .await
+                .map_err(|e| ApiError::bad_request(e.to_string()).at("coalition"))?;
+        let crate::extract::Query(times) =
+            crate::extract::Query::<read::Times>::from_request_parts(parts, shared).await?;
+        let c = coalition(&c)?;
+        Ok(CoalitionReader(
+            reader(shared, &caller, &c, times.at, times.as_of).await?,
+        ))
+    }
+}
+
 /// A view as JSON, exactly as `--json` prints it.
 pub(crate) fn json<T: Serialize>(view: &T) -> Response {
     axum::Json(view).into_response()

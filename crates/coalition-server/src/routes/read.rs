@@ -16,7 +16,7 @@ use coalition_core::id::{IncidentId, PartyCode};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{coalition, id, json, page, reader};
+use super::{CoalitionReader, coalition, id, json, page, reader};
 use crate::caller::Caller;
 use crate::error::{ApiError, Input};
 use crate::extract::{Body, Query};
@@ -65,13 +65,8 @@ pub(crate) async fn coalitions(State(shared): State<Arc<Shared>>) -> Result<Resp
     responses((status = 200, description = "The seats", body = Object),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn members(
-    State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
-    Path(c): Path<String>,
-    Query(times): Query<Times>,
+    CoalitionReader(reader): CoalitionReader,
 ) -> Result<Response, ApiError> {
-    let c = coalition(&c)?;
-    let reader = reader(&shared, &caller, &c, times.at, times.as_of).await?;
     Ok(json(&reader.members()))
 }
 
@@ -81,13 +76,8 @@ pub(crate) async fn members(
     responses((status = 200, description = "The principals", body = Object),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn principals(
-    State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
-    Path(c): Path<String>,
-    Query(times): Query<Times>,
+    CoalitionReader(reader): CoalitionReader,
 ) -> Result<Response, ApiError> {
-    let c = coalition(&c)?;
-    let reader = reader(&shared, &caller, &c, times.at, times.as_of).await?;
     Ok(json(&reader.principals()))
 }
 
@@ -97,13 +87,8 @@ pub(crate) async fn principals(
     responses((status = 200, description = "`InstrumentView`s", body = Object),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn instruments(
-    State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
-    Path(c): Path<String>,
-    Query(times): Query<Times>,
+    CoalitionReader(reader): CoalitionReader,
 ) -> Result<Response, ApiError> {
-    let c = coalition(&c)?;
-    let reader = reader(&shared, &caller, &c, times.at, times.as_of).await?;
     Ok(json(&reader.instruments()))
 }
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::read::Times;
-use super::{coalition, id, json, reader};
+use super::{CoalitionReader, coalition, id, json, reader};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -23,13 +23,8 @@ use crate::shared::Shared;
     responses((status = 200, description = "`StatementRow`s", body = Object),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn statements(
-    State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
-    Path(c): Path<String>,
-    Query(times): Query<Times>,
+    CoalitionReader(reader): CoalitionReader,
 ) -> Result<Response, ApiError> {
-    let c = coalition(&c)?;
-    let reader = reader(&shared, &caller, &c, times.at, times.as_of).await?;
     Ok(json(&reader.statements()))
 }
 
@@ -157,13 +152,8 @@ pub(crate) async fn to_sign(
     responses((status = 200, description = "`Meeting`s", body = Object),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn meetings(
-    State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
-    Path(c): Path<String>,
-    Query(times): Query<Times>,
+    CoalitionReader(reader): CoalitionReader,
 ) -> Result<Response, ApiError> {
-    let c = coalition(&c)?;
-    let reader = reader(&shared, &caller, &c, times.at, times.as_of).await?;
     Ok(json(&reader.meetings()))
 }
 
@@ -207,12 +197,7 @@ pub(crate) async fn communique(
     responses((status = 200, description = "`AggregateRow`s", body = Object),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn aggregates(
-    State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
-    Path(c): Path<String>,
-    Query(times): Query<Times>,
+    CoalitionReader(reader): CoalitionReader,
 ) -> Result<Response, ApiError> {
-    let c = coalition(&c)?;
-    let reader = reader(&shared, &caller, &c, times.at, times.as_of).await?;
     Ok(json(&reader.aggregates()))
 }
