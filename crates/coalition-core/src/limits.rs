@@ -33,6 +33,7 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
     // (field, position in its list if it is one of many, text, limit)
     let mut texts: Vec<(&'static str, Option<usize>, &str, usize)> = Vec::new();
     let mut lists: Vec<(&'static str, usize, usize)> = Vec::new();
+    let mut quantity = None;
     match command {
         Command::FoundCoalition { name, founder, .. } => {
             texts.push(("name", None, name, LINE));
@@ -52,6 +53,7 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
             texts.push(("scope", None, &commitment.trigger.scope, TEXT));
             if let Some(amount) = &commitment.amount {
                 texts.push(("unit", None, &amount.unit, LINE));
+                quantity = Some(amount.quantity);
             }
         }
         Command::WithdrawCommitment { reason, .. }
@@ -69,6 +71,7 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
                     .map(|(i, reference)| ("evidence", Some(i + 1), reference.as_str(), LINE)),
             );
         }
+        Command::RecordSupport { quantity: q, .. } => quantity = Some(*q),
         Command::RequestConsultations { with, .. } => lists.push(("with", with.len(), ITEMS)),
         Command::FulfilObligation { report, .. } => texts.push(("report", None, report, TEXT)),
         Command::WaiveObligation { note, .. } => texts.push(("note", None, note, TEXT)),
@@ -97,7 +100,6 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
         | Command::RecordRatification { .. }
         | Command::ExtendInstrument { .. }
         | Command::TerminateInstrument { .. }
-        | Command::RecordSupport { .. }
         | Command::DeclareCeasefire { .. }
         | Command::EndCeasefire { .. }
         | Command::ConfirmIncident { .. }
@@ -113,13 +115,6 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
         | Command::EndExercise
         | Command::ReleaseAggregate { .. } => {}
     }
-    let quantity = match command {
-        Command::AddCommitment(NewCommitment { commitment, .. }) => {
-            commitment.amount.as_ref().map(|amount| amount.quantity)
-        }
-        Command::RecordSupport { quantity, .. } => Some(*quantity),
-        _ => None,
-    };
     if let Some(quantity) = quantity.filter(|q| *q > QUANTITY) {
         return Err(OverLimit {
             field: "quantity",
