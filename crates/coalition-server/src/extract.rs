@@ -12,6 +12,37 @@ use crate::error::ApiError;
 /// The largest body accepted (a draft statement with many paragraphs fits well inside).
 pub(crate) const MAX_BODY_BYTES: usize = 1 << 20;
 
+/// How much of a body too large is still read and thrown away before answering 413. A client
+/// over HTTP/1.1 sends its whole body before it reads the answer; closing the connection on it
+/// half-way resets the socket and the client never sees the 413 at all.
+const DRAINED_BYTES: usize = 16 * MAX_BODY_BYTES;
+
+/// The body, if it is at most [`MAX_BODY_BYTES`] long.
+async fn read_limited(body: axum::body::Body) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk
+            .map_err(|err| ApiError::bad_request(format!("the body could not be read: {err}")))?;
+        seen = seen.saturating_add(chunk.len());
+        if seen <= MAX_BODY_BYTES {
+            bytes.extend_from_slice(&chunk);
+        } else if seen > DRAINED_BYTES {
+            break;
+        }
+    }
+    if seen > MAX_BODY_BYTES {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "input.too_large",
+            format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Query parameters, deserialised with the parameter at fault named.
 pub(crate) struct Query<T>(pub(crate) T);
 
@@ -53,15 +84,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 "expected a body with Content-Type: application/json",
             ));
         }
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "input.too_large",
-                    format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-                )
-            })?;
+        let bytes = read_limited(request.into_body()).await?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
             let pointer = pointer(err.path());
