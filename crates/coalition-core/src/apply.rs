@@ -315,6 +315,11 @@ pub fn apply(state: &mut State, event: &Event) {
         Event::LogKeyRegistered { key, .. } => {
             state.log_key = Some(key);
         }
+        Event::WitnessPolicySet {
+            version, policy, ..
+        } => {
+            state.witness_policy = Some(crate::witness::PolicyInForce { version, policy });
+        }
         Event::StatementDrafted {
             statement,
             title,

@@ -76,6 +76,17 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
         Command::FulfilObligation { report, .. } => texts.push(("report", None, report, TEXT)),
         Command::WaiveObligation { note, .. } => texts.push(("note", None, note, TEXT)),
         Command::RegisterLogKey { name, .. } => texts.push(("name", None, name, LINE)),
+        Command::SetWitnessPolicy { policy, approvals } => {
+            lists.push(("witnesses", policy.witnesses.len(), ITEMS));
+            lists.push(("approvals", approvals.len(), ITEMS));
+            texts.extend(
+                policy
+                    .witnesses
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| ("witnesses", Some(i + 1), w.name.as_str(), LINE)),
+            );
+        }
         Command::DraftStatement {
             title,
             signatories,

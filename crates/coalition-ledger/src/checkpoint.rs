@@ -548,6 +548,26 @@ pub fn open_note<'a>(note: &'a str, verifier: &VerifierKey) -> Result<&'a str, C
     }
 }
 
+/// `note` with only the signature lines by `verifier` kept (after checking that one verifies):
+/// what a witness stores and serves, without whatever else a client attached.
+pub fn keep_signatures_by(note: &str, verifier: &VerifierKey) -> Result<String, CheckpointError> {
+    let text = open_note(note, verifier)?;
+    let (_, lines) = split_note(note)?;
+    let mut out = format!("{text}\n");
+    for line in lines
+        .iter()
+        .filter(|l| l.name == verifier.name && l.key_id == verifier.key_id)
+    {
+        let blob = [line.key_id.to_be_bytes().as_slice(), &line.signature].concat();
+        out.push_str(&format!(
+            "{SIGNATURE_PREFIX}{} {}\n",
+            line.name,
+            STANDARD.encode(blob)
+        ));
+    }
+    Ok(out)
+}
+
 /// Signs `checkpoint` with `key` under the key name `name` (by convention the origin) and
 /// returns the whole signed note. Refuses a checkpoint whose body would not read back as the
 /// same checkpoint.

@@ -11,6 +11,7 @@ mod incident;
 mod record;
 mod statement;
 mod support;
+mod witness;
 
 pub use coalition::{
     CoalitionName, CoalitionRow, DemoApproval, ImportSummary, InstrumentView, KeyFileView,
@@ -27,6 +28,7 @@ pub use statement::{
     StatementDiff, StatementExport, StatementRow, StatementShow, StatementStanding,
 };
 pub use support::{Money, SupportRow, SupportSummary, SupportTotal};
+pub use witness::{PolicyToSign, WitnessPolicyView, WitnessView};
 
 /// Sorts ids the way people count: `OB-2` before `OB-10`.
 pub fn natural_key(id: &str) -> (String, u64, String) {

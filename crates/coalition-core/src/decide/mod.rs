@@ -95,6 +95,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         Command::RegisterPrincipal(principal) => rules.register_principal(principal),
         Command::RegisterKey { principal, key } => rules.register_key(principal, key),
         Command::RegisterLogKey { name, key } => rules.register_log_key(name, key),
+        Command::SetWitnessPolicy { policy, approvals } => {
+            rules.set_witness_policy(policy, approvals)
+        }
         Command::RecordInstrument(instrument) => rules.record_instrument(instrument),
         Command::SignInstrument {
             instrument,
