@@ -1023,9 +1023,11 @@ pub(crate) enum LogCommand {
         after_help = "Examples:\n  coalition log verify paris-2026\n  coalition log verify --bundle paris.bundle --since-checkpoint old.checkpoint"
     )]
     Verify(VerifyArgs),
-    /// Sign and print a checkpoint of the whole log (C2SP checkpoint format).
+    /// Sign and print a checkpoint of the whole log (C2SP checkpoint format); with a witness
+    /// policy, ask its witnesses for cosignatures (all at once, each within --witness-timeout)
+    /// and add those brought by hand (--cosign-from); says on stderr who cosigned.
     #[command(
-        after_help = "Example:\n  coalition log checkpoint paris-2026 --out paris.checkpoint"
+        after_help = "Examples:\n  coalition log checkpoint paris-2026 --out paris.checkpoint\n  coalition log checkpoint paris-2026 --cosign-from warsaw-airgap.cosig"
     )]
     Checkpoint {
         /// The coalition.
@@ -1033,6 +1035,12 @@ pub(crate) enum LogCommand {
         /// Also write it to this file.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Cosignature lines brought by hand (a witness's answer, or a cosigned note); repeat.
+        #[arg(long = "cosign-from", value_name = "FILE")]
+        cosign_from: Vec<PathBuf>,
+        /// How long to wait for each witness, in seconds.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        witness_timeout: f64,
         /// Whose log: `--public` (publishable by anyone), `--as P` (the log P may read),
         /// or, without either, the master log (the custodian's).
         #[command(flatten)]
@@ -1101,6 +1109,10 @@ pub(crate) struct VerifyArgs {
     /// The key that signed --since-checkpoint (default: the log's own key).
     #[arg(long, value_name = "VERIFIER-KEY", requires = "since_checkpoint")]
     pub(crate) log_key: Option<String>,
+    /// Accept a checkpoint cosigned by at least N witnesses when the witness policy's quorum
+    /// is not met (the report says what was accepted); 0 accepts an unwitnessed log.
+    #[arg(long, value_name = "N")]
+    pub(crate) min_witnesses: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,9 +19,9 @@ pub use coalition::{
 pub use commitment::{CommitmentFilter, CommitmentView, response_text, runs_until};
 pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView, WhatIfView};
 pub use record::{
-    BundleVerification, CheckpointView, ConsistencyProofView, CreatedView, ExportView, HeadView,
-    InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView, ReceiptView,
-    RecordedEntry,
+    BundleVerification, CheckpointView, ConsistencyProofView, CosignedBy, CreatedView, ExportView,
+    HeadView, InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView,
+    ReceiptView, RecordedEntry, WitnessReport,
 };
 pub use statement::{
     AggregateRow, DiffLine, ExportedApproval, ExportedMeeting, ParagraphView, StandingRow,

@@ -15,7 +15,7 @@ mod statement;
 mod support;
 mod token;
 mod whatif;
-mod witness;
+pub(crate) mod witness;
 
 use coalition_app::views::ReceiptView;
 use coalition_app::{Access, App, Reading, Request, Who};

@@ -212,3 +212,111 @@ fn serve(args: &crate::cli::WitnessServeArgs) -> anyhow::Result<()> {
         Ok(())
     })
 }
+
+/// The largest cosignature file read.
+const MAX_COSIGNATURE_BYTES: u64 = 64 << 10;
+
+/// `log checkpoint`'s witnesses: asks those of the policy that have a URL, all at once, adds
+/// the cosignatures brought in `cosign_from`, and says on stderr who cosigned. Without a
+/// witness policy (and nothing brought), the checkpoint is returned as signed.
+pub(crate) async fn gather(
+    app: &App,
+    coalition: &coalition_core::id::CoalitionId,
+    who: &coalition_app::Who,
+    checkpoint: coalition_app::views::CheckpointView,
+    cosign_from: &[std::path::PathBuf],
+    timeout_seconds: f64,
+) -> anyhow::Result<coalition_app::views::CheckpointView> {
+    use coalition_ledger::cosignature::{Cosignature, CosignerKey};
+    use coalition_witness::client::{Endpoint, Outcome};
+    if !(timeout_seconds.is_finite() && timeout_seconds > 0.0) {
+        return Err(bad_input(format!(
+            "--witness-timeout: a positive number of seconds, found {timeout_seconds}"
+        )));
+    }
+    let mut brought = Vec::new();
+    for path in cosign_from {
+        let text = crate::file::read_text("--cosign-from", path, MAX_COSIGNATURE_BYTES)?;
+        let mut found = 0;
+        for (number, line) in text.lines().enumerate() {
+            if !line.starts_with('\u{2014}') {
+                continue;
+            }
+            match Cosignature::parse_line(line) {
+                Ok(c) => {
+                    brought.push(c);
+                    found += 1;
+                }
+                // The log's own signature line in a cosigned note is not a cosignature.
+                Err(coalition_ledger::cosignature::CosignatureError::WrongLength { .. }) => {}
+                Err(e) => {
+                    return Err(bad_input(format!(
+                        "--cosign-from {}:{}: {e}",
+                        path.display(),
+                        number + 1
+                    )));
+                }
+            }
+        }
+        if found == 0 {
+            return Err(bad_input(format!(
+                "--cosign-from {}: no cosignature line (`— <witness> <base64>`) in it",
+                path.display()
+            )));
+        }
+    }
+    let reader = app.read(coalition, &Reading::custodian()).await?;
+    let policy = reader.witness_policy();
+    if policy.version.is_none() && brought.is_empty() {
+        return Ok(checkpoint);
+    }
+    let endpoints: Vec<Endpoint> = policy
+        .witnesses
+        .iter()
+        .filter_map(|w| {
+            let url = w.url.clone()?;
+            let key = CosignerKey::parse(&w.key).ok()?;
+            Some(Endpoint { key, url })
+        })
+        .collect();
+    if !endpoints.is_empty() {
+        let leaves = app.leaves(coalition, who).await?;
+        let outcomes = coalition_witness::client::gather(
+            &endpoints,
+            &checkpoint.note,
+            &leaves,
+            std::time::Duration::from_secs_f64(timeout_seconds),
+        )
+        .await;
+        for (endpoint, outcome) in endpoints.iter().zip(outcomes) {
+            let name = endpoint.key.name();
+            match outcome {
+                Outcome::Cosigned(c) => brought.push(c),
+                Outcome::Refused { status, reason } => {
+                    eprintln!("witness {name}: refused ({status}): {reason}")
+                }
+                Outcome::Failed(e) => eprintln!("witness {name}: unreachable: {e}"),
+                Outcome::TimedOut => {
+                    eprintln!("witness {name}: no answer within {timeout_seconds}s")
+                }
+            }
+        }
+    }
+    let witnessed = app
+        .witness_checkpoint(coalition, who, &checkpoint.note, &brought)
+        .await?;
+    if let Some(report) = &witnessed.witnesses {
+        eprintln!(
+            "cosigned by {} of the {} witnesses policy {} requires{}",
+            report.cosigned.len(),
+            report.quorum,
+            report.policy,
+            if report.quorum_met {
+                ""
+            } else {
+                ": NOT WITNESSED (quorum not met)"
+            }
+        );
+    }
+    Ok(witnessed)
+}

@@ -15,3 +15,4 @@ mod support;
 mod tamper;
 mod time;
 mod views;
+mod witness;

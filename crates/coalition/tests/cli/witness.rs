@@ -33,6 +33,20 @@ pub(crate) fn policy_file(
     env.write(file, &text)
 }
 
+/// Puts the policy in `file` in force, as the secretariat.
+pub(crate) fn set_policy(env: &Env, file: &std::path::Path) {
+    env.ok(&[
+        "witness",
+        "policy",
+        "set",
+        DEMO,
+        "--file",
+        path(file),
+        "--as",
+        "secretariat",
+    ]);
+}
+
 #[test]
 fn the_policy_is_set_shown_and_changed_only_with_the_witness_states_approval() {
     let env = Env::demo();
@@ -104,16 +118,7 @@ fn the_policy_is_set_shown_and_changed_only_with_the_witness_states_approval() {
         2,
         &[("FRA", &fr, None), ("POL", &pl, None)],
     );
-    env.ok(&[
-        "witness",
-        "policy",
-        "set",
-        DEMO,
-        "--file",
-        path(&first),
-        "--as",
-        "secretariat",
-    ]);
+    set_policy(&env, &first);
     let shown = env.json(&["witness", "policy", "show", DEMO, "--public"]);
     assert_eq!(
         (shown["version"].as_u64(), shown["quorum"].as_u64()),
@@ -190,4 +195,163 @@ fn the_policy_is_set_shown_and_changed_only_with_the_witness_states_approval() {
     // The log, with its policy change and approvals, still verifies (the audit re-checks them).
     let verified = env.json(&["log", "verify", DEMO, "--min-witnesses", "0"]);
     assert_eq!(verified["verified"], true);
+}
+
+/// A `coalition witness serve` child, killed when dropped.
+pub(crate) struct Serving {
+    child: std::process::Child,
+    pub(crate) url: String,
+}
+
+impl Serving {
+    pub(crate) fn start(env: &Env, state: &std::path::Path, log: &str, log_key: &str) -> Serving {
+        use std::io::BufRead as _;
+        let mut child = env
+            .command()
+            .args([
+                "witness",
+                "serve",
+                "--log",
+                log,
+                "--log-key",
+                log_key,
+                "--addr",
+                "127.0.0.1:0",
+                "--state",
+            ])
+            .arg(state)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("witness serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut url = None;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.expect("a line");
+            if let Some(u) = line.strip_prefix("listening on ") {
+                url = Some(u.to_owned());
+            }
+            if line == "ready" {
+                break;
+            }
+        }
+        Serving {
+            child,
+            url: url.expect("the witness printed its URL"),
+        }
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The demo's log key, as `log checkpoint --json` prints it.
+pub(crate) fn log_key(env: &Env) -> String {
+    env.json(&["log", "checkpoint", DEMO])["log_key"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn checkpoints_are_cosigned_by_running_witnesses_and_verification_requires_the_quorum() {
+    let env = Env::demo();
+    let key = log_key(&env);
+    let (fr_state, fr) = witness(&env, "witness.fr/w");
+    let (pl_state, pl) = witness(&env, "witness.pl/w");
+    let fr_serving = Serving::start(&env, &fr_state, DEMO, &key);
+    // Poland's witness is air-gapped: no URL, its cosignature comes by hand.
+    let policy = policy_file(
+        &env,
+        "p.toml",
+        2,
+        &[("FRA", &fr, Some(&fr_serving.url)), ("POL", &pl, None)],
+    );
+    set_policy(&env, &policy);
+
+    // Only France cosigned: the checkpoint is printed but not witnessed; verify refuses (exit 3).
+    let run = env.run(&["log", "checkpoint", DEMO, "--out", "cp.txt"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr.contains("cosigned by 1 of the 2"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("\u{2014} witness.fr/w "),
+        "{}",
+        run.stdout
+    );
+    let stderr = env.fails(3, &["log", "verify", DEMO]);
+    assert!(
+        stderr.contains("not witnessed") && stderr.contains("witness.pl/w (POL)"),
+        "{stderr}"
+    );
+    // Accepting fewer says plainly what was accepted.
+    let accepted = env.ok(&["log", "verify", DEMO, "--min-witnesses", "1"]);
+    assert!(accepted.contains("ACCEPTED BELOW QUORUM"), "{accepted}");
+    env.ok(&["log", "export", DEMO, "--out", "one.bundle"]);
+    let stderr = env.fails(3, &["log", "verify", "--bundle", "one.bundle"]);
+    assert!(stderr.contains("not witnessed"), "{stderr}");
+
+    // Poland's witness runs on another machine: it is shown the checkpoint there and its answer
+    // is carried back by hand.
+    let pl_serving = Serving::start(&env, &pl_state, DEMO, &key);
+    let leaves_size = env.json(&["log", "consistency", DEMO, "--old-size", "0"])["new_size"]
+        .as_u64()
+        .unwrap();
+    let note = std::fs::read_to_string(env.root().join("cp.txt")).unwrap();
+    let answer = add_checkpoint(&pl_serving.url, &format!("old 0\n\n{note}"));
+    assert_eq!(answer.0, 200, "{answer:?}");
+    drop(pl_serving);
+    let cosig = env.write("pl.cosig", &answer.1);
+    let run = env.run(&["log", "checkpoint", DEMO, "--cosign-from", path(&cosig)]);
+    assert!(run.stderr.contains("cosigned by 2 of the 2"), "{run:?}");
+    let report = env.json(&["log", "verify", DEMO]);
+    assert_eq!(report["witnesses"]["quorum_met"], true, "{report}");
+    assert_eq!(
+        report["witnesses"]["witnessed_size"].as_u64(),
+        Some(leaves_size)
+    );
+    env.ok(&["log", "export", DEMO, "--out", "two.bundle"]);
+    let bundle = env.json(&["log", "verify", "--bundle", "two.bundle"]);
+    assert_eq!(
+        bundle["witnesses"]["cosigned"].as_array().unwrap().len(),
+        2,
+        "{bundle}"
+    );
+    // A brought line that is not a cosignature is refused naming the file and line.
+    let junk = env.write("junk.cosig", "\u{2014} witness.pl/w AAAA\n");
+    let stderr = env.fails(
+        2,
+        &["log", "checkpoint", DEMO, "--cosign-from", path(&junk)],
+    );
+    assert!(stderr.contains("junk.cosig:1"), "{stderr}");
+    let status = env.json(&["witness", "status", "--state", path(&fr_state)]);
+    assert_eq!(status["logs"][0]["origin"], format!("coalition/{DEMO}"));
+}
+
+/// POSTs an add-checkpoint body; returns (status, body).
+pub(crate) fn add_checkpoint(url: &str, body: &str) -> (u16, String) {
+    use std::io::{Read as _, Write as _};
+    let address = url.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "POST /add-checkpoint HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
 }
