@@ -205,6 +205,17 @@ pub(crate) struct Serving {
 
 impl Serving {
     pub(crate) fn start(env: &Env, state: &std::path::Path, log: &str, log_key: &str) -> Serving {
+        Serving::at(env, state, log, log_key, "127.0.0.1:0")
+    }
+
+    /// Serves on a given address (a witness restarted where the policy says it is).
+    pub(crate) fn at(
+        env: &Env,
+        state: &std::path::Path,
+        log: &str,
+        log_key: &str,
+        addr: &str,
+    ) -> Serving {
         use std::io::BufRead as _;
         let mut child = env
             .command()
@@ -216,7 +227,7 @@ impl Serving {
                 "--log-key",
                 log_key,
                 "--addr",
-                "127.0.0.1:0",
+                addr,
                 "--state",
             ])
             .arg(state)
@@ -354,4 +365,127 @@ pub(crate) fn add_checkpoint(url: &str, body: &str) -> (u16, String) {
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
     (status, body)
+}
+
+/// A loopback address no one listens on yet.
+fn free_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+#[test]
+fn a_split_view_is_caught_neither_fork_verifies_and_the_witness_keeps_the_conflict() {
+    let a = Env::demo();
+    let key = log_key(&a);
+    let (fr_state, fr) = witness(&a, "witness.fr/w");
+    let (pl_state, pl) = witness(&a, "witness.pl/w");
+    let (fr_addr, pl_addr) = (free_address(), free_address());
+    let (fr_url, pl_url) = (format!("http://{fr_addr}"), format!("http://{pl_addr}"));
+    let policy = policy_file(
+        &a,
+        "p.toml",
+        2,
+        &[("FRA", &fr, Some(&fr_url)), ("POL", &pl, Some(&pl_url))],
+    );
+    set_policy(&a, &policy);
+    {
+        let _fr = Serving::at(&a, &fr_state, DEMO, &key, &fr_addr);
+        let _pl = Serving::at(&a, &pl_state, DEMO, &key, &pl_addr);
+        a.ok(&["log", "checkpoint", DEMO]);
+    }
+    a.ok(&["log", "verify", DEMO]);
+
+    // The custodian forks the log: a copy of the data directory, then different events.
+    let b = Env::new();
+    copy_tree(&a.data_dir(), &b.data_dir());
+    a.ok(&[
+        "incident",
+        "report",
+        DEMO,
+        "--aggressor",
+        "RUS",
+        "--target",
+        "UKR",
+        "--kind",
+        "armed-attack",
+        "--at",
+        "2026-11-20T03:40:00Z",
+        "--location",
+        "Kharkiv",
+        "--as",
+        "zelenskyy",
+    ]);
+    b.ok(&[
+        "incident",
+        "report",
+        DEMO,
+        "--aggressor",
+        "RUS",
+        "--target",
+        "UKR",
+        "--kind",
+        "armed-attack",
+        "--at",
+        "2026-11-20T03:40:00Z",
+        "--location",
+        "Odesa",
+        "--as",
+        "zelenskyy",
+    ]);
+
+    // France is shown fork A, Poland fork B; each cosigns what it is shown first.
+    {
+        let _fr = Serving::at(&a, &fr_state, DEMO, &key, &fr_addr);
+        let run = a.run(&["log", "checkpoint", DEMO, "--witness-timeout", "5"]);
+        assert!(run.stderr.contains("cosigned by 1 of the 2"), "{run:?}");
+    }
+    {
+        let _pl = Serving::at(&b, &pl_state, DEMO, &key, &pl_addr);
+        let run = b.run(&["log", "checkpoint", DEMO, "--witness-timeout", "5"]);
+        assert!(run.stderr.contains("cosigned by 1 of the 2"), "{run:?}");
+    }
+    // Shown the other fork, each honest witness refuses it.
+    {
+        let _fr = Serving::at(&b, &fr_state, DEMO, &key, &fr_addr);
+        let _pl = Serving::at(&a, &pl_state, DEMO, &key, &pl_addr);
+        let run = b.run(&["log", "checkpoint", DEMO]);
+        assert!(
+            run.stderr.contains("witness.fr/w: refused (422)"),
+            "{run:?}"
+        );
+        let run = a.run(&["log", "checkpoint", DEMO]);
+        assert!(
+            run.stderr.contains("witness.pl/w: refused (422)"),
+            "{run:?}"
+        );
+    }
+    // With a quorum that needs both, neither branch verifies, in place or as a bundle.
+    for env in [&a, &b] {
+        let stderr = env.fails(3, &["log", "verify", DEMO]);
+        assert!(stderr.contains("not witnessed"), "{stderr}");
+        env.ok(&["log", "export", DEMO, "--out", "fork.bundle"]);
+        let stderr = env.fails(3, &["log", "verify", "--bundle", "fork.bundle"]);
+        assert!(stderr.contains("not witnessed"), "{stderr}");
+    }
+    // Each witness's evidence holds both conflicting checkpoints, signed by the log.
+    let (size, _) = a.head(DEMO);
+    let root_of = |env: &Env| {
+        env.json(&["log", "consistency", DEMO, "--old-size", "0"])["new_root"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let roots = [root_of(&a), root_of(&b)];
+    assert_ne!(roots[0], roots[1]);
+    for state in [&fr_state, &pl_state] {
+        let status = a.json(&["witness", "status", "--state", path(state)]);
+        let evidence = status["evidence"].as_array().unwrap();
+        assert_eq!(evidence.len(), 1, "{status}");
+        let text = std::fs::read_to_string(evidence[0].as_str().unwrap()).unwrap();
+        assert_eq!(
+            text.matches(&format!("coalition/{DEMO}\n{size}\n")).count(),
+            2,
+            "{text}"
+        );
+    }
 }
