@@ -16,3 +16,4 @@ mod tamper;
 mod time;
 mod views;
 mod witness;
+mod witness_crash;

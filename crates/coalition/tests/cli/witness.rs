@@ -348,23 +348,30 @@ fn checkpoints_are_cosigned_by_running_witnesses_and_verification_requires_the_q
 
 /// POSTs an add-checkpoint body; returns (status, body).
 pub(crate) fn add_checkpoint(url: &str, body: &str) -> (u16, String) {
+    try_add_checkpoint(url, body).expect("the witness answers")
+}
+
+/// [`add_checkpoint`], or the I/O error of a witness that is gone.
+pub(crate) fn try_add_checkpoint(url: &str, body: &str) -> std::io::Result<(u16, String)> {
     use std::io::{Read as _, Write as _};
-    let address = url.strip_prefix("http://").unwrap();
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let address = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address)?;
     write!(
         stream,
         "POST /add-checkpoint HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
-    )
-    .unwrap();
+    )?;
     let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response[9..12].parse().unwrap();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no HTTP status line"))?;
     let body = response
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
-    (status, body)
+    Ok((status, body))
 }
 
 /// A loopback address no one listens on yet.
