@@ -19,6 +19,9 @@
 //! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive
 //!   (`--postgres`: two writers on a PostgreSQL server that is itself SIGKILLed mid-run).
 //! - `fsync-audit`: under strace, every acknowledgement must follow the fsync of its own commit.
+//! - `witness`: add-checkpoint round trips/s against one witness on loopback (baselines: a
+//!   no-op POST, the durable write alone), and the time to gather 5 of 7 cosignatures with one
+//!   witness down (baseline: all seven up).
 //! - `writer`: the process `crash` and `fsync-audit` run (prints `ACK <seq>` per durable append).
 //!
 //! Run with `cargo run --release -p coalition-bench -- append --events 2000`.
@@ -33,6 +36,7 @@ mod read;
 mod replay;
 mod report;
 mod verify;
+mod witness;
 mod world;
 
 use std::path::PathBuf;
@@ -192,6 +196,21 @@ enum Bench {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Witnesses on loopback: add-checkpoint round trips/s, and gathering 5 of 7 with one down.
+    #[command(
+        after_help = "Example:\n  coalition-bench witness --round-trips 500 --rounds 5 --timeout-ms 1000"
+    )]
+    Witness {
+        /// add-checkpoint requests against one witness (a log growing by one each time).
+        #[arg(long, default_value_t = 500)]
+        round_trips: usize,
+        /// Gathering rounds on each side (the median counts).
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// How long to wait for each witness when gathering.
+        #[arg(long, default_value_t = 1000)]
+        timeout_ms: u64,
+    },
     /// One side of `replay`, in a process of its own so that its peak memory is its own.
     #[command(hide = true)]
     ReplaySide {
@@ -251,6 +270,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 clients,
                 dir,
             } => api::run(seconds, clients, dir.as_deref(), json).await,
+            Bench::Witness {
+                round_trips,
+                rounds,
+                timeout_ms,
+            } => {
+                witness::run(
+                    round_trips,
+                    rounds,
+                    std::time::Duration::from_millis(timeout_ms),
+                    json,
+                )
+                .await
+            }
             Bench::Activation {
                 coalitions,
                 commitments_per_coalition,
