@@ -343,19 +343,18 @@ pub struct Witnessing {
 
 /// The witness policy in force after the first `size` entries, if one was set by then.
 pub fn policy_at(envelopes: &[Envelope], size: u64) -> Option<PolicyInForce> {
-    envelopes
-        .iter()
-        .take(usize::try_from(size).unwrap_or(usize::MAX))
-        .filter_map(|e| match &e.event {
-            Event::WitnessPolicySet {
-                version, policy, ..
-            } => Some(PolicyInForce {
-                version: *version,
-                policy: policy.clone(),
-            }),
-            _ => None,
-        })
-        .last()
+    let prefix = &envelopes[..envelopes
+        .len()
+        .min(usize::try_from(size).unwrap_or(usize::MAX))];
+    prefix.iter().rev().find_map(|e| match &e.event {
+        Event::WitnessPolicySet {
+            version, policy, ..
+        } => Some(PolicyInForce {
+            version: *version,
+            policy: policy.clone(),
+        }),
+        _ => None,
+    })
 }
 
 /// Checks a witnessed checkpoint against the log it claims to witness: signed by the log key,

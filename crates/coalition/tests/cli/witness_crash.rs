@@ -4,7 +4,8 @@
 //! chain), and what it acknowledged is on disk when it comes back (the held size never falls
 //! below the largest size it answered 200 for).
 //!
-//! `COALITION_WITNESS_CRASH_CYCLES` sets the number of cycles (default 6, bounded for CI).
+//! `COALITION_WITNESS_CRASH_CYCLES` sets the number of cycles (default 6, bounded for CI);
+//! `COALITION_WITNESS_CRASH_SEED` replays a run's moments.
 
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
@@ -105,10 +106,15 @@ fn a_witness_killed_during_add_checkpoint_never_cosigns_inconsistently() {
         .unwrap()
         .to_string();
     let branches = Arc::new([branch(1), branch(2)]);
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
+    // A fresh seed each run (printed, and settable to replay one).
+    let seed = std::env::var("COALITION_WITNESS_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).unwrap();
+            u64::from_le_bytes(bytes)
+        })
         | 1;
     eprintln!("witness crash test: seed {seed}, {cycles} cycles");
     let mut rng = Rng(seed);
@@ -148,7 +154,7 @@ fn a_witness_killed_during_add_checkpoint_never_cosigns_inconsistently() {
                 let deadline = Instant::now() + Duration::from_secs(2);
                 while Instant::now() < deadline {
                     let b = rng.below(2) as u8;
-                    let size = (old + rng.below(8) as usize).min(MAX_SIZE).max(1);
+                    let size = (old + rng.below(8) as usize).clamp(1, MAX_SIZE);
                     let leaves = &branches[b as usize][..size];
                     let checkpoint = Checkpoint::new(origin.as_str(), size as u64, root(leaves));
                     let note = sign_checkpoint(&checkpoint, &origin, &log).unwrap();
