@@ -41,6 +41,21 @@ pub(crate) struct Cli {
         value_name = "URL"
     )]
     pub(crate) database: Option<String>,
+    /// Work through this server's API (`http://HOST:PORT`, as `coalition serve` prints it)
+    /// instead of a data directory: the same commands, answers and exit codes, as the token's
+    /// principal (no token: the public). Approvals are still signed here.
+    #[arg(long, global = true, env = "COALITION_SERVER", value_name = "URL")]
+    pub(crate) server: Option<String>,
+    /// The bearer token presented to `--server` (`coalition token issue`); `--as` must name
+    /// its principal.
+    #[arg(
+        long,
+        global = true,
+        env = "COALITION_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) token: Option<String>,
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     pub(crate) json: bool,

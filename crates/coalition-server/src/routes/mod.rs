@@ -7,6 +7,7 @@ mod health;
 mod log;
 mod read;
 mod statement;
+mod whoami;
 mod write;
 
 use std::sync::Arc;
@@ -59,6 +60,7 @@ pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
         .routes(routes!(log::export))
         .routes(routes!(events::events))
         .routes(routes!(write::submit))
+        .routes(routes!(whoami::whoami))
 }
 
 /// A coalition id from the path.

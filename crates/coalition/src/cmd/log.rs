@@ -1,6 +1,5 @@
 //! `log show|verify|checkpoint|prove|consistency|export`.
 
-use coalition_app::App;
 use coalition_app::log::Since;
 use coalition_app::views::{BundleVerification, LogVerification};
 use coalition_core::classification::Level;
@@ -9,13 +8,15 @@ use crate::cli::{LogCommand, ReadArgs, VerifyArgs};
 use crate::failure::{bad_input, verification_failed};
 use crate::file::{MAX_BUNDLE_BYTES, MAX_NOTE_BYTES};
 use crate::output::{print_json, print_table, table};
+use crate::source::Source;
 
-pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(app: &Source, command: LogCommand, json: bool) -> anyhow::Result<()> {
     match command {
         LogCommand::Show(args) => show(app, &args, json).await,
         LogCommand::Verify(args) => match (&args.source.coalition, &args.source.bundle) {
             (Some(coalition), None) => {
-                let report = app.verify(coalition, since(&args)?.as_ref()).await?;
+                let (local, _) = app.local("log verify")?;
+                let report = local.verify(coalition, since(&args)?.as_ref()).await?;
                 if json {
                     print_json(&report)?;
                 }
@@ -53,7 +54,8 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
             }
             (None, Some(path)) => {
                 let bytes = crate::file::read_bytes("--bundle", path, MAX_BUNDLE_BYTES)?;
-                let report = app.verify_bundle(path, &bytes, since(&args)?.as_ref())?;
+                let (local, _) = app.local("log verify --bundle")?;
+                let report = local.verify_bundle(path, &bytes, since(&args)?.as_ref())?;
                 if json {
                     print_json(&report)?;
                 }
@@ -183,7 +185,7 @@ fn since(args: &VerifyArgs) -> anyhow::Result<Option<Since>> {
     }))
 }
 
-async fn show(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+async fn show(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
     if args.view.at.is_some() {
         return Err(bad_input(
             "--at: the log is in the order things were recorded; ask --as-of TIME for the log as it stood then",

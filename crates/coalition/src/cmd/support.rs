@@ -1,6 +1,5 @@
 //! `support`, `support export`, `support import`, and `export` (open data).
 
-use coalition_app::App;
 use coalition_app::formats::opendata::{self, Layout};
 use coalition_app::formats::{iati, table};
 use coalition_app::views::{CommitmentFilter, SupportTotal};
@@ -10,6 +9,7 @@ use crate::cli::{
 };
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table};
+use crate::source::Source;
 
 fn filter(args: &SupportFilterArgs) -> CommitmentFilter {
     CommitmentFilter {
@@ -19,7 +19,8 @@ fn filter(args: &SupportFilterArgs) -> CommitmentFilter {
     }
 }
 
-pub(crate) async fn run(app: &App, args: SupportArgs, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(source: &Source, args: SupportArgs, json: bool) -> anyhow::Result<()> {
+    let (app, _) = source.local("support")?;
     match args.command {
         None => {
             let coalition = args
@@ -123,7 +124,12 @@ fn totals(totals: &[SupportTotal]) -> crate::output::TextTable {
 }
 
 /// `export C --public --format json|csv --out DIR`.
-pub(crate) async fn open_data(app: &App, args: &OpenDataArgs, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn open_data(
+    source: &Source,
+    args: &OpenDataArgs,
+    json: bool,
+) -> anyhow::Result<()> {
+    let (app, _) = source.local("export")?;
     let reader = app
         .read(&args.coalition, &super::reading(&args.view, None))
         .await?;
