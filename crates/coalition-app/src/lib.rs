@@ -31,6 +31,7 @@ pub mod migrate;
 mod random;
 pub mod reader;
 pub mod request;
+pub mod served;
 pub mod tokens;
 pub mod trust;
 pub mod views;

@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod merkle;
 pub mod seal;
 pub mod store;
+pub mod tiles;
 pub mod verify;
 
 pub use hash::Hash;

@@ -8,6 +8,7 @@ mod health;
 mod log;
 mod read;
 mod statement;
+mod tlog;
 mod whoami;
 mod write;
 
@@ -65,6 +66,8 @@ pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
         .routes(routes!(events::events))
         .routes(routes!(write::submit))
         .routes(routes!(whoami::whoami))
+        .routes(routes!(tlog::checkpoint))
+        .routes(routes!(tlog::tile))
 }
 
 /// A coalition id from the path.

@@ -2,14 +2,16 @@
 
 use coalition_app::formats::opendata::{self, Layout};
 use coalition_app::formats::{iati, table};
-use coalition_app::views::{CommitmentFilter, SupportTotal};
+use coalition_app::views::{CommitmentFilter, SupportSummary, SupportTotal};
+use coalition_core::id::CoalitionId;
 
 use crate::cli::{
     OpenDataArgs, OpenDataFormat, SupportArgs, SupportCommand, SupportFilterArgs, SupportFormat,
+    ViewArgs,
 };
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table};
-use crate::source::Source;
+use crate::source::{Route, Seen, Source};
 
 fn filter(args: &SupportFilterArgs) -> CommitmentFilter {
     CommitmentFilter {
@@ -19,17 +21,33 @@ fn filter(args: &SupportFilterArgs) -> CommitmentFilter {
     }
 }
 
+/// The support summary the filter asks for, with who read it.
+async fn summary(
+    source: &Source,
+    coalition: &CoalitionId,
+    view: &ViewArgs,
+    which: &SupportFilterArgs,
+) -> anyhow::Result<Seen<SupportSummary>> {
+    let route = Route::one("support")
+        .with("guarantor", which.guarantor.as_ref())
+        .with("category", which.category.as_ref());
+    let filter = filter(which);
+    source
+        .read(coalition, &super::reading(view, None), route, |reader| {
+            Ok(reader.support(&filter))
+        })
+        .await
+}
+
 pub(crate) async fn run(source: &Source, args: SupportArgs, json: bool) -> anyhow::Result<()> {
-    let (app, _) = source.local("support")?;
     match args.command {
         None => {
             let coalition = args
                 .coalition
                 .ok_or_else(|| bad_input("name the coalition"))?;
-            let reader = app
-                .read(&coalition, &super::reading(&args.view, None))
-                .await?;
-            let summary = reader.support(&filter(&args.filter));
+            let summary = summary(source, &coalition, &args.view, &args.filter)
+                .await?
+                .view;
             if json {
                 return print_json(&summary);
             }
@@ -56,16 +74,17 @@ pub(crate) async fn run(source: &Source, args: SupportArgs, json: bool) -> anyho
             filter: which,
             view,
         }) => {
-            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
-            let summary = reader.support(&filter(&which));
+            let Seen {
+                view: summary,
+                reader,
+                ..
+            } = summary(source, &coalition, &view, &which).await?;
             let bytes = match format {
                 SupportFormat::Iati => {
-                    iati::write(&coalition, &summary.rows, app.now()).into_bytes()
+                    iati::write(&coalition, &summary.rows, source.now()?).into_bytes()
                 }
                 SupportFormat::Csv => table::csv(&summary.rows).into_bytes(),
-                SupportFormat::Xlsx => {
-                    table::xlsx(&coalition, &reader.reader_name(), summary.at, &summary.rows)?
-                }
+                SupportFormat::Xlsx => table::xlsx(&coalition, &reader, summary.at, &summary.rows)?,
             };
             crate::file::write_out("--out", &out, &bytes)?;
             if json {
@@ -88,6 +107,7 @@ pub(crate) async fn run(source: &Source, args: SupportArgs, json: bool) -> anyho
             from,
             act,
         }) => {
+            let (app, _) = source.local("support import")?;
             let text = crate::file::read_text("--from", &from, table::MAX_TABLE_BYTES as u64)?;
             let receipt = app
                 .import_support(&coalition, &act.actor, &from.display().to_string(), &text)
