@@ -28,6 +28,7 @@ pub mod import;
 pub mod keys;
 pub mod log;
 pub mod migrate;
+pub mod publish;
 mod random;
 pub mod reader;
 pub mod request;

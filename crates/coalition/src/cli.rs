@@ -174,6 +174,13 @@ pub(crate) enum Command {
         after_help = "Example:\n  coalition export paris-2026 --public --format csv --out open-data/"
     )]
     Export(OpenDataArgs),
+    /// Write everything the public may see as static files for any web server or CDN: the
+    /// public page's data, the communiqué, open data, and the public log's signed checkpoint and
+    /// hash tiles (C2SP tlog-tiles), each at the path of the API route that serves the same bytes.
+    #[command(
+        after_help = "Example:\n  coalition publish paris-2026 --out site/\n  # site/api/coalitions/paris-2026/communique, …/tlog/checkpoint, …/tlog/tile/0/000.p/157"
+    )]
+    Publish(PublishArgs),
     /// Analyse a negotiation: outcome space, frontier, bargaining solutions, forecasts.
     #[command(subcommand)]
     Negotiate(NegotiateCommand),
@@ -256,6 +263,15 @@ pub(crate) struct MigrateArgs {
     /// Where to copy it: `postgres://…` or `sqlite://PATH` (created if missing).
     #[arg(long, value_name = "URL")]
     pub(crate) to: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The directory written (created if missing; files already there are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -19,8 +19,8 @@ pub use commitment::{CommitmentFilter, CommitmentView, response_text, runs_until
 pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView, WhatIfView};
 pub use record::{
     BundleVerification, CheckpointView, ConsistencyProofView, CreatedView, ExportView, HeadView,
-    InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView, ReceiptView,
-    RecordedEntry,
+    InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView, PublishView,
+    ReceiptView, RecordedEntry,
 };
 pub use statement::{
     AggregateRow, DiffLine, ExportedApproval, ExportedMeeting, ParagraphView, StandingRow,

@@ -79,6 +79,7 @@ fn access(command: &Command) -> Access {
         | Command::Aggregates(_)
         | Command::Whatif(_)
         | Command::Export(_)
+        | Command::Publish(_)
         // Tokens are kept beside the record, not in it.
         | Command::Token(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
@@ -126,6 +127,7 @@ async fn dispatch(app: &Source, command: Command, json: bool) -> anyhow::Result<
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Whatif(command) => whatif::run(app, command, json).await,
         Command::Export(args) => support::open_data(app, &args, json).await,
+        Command::Publish(args) => support::publish(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
         Command::Token(command) => token::run(app, command, json).await,
         Command::Negotiate(_) | Command::Key(_) | Command::Migrate(_) | Command::Serve(_) => {

@@ -2,12 +2,12 @@
 
 use coalition_app::formats::opendata::{self, Layout};
 use coalition_app::formats::{iati, table};
-use coalition_app::views::{CommitmentFilter, SupportSummary, SupportTotal};
+use coalition_app::views::{CommitmentFilter, PublishView, SupportSummary, SupportTotal};
 use coalition_core::id::CoalitionId;
 
 use crate::cli::{
-    OpenDataArgs, OpenDataFormat, SupportArgs, SupportCommand, SupportFilterArgs, SupportFormat,
-    ViewArgs,
+    OpenDataArgs, OpenDataFormat, PublishArgs, SupportArgs, SupportCommand, SupportFilterArgs,
+    SupportFormat, ViewArgs,
 };
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table};
@@ -176,6 +176,43 @@ pub(crate) async fn open_data(
             .map(|(name, _)| name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    );
+    Ok(())
+}
+
+/// `publish C --out DIR`: the public's view as static files.
+pub(crate) async fn publish(source: &Source, args: &PublishArgs, json: bool) -> anyhow::Result<()> {
+    let (app, _) = source.local("publish")?;
+    let files = app.publish(&args.coalition).await?;
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(bad_input(format!(
+            "--out {}: a file, expected a directory",
+            args.out.display()
+        )));
+    }
+    let mut bytes = 0;
+    for (path, content) in &files {
+        let target = args.out.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| bad_input(format!("--out {}: {e}", parent.display())))?;
+        }
+        crate::file::write_out("--out", &target, content)?;
+        bytes += content.len();
+    }
+    if json {
+        return print_json(&PublishView {
+            coalition: args.coalition.clone(),
+            out: args.out.clone(),
+            files: files.into_iter().map(|(path, _)| path).collect(),
+            bytes,
+        });
+    }
+    println!(
+        "{}: {} public files ({bytes} bytes) written to {}",
+        args.coalition,
+        files.len(),
+        args.out.display()
     );
     Ok(())
 }

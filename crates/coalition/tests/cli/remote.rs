@@ -371,3 +371,84 @@ fn pins_are_kept_per_source_so_a_fresh_demo_is_not_a_rewrite() {
         .count();
     assert_eq!(listed, 2, "one pin directory per data directory");
 }
+
+/// `GET path` without a token: (status, body bytes).
+fn public_get(addr: &str, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("an answer");
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers end");
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    assert!(
+        !head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
+        "{head}"
+    );
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status");
+    (status, response[split + 4..].to_vec())
+}
+
+#[test]
+fn publish_writes_what_the_servers_public_routes_serve_byte_for_byte() {
+    let env = Env::demo();
+    let site = env.root().join("site");
+    let published = env.json(&["publish", DEMO, "--out", crate::support::path(&site)]);
+    let files: Vec<&str> = published["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f.as_str().expect("a path"))
+        .collect();
+    for expected in [
+        "communique",
+        "members",
+        "coverage",
+        "tlog/checkpoint",
+        "tlog/tile/0/000.p/",
+        "open-data/json/manifest.json",
+    ] {
+        assert!(
+            files.iter().any(|f| f.contains(expected)),
+            "{expected} in {files:?}"
+        );
+    }
+    let serving = Serving::start(&env, &[]);
+    for file in &files {
+        let written = std::fs::read(site.join(file)).expect("written");
+        let (status, served) = public_get(&serving.addr, &format!("/{file}"));
+        assert_eq!(status, 200, "{file}");
+        assert!(served == written, "{file}: the server gives other bytes");
+    }
+    // Nothing secret is published: the public log's checkpoint, and no classified marking.
+    let checkpoint =
+        std::fs::read_to_string(site.join(format!("api/coalitions/{DEMO}/tlog/checkpoint")))
+            .expect("the checkpoint");
+    assert!(
+        checkpoint.starts_with(&format!("coalition/{DEMO}.AUDIENCE.public\n")),
+        "{checkpoint}"
+    );
+    for file in files.iter().filter(|f| !f.contains("/tlog/tile/")) {
+        let text = std::fs::read_to_string(site.join(file)).expect("text");
+        assert!(
+            !text.contains("\"SECRET\"") && !text.contains("CONFIDENTIAL"),
+            "{file}"
+        );
+    }
+    // And what the server serves, the same bytes as the copy, verifies from this machine.
+    let verified = env.json(&["log", "verify", DEMO, "--server", &serving.url()]);
+    assert_eq!(verified["verified"], true);
+}

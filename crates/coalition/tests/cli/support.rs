@@ -112,6 +112,20 @@ impl Env {
         self.trust.clone()
     }
 
+    /// The log key this machine pinned for a log of this environment's data directory (pins
+    /// are kept per source, one subdirectory each).
+    pub(crate) fn pinned_key(&self, log: &str) -> String {
+        let sources = std::fs::read_dir(self.trust_dir()).expect("a trust directory");
+        let file = sources
+            .map(|source| source.expect("an entry").path().join(format!("{log}.key")))
+            .find(|file| file.exists())
+            .unwrap_or_else(|| panic!("no key pinned for {log}"));
+        std::fs::read_to_string(file)
+            .expect("the pinned key")
+            .trim()
+            .to_owned()
+    }
+
     /// The SQLite file holding the record.
     pub(crate) fn database(&self) -> PathBuf {
         self.data_dir().join("coalition.sqlite")
