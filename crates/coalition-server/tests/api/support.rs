@@ -32,7 +32,53 @@ pub(crate) struct Server {
     pub(crate) coalition: CoalitionId,
     client: Client<HttpConnector, Full<Bytes>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    dir: Arc<tempfile::TempDir>,
+}
+
+/// An application over the record in `dir`.
+async fn open(dir: &tempfile::TempDir) -> Arc<App> {
+    let data = dir.path().join("data");
+    let config = Config {
+        database: format!("sqlite://{}", data.join("coalition.sqlite").display()),
+        log_keys: Arc::new(FileLogKeys::in_data_dir(&data)),
+        trust: Arc::new(DirTrustStore::new(dir.path().join("trust"))),
+        clock: Arc::new(FixedClock(Timestamp::parse(NOW).expect("a time"))),
+        tokens: Arc::new(FileTokenStore::in_data_dir(&data)),
+        connections: 4,
+    };
+    Arc::new(App::open(config, Access::Write).await.expect("opened"))
+}
+
+/// `app` served on an ephemeral loopback port.
+async fn serve(
+    app: Arc<App>,
+    options: Options,
+    tokens: BTreeMap<String, String>,
+    coalition: CoalitionId,
+    dir: Arc<tempfile::TempDir>,
+) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(coalition_server::serve(
+        listener,
+        app.clone(),
+        options,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    Server {
+        url,
+        tokens,
+        app,
+        coalition,
+        client: Client::builder(TokioExecutor::new()).build_http(),
+        stop: Some(stop),
+        dir,
+    }
 }
 
 /// What a response said.
@@ -56,17 +102,9 @@ impl Server {
     }
 
     pub(crate) async fn start(options: Options) -> Server {
-        let dir = tempfile::tempdir().expect("a temporary directory");
+        let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
         let data = dir.path().join("data");
-        let config = Config {
-            database: format!("sqlite://{}", data.join("coalition.sqlite").display()),
-            log_keys: Arc::new(FileLogKeys::in_data_dir(&data)),
-            trust: Arc::new(DirTrustStore::new(dir.path().join("trust"))),
-            clock: Arc::new(FixedClock(Timestamp::parse(NOW).expect("a time"))),
-            tokens: Arc::new(FileTokenStore::in_data_dir(&data)),
-            connections: 4,
-        };
-        let app = Arc::new(App::open(config, Access::Write).await.expect("opened"));
+        let app = open(&dir).await;
         let summary = app
             .demo(false, &data.join("demo-keys"))
             .await
@@ -84,28 +122,21 @@ impl Server {
                 .expect("issued");
             tokens.insert(principal.id.to_string(), issued.token);
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a port");
-        let url = format!("http://{}", listener.local_addr().expect("an address"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(coalition_server::serve(
-            listener,
-            app.clone(),
-            options,
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        Server {
-            url,
-            tokens,
+        serve(app, options, tokens, coalition, dir).await
+    }
+
+    /// A second server over the same record, as a second node on one database is: its own
+    /// application and memory, the same tokens.
+    pub(crate) async fn another_node(&self) -> Server {
+        let app = open(&self.dir).await;
+        serve(
             app,
-            coalition,
-            client: Client::builder(TokioExecutor::new()).build_http(),
-            stop: Some(stop),
-            _dir: dir,
-        }
+            Options::default(),
+            self.tokens.clone(),
+            self.coalition.clone(),
+            self.dir.clone(),
+        )
+        .await
     }
 
     /// The token of a demo principal.

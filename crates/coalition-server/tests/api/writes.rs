@@ -245,3 +245,42 @@ async fn a_retried_write_with_its_idempotency_key_is_recorded_once() {
         "refused keys write nothing"
     );
 }
+
+/// A keyed POST as the monitor.
+async fn keyed(server: &Server, body: &Value, key: &str) -> crate::support::Answer {
+    let request = axum::http::Request::post(format!("{}{}", server.url, server.path("requests")))
+        .header(
+            "authorization",
+            format!("Bearer {}", server.token("monitor")),
+        )
+        .header("content-type", "application/json")
+        .header("idempotency-key", key);
+    server.raw(request, body.to_string()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idempotency_key_holds_across_nodes_and_restarts() {
+    let first = Server::demo().await;
+    let before = first.head().await;
+    let answer = keyed(&first, &report("Odesa"), "across-1").await;
+    assert_eq!(answer.status, 201, "{answer:?}");
+    // Another node on the same record, whose memory never saw the key: the same answer.
+    let second = first.another_node().await;
+    let again = keyed(&second, &report("Odesa"), "across-1").await;
+    assert_eq!(again.status, 201, "{again:?}");
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(again.json(), answer.json(), "the first answer, made again");
+    let reused = keyed(&second, &report("Lviv"), "across-1").await;
+    assert_eq!(reused.status, 422, "{reused:?}");
+    assert_eq!(first.head().await.0, before.0 + 1, "recorded once");
+
+    // The same key sent to both nodes at once: one write, both answers the same.
+    let kherson = report("Kherson");
+    let (a, b) = tokio::join!(
+        keyed(&first, &kherson, "race-1"),
+        keyed(&second, &kherson, "race-1"),
+    );
+    assert_eq!((a.status, b.status), (201, 201), "{a:?} {b:?}");
+    assert_eq!(a.json(), b.json());
+    assert_eq!(first.head().await.0, before.0 + 2, "the race recorded once");
+}
