@@ -452,3 +452,78 @@ fn publish_writes_what_the_servers_public_routes_serve_byte_for_byte() {
     let verified = env.json(&["log", "verify", DEMO, "--server", &serving.url()]);
     assert_eq!(verified["verified"], true);
 }
+
+#[test]
+fn statement_approve_through_the_server_signs_here_with_the_signers_key() {
+    let env = Env::new();
+    let serving = Serving::start(&env, &["--demo"]);
+    // The demo's leaders' keys, written where `serve --demo` keeps its data.
+    let keys = serving
+        .banner
+        .iter()
+        .find_map(|line| line.strip_prefix("demo data in "))
+        .and_then(|rest| rest.split(' ').next())
+        .map(|dir| std::path::Path::new(dir).join("demo-keys"))
+        .expect("the demo's directory");
+    let key = |who: &str| keys.join(format!("DEMO-{who}.pem")).display().to_string();
+    let draft = env.write(
+        "arctic.md",
+        "(PUBLIC) We, the leaders, agree on the Arctic.\n",
+    );
+    let run = |who: &str, args: &[&str]| env.run(&through(&serving, who, args));
+    let drafted = run(
+        "secretariat",
+        &[
+            "statement",
+            "draft",
+            DEMO,
+            "--id",
+            "arctic",
+            "--title",
+            "On the Arctic",
+            "--signatories",
+            "FRA,GBR",
+            "--from",
+            crate::support::path(&draft),
+            "--as",
+            "secretariat",
+        ],
+    );
+    assert_eq!(drafted.code, Some(0), "{drafted:?}");
+    let approve = |who: &str, with: &str| {
+        run(
+            who,
+            &[
+                "statement",
+                "approve",
+                DEMO,
+                "arctic",
+                "--version",
+                "1",
+                "--key",
+                &key(with),
+                "--as",
+                who,
+            ],
+        )
+    };
+    let before = log_through(&env, &serving);
+    // Another leader's key is refused here, before anything is sent.
+    let wrong = approve("starmer", "macron");
+    assert_eq!(wrong.code, Some(2), "{wrong:?}");
+    assert!(
+        wrong
+            .stderr
+            .contains("is not the key registered for starmer"),
+        "{}",
+        wrong.stderr
+    );
+    assert_eq!(log_through(&env, &serving), before);
+    let macron = approve("macron", "macron");
+    assert!(macron.stdout.contains("signature verified"), "{macron:?}");
+    let starmer = approve("starmer", "starmer");
+    assert!(
+        starmer.stdout.contains("arctic adopted (version 1)"),
+        "{starmer:?}"
+    );
+}
