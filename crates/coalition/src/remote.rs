@@ -20,6 +20,26 @@ use crate::failure::bad_input;
 /// The most a list asks for per page (the server's own maximum).
 const PAGE: usize = 1000;
 
+/// How often a write whose answer was lost is sent again (with the same `Idempotency-Key`, so
+/// the server records it once), and how long to wait before each.
+const RETRIES: [std::time::Duration; 2] = [
+    std::time::Duration::from_millis(200),
+    std::time::Duration::from_millis(1000),
+];
+
+/// The connection failed or broke off before an answer came: the request may or may not have
+/// reached the server.
+#[derive(Debug)]
+struct Transport(String);
+
+impl std::fmt::Display for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Transport {}
+
 /// A server and the token the CLI presents to it.
 pub(crate) struct Remote {
     /// `http://host:port`, without a trailing slash.
@@ -138,25 +158,41 @@ impl Remote {
         }
     }
 
-    /// `POST path` with a JSON body (and an `Idempotency-Key`, so a retry records once).
-    pub(crate) async fn post<T: DeserializeOwned>(
+    /// `POST path` with a JSON body, asking a question that writes nothing (a what-if).
+    pub(crate) async fn ask<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],
         body: &impl serde::Serialize,
-        idempotency_key: Option<String>,
     ) -> anyhow::Result<T> {
         let bytes = serde_json::to_vec(body)?;
         let answer = self
-            .send(
-                Method::POST,
-                path,
-                query,
-                Some((bytes, idempotency_key)),
-                false,
-            )
+            .send(Method::POST, path, query, Some((bytes, None)), false)
             .await?;
         parse(path, &answer.body)
+    }
+
+    /// `POST path` with a write: sent with a fresh `Idempotency-Key` and, if the connection
+    /// fails or breaks off before the answer, sent again with the same key, so that a write the
+    /// server recorded but whose answer was lost is not recorded twice.
+    pub(crate) async fn write<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> anyhow::Result<T> {
+        let bytes = serde_json::to_vec(body)?;
+        let key = idempotency_key()?;
+        let mut waits = RETRIES.iter();
+        loop {
+            let sent = Some((bytes.clone(), Some(key.clone())));
+            match self.send(Method::POST, path, &[], sent, false).await {
+                Err(err) if err.is::<Transport>() => match waits.next() {
+                    Some(wait) => tokio::time::sleep(*wait).await,
+                    None => return Err(err),
+                },
+                answer => return parse(path, &answer?.body),
+            }
+        }
     }
 
     /// Who the token is.
@@ -196,24 +232,34 @@ impl Remote {
             None => request.body(Full::new(Bytes::new())),
         }
         .map_err(|e| bad_input(format!("--server {}: {e}", self.base)))?;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot reach {}: {e}", self.base))?;
+        let response = self.client.request(request).await.map_err(|e| {
+            anyhow::Error::new(Transport(format!("cannot reach {}: {e}", self.base)))
+        })?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response
             .into_body()
             .collect()
             .await
-            .map_err(|e| anyhow::anyhow!("{}: the answer broke off: {e}", self.base))?
+            .map_err(|e| {
+                anyhow::Error::new(Transport(format!(
+                    "{}: the answer broke off: {e}",
+                    self.base
+                )))
+            })?
             .to_bytes();
         if status.is_success() {
             return Ok(Answer { body, headers });
         }
         Err(refused(&self.base, status, &body))
     }
+}
+
+/// A fresh `Idempotency-Key`: 128 random bits in hex.
+fn idempotency_key() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a key: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// How many items a list holds in all, as the server says.
@@ -261,7 +307,64 @@ fn flag(field: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read as _, Write as _};
+
     use super::{Remote, flag};
+
+    /// A server that reads each request whole and hangs up without an answer the first time,
+    /// then answers `{"ok": true}`: the requests it got, as text.
+    fn loses_the_first_answer() -> (String, std::thread::JoinHandle<Vec<String>>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let handle = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for answer in [false, true] {
+                let (mut stream, _) = listener.accept().expect("a connection");
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !String::from_utf8_lossy(&request).contains("{\"a\":1}") {
+                    let n = stream.read(&mut buf).expect("read");
+                    request.extend_from_slice(&buf[..n]);
+                }
+                seen.push(String::from_utf8_lossy(&request).into_owned());
+                if answer {
+                    let body = "{\"ok\":true}";
+                    write!(
+                        stream,
+                        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .expect("answer");
+                }
+            }
+            seen
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn a_write_whose_answer_is_lost_is_sent_again_with_the_same_key() {
+        let (url, server) = loses_the_first_answer();
+        let remote = Remote::new(&url, Some("t".into())).expect("a server");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let answer: serde_json::Value = runtime
+            .block_on(remote.write("/w", &serde_json::json!({"a": 1})))
+            .expect("answered the second time");
+        assert_eq!(answer["ok"], true);
+        let seen = server.join().expect("the server");
+        let key = |request: &str| {
+            request
+                .lines()
+                .find_map(|l| l.strip_prefix("idempotency-key: "))
+                .map(str::to_owned)
+        };
+        assert_eq!(seen.len(), 2);
+        assert!(key(&seen[0]).is_some_and(|k| k.len() == 32), "{}", seen[0]);
+        assert_eq!(key(&seen[0]), key(&seen[1]));
+    }
 
     #[test]
     fn fields_are_named_as_flags() {

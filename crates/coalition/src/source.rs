@@ -158,7 +158,7 @@ impl Source {
                         let items = remote.list::<serde_json::Value>(&path, &query, public);
                         serde_json::from_value(serde_json::Value::Array(items.await?))?
                     }
-                    RouteKind::Post(body) => remote.post(&path, &query, &body, None).await?,
+                    RouteKind::Post(body) => remote.ask(&path, &query, &body).await?,
                 };
                 Ok(Seen {
                     view,
@@ -207,7 +207,7 @@ impl Source {
             Source::Remote(remote) => {
                 acting(remote, coalition, actor).await?;
                 let path = format!("/api/coalitions/{coalition}/requests");
-                remote.post(&path, &[], &request, None).await
+                remote.write(&path, &request).await
             }
         }
     }
