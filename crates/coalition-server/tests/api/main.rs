@@ -4,6 +4,7 @@
 mod events;
 mod formats;
 mod gate;
+mod nodes;
 mod openapi;
 mod reads;
 mod support;

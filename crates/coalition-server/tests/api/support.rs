@@ -33,13 +33,14 @@ pub(crate) struct Server {
     client: Client<HttpConnector, Full<Bytes>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     dir: Arc<tempfile::TempDir>,
+    database: String,
 }
 
-/// An application over the record in `dir`.
-async fn open(dir: &tempfile::TempDir) -> Arc<App> {
+/// An application over the record at `database`, with the keys and tokens in `dir`.
+async fn open(dir: &tempfile::TempDir, database: &str) -> Arc<App> {
     let data = dir.path().join("data");
     let config = Config {
-        database: format!("sqlite://{}", data.join("coalition.sqlite").display()),
+        database: database.to_owned(),
         log_keys: Arc::new(FileLogKeys::in_data_dir(&data)),
         trust: Arc::new(DirTrustStore::new(dir.path().join("trust"))),
         clock: Arc::new(FixedClock(Timestamp::parse(NOW).expect("a time"))),
@@ -56,6 +57,7 @@ async fn serve(
     tokens: BTreeMap<String, String>,
     coalition: CoalitionId,
     dir: Arc<tempfile::TempDir>,
+    database: String,
 ) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -78,6 +80,7 @@ async fn serve(
         client: Client::builder(TokioExecutor::new()).build_http(),
         stop: Some(stop),
         dir,
+        database,
     }
 }
 
@@ -103,8 +106,21 @@ impl Server {
 
     pub(crate) async fn start(options: Options) -> Server {
         let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+        let database = format!(
+            "sqlite://{}",
+            dir.path().join("data").join("coalition.sqlite").display()
+        );
+        Server::start_on(database, dir, options).await
+    }
+
+    /// A server over a fresh demo in the record at `database`; log keys and tokens in `dir`.
+    pub(crate) async fn start_on(
+        database: String,
+        dir: Arc<tempfile::TempDir>,
+        options: Options,
+    ) -> Server {
         let data = dir.path().join("data");
-        let app = open(&dir).await;
+        let app = open(&dir, &database).await;
         let summary = app
             .demo(false, &data.join("demo-keys"))
             .await
@@ -122,19 +138,20 @@ impl Server {
                 .expect("issued");
             tokens.insert(principal.id.to_string(), issued.token);
         }
-        serve(app, options, tokens, coalition, dir).await
+        serve(app, options, tokens, coalition, dir, database).await
     }
 
     /// A second server over the same record, as a second node on one database is: its own
     /// application and memory, the same tokens.
-    pub(crate) async fn another_node(&self) -> Server {
-        let app = open(&self.dir).await;
+    pub(crate) async fn another_node(&self, options: Options) -> Server {
+        let app = open(&self.dir, &self.database).await;
         serve(
             app,
-            Options::default(),
+            options,
             self.tokens.clone(),
             self.coalition.clone(),
             self.dir.clone(),
+            self.database.clone(),
         )
         .await
     }
