@@ -149,23 +149,27 @@ pub(crate) async fn open_data(
     args: &OpenDataArgs,
     json: bool,
 ) -> anyhow::Result<()> {
-    let (app, _) = source.local("export")?;
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let data = opendata::open_data(&reader)?;
-    let layout = match args.format {
-        OpenDataFormat::Json => Layout::Json,
-        OpenDataFormat::Csv => Layout::Csv,
+    let (files, manifest) = match source {
+        Source::Local { app, .. } => {
+            let reader = app
+                .read(&args.coalition, &super::reading(&args.view, None))
+                .await?;
+            let data = opendata::open_data(&reader)?;
+            let layout = match args.format {
+                OpenDataFormat::Json => Layout::Json,
+                OpenDataFormat::Csv => Layout::Csv,
+            };
+            (data.files(layout), data.manifest)
+        }
+        Source::Remote(remote) => served_open_data(remote, args).await?,
     };
-    let files = data.files(layout);
     std::fs::create_dir_all(&args.out)
         .map_err(|e| bad_input(format!("--out {}: {e}", args.out.display())))?;
     for (name, bytes) in &files {
         crate::file::write_out("--out", &args.out.join(name), bytes)?;
     }
     if json {
-        return print_json(&data.manifest);
+        return print_json(&manifest);
     }
     println!(
         "{} files written to {}: {}",
@@ -178,6 +182,53 @@ pub(crate) async fn open_data(
             .join(", ")
     );
     Ok(())
+}
+
+/// The open data a server serves (always the public's): the manifest, the files it names, and
+/// the manifest as `export --json` prints it (without the file list the manifest file adds).
+async fn served_open_data(
+    remote: &crate::remote::Remote,
+    args: &OpenDataArgs,
+) -> anyhow::Result<(Vec<(String, Vec<u8>)>, serde_json::Value)> {
+    if args.view.who.viewer.is_some() || args.view.as_of.is_some() || args.view.at.is_some() {
+        return Err(bad_input(
+            "--server: the API serves open data as the public sees it now; give --public alone",
+        ));
+    }
+    let layout = match args.format {
+        OpenDataFormat::Json => "json",
+        OpenDataFormat::Csv => "csv",
+    };
+    let base = format!("/api/coalitions/{}/open-data/{layout}", args.coalition);
+    let manifest = remote
+        .get_raw(&format!("{base}/manifest.json"), &[], true)
+        .await?
+        .body
+        .to_vec();
+    let mut printed: serde_json::Value = serde_json::from_slice(&manifest)?;
+    let names: Vec<String> = printed["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["path"].as_str().map(str::to_owned))
+        .collect();
+    if let Some(object) = printed.as_object_mut() {
+        object.remove("files");
+    }
+    let mut files = vec![("manifest.json".to_owned(), manifest)];
+    for name in names {
+        if name.contains('/') || name.starts_with('.') {
+            return Err(anyhow::anyhow!(
+                "the server's manifest names {name:?}, not a file"
+            ));
+        }
+        let bytes = remote
+            .get_raw(&format!("{base}/{name}"), &[], true)
+            .await?
+            .body;
+        files.push((name, bytes.to_vec()));
+    }
+    Ok((files, printed))
 }
 
 /// `publish C --out DIR`: the public's view as static files.

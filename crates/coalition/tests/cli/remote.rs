@@ -633,3 +633,67 @@ fn statement_approve_through_the_server_signs_here_with_the_signers_key() {
         "{starmer:?}"
     );
 }
+
+#[test]
+fn open_data_through_the_server_is_the_files_a_data_directory_writes() {
+    let env = Env::demo();
+    let serving = Serving::start(&env, &[]);
+    for format in ["json", "csv"] {
+        let here = env.root().join(format!("here-{format}"));
+        let there = env.root().join(format!("there-{format}"));
+        let args = |out: &std::path::Path| {
+            vec![
+                "export".to_owned(),
+                DEMO.into(),
+                "--public".into(),
+                "--format".into(),
+                format.into(),
+                "--out".into(),
+                crate::support::path(out).into(),
+            ]
+        };
+        let local = env.run(&args(&here));
+        let mut remote = args(&there);
+        remote.extend(["--server".into(), serving.url()]);
+        let remote = env.run(&remote);
+        assert_eq!(local.code, Some(0), "{local:?}");
+        assert_eq!(remote.code, Some(0), "{remote:?}");
+        let listing = |dir: &std::path::Path| {
+            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+                .expect("written")
+                .map(|e| {
+                    let path = e.expect("an entry").path();
+                    let name = path
+                        .file_name()
+                        .expect("a name")
+                        .to_string_lossy()
+                        .into_owned();
+                    (name, std::fs::read(&path).expect("bytes"))
+                })
+                .collect();
+            files.sort();
+            files
+        };
+        assert!(listing(&here).len() > 1);
+        assert!(
+            listing(&here) == listing(&there),
+            "{format}: other files through the server"
+        );
+    }
+    // Open data through the server is the public's: another reader is refused, nothing written.
+    let out = env.root().join("as-meloni");
+    let run = env.run(&[
+        "export",
+        DEMO,
+        "--as",
+        "meloni",
+        "--format",
+        "json",
+        "--out",
+        crate::support::path(&out),
+        "--server",
+        &serving.url(),
+    ]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(!out.exists());
+}
