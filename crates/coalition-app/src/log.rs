@@ -478,7 +478,7 @@ impl App {
 
     /// The leaves of the log `who` may see; the custodian's are checked against the stored
     /// bytes (a broken chain is a verification failure).
-    async fn readable_leaves(
+    pub(crate) async fn readable_leaves(
         &self,
         coalition: &CoalitionId,
         who: &Who,

@@ -44,12 +44,47 @@ pub trait TrustStore: Send + Sync {
 #[derive(Clone, Debug)]
 pub struct DirTrustStore {
     dir: PathBuf,
+    /// The source these checkpoints are of, written beside them so a user can tell.
+    source: Option<String>,
 }
 
 impl DirTrustStore {
     /// Checkpoints kept in `dir` (created when the first one is remembered).
     pub fn new(dir: impl Into<PathBuf>) -> DirTrustStore {
-        DirTrustStore { dir: dir.into() }
+        DirTrustStore {
+            dir: dir.into(),
+            source: None,
+        }
+    }
+
+    /// Checkpoints kept in `dir` for one source of logs (a data directory, a database URL or a
+    /// server URL), like an ssh known-hosts entry: the same coalition id read from another
+    /// source (a new demo in a fresh data directory, another server) is another log, not a
+    /// rewritten one. Each source has its own subdirectory, named readably after the source
+    /// with a hash of it appended (`source` inside says which it is).
+    pub fn for_source(dir: impl Into<PathBuf>, source: &str) -> DirTrustStore {
+        let readable: String = source
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let tail = readable.len().saturating_sub(64);
+        let digest = coalition_core::hash::Hash::of(&[source.as_bytes()]).to_hex();
+        let name = format!(
+            "{}-{}",
+            readable.get(tail..).unwrap_or_default(),
+            &digest[..12]
+        );
+        let dir = dir.into().join(name);
+        DirTrustStore {
+            dir,
+            source: Some(source.to_owned()),
+        }
     }
 
     /// The per-user default: `<config dir>/coalition/trusted-checkpoints`.
@@ -87,6 +122,9 @@ impl TrustStore for DirTrustStore {
         key: &VerifierKey,
     ) -> Result<(), AppError> {
         std::fs::create_dir_all(&self.dir)?;
+        if let Some(source) = &self.source {
+            std::fs::write(self.dir.join("source"), format!("{source}\n"))?;
+        }
         std::fs::write(self.note_path(coalition), note)?;
         std::fs::write(self.key_path(coalition), format!("{key}\n"))?;
         Ok(())

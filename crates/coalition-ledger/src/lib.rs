@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod merkle;
 pub mod seal;
 pub mod store;
+pub mod tiles;
 pub mod verify;
 pub mod witness;
 

@@ -41,6 +41,21 @@ pub(crate) struct Cli {
         value_name = "URL"
     )]
     pub(crate) database: Option<String>,
+    /// Work through this server's API (`http://HOST:PORT`, as `coalition serve` prints it)
+    /// instead of a data directory: the same commands, answers and exit codes, as the token's
+    /// principal (no token: the public). Approvals are still signed here.
+    #[arg(long, global = true, env = "COALITION_SERVER", value_name = "URL")]
+    pub(crate) server: Option<String>,
+    /// The bearer token presented to `--server` (`coalition token issue`); `--as` must name
+    /// its principal.
+    #[arg(
+        long,
+        global = true,
+        env = "COALITION_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) token: Option<String>,
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -159,6 +174,13 @@ pub(crate) enum Command {
         after_help = "Example:\n  coalition export paris-2026 --public --format csv --out open-data/"
     )]
     Export(OpenDataArgs),
+    /// Write everything the public may see as static files for any web server or CDN: the
+    /// public page's data, the communiqué, open data, and the public log's signed checkpoint and
+    /// hash tiles (C2SP tlog-tiles), each at the path of the API route that serves the same bytes.
+    #[command(
+        after_help = "Example:\n  coalition publish paris-2026 --out site/\n  # site/api/coalitions/paris-2026/communique, …/tlog/checkpoint, …/tlog/tile/0/000.p/157"
+    )]
+    Publish(PublishArgs),
     /// Analyse a negotiation: outcome space, frontier, bargaining solutions, forecasts.
     #[command(subcommand)]
     Negotiate(NegotiateCommand),
@@ -341,6 +363,15 @@ pub(crate) struct MigrateArgs {
     /// Where to copy it: `postgres://…` or `sqlite://PATH` (created if missing).
     #[arg(long, value_name = "URL")]
     pub(crate) to: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// The coalition.
+    pub(crate) coalition: CoalitionId,
+    /// The directory written (created if missing; files already there are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]

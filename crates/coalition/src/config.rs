@@ -73,10 +73,59 @@ pub(crate) async fn open_with_trust(
             None => coalition_store::sqlite_url(&dir.join(DATABASE_FILE)),
         },
         log_keys: Arc::new(FileLogKeys::in_data_dir(dir)),
-        trust: Arc::new(DirTrustStore::new(trust)),
+        trust: Arc::new(DirTrustStore::for_source(trust, &source(dir, database))),
         clock: crate::clock::from_env()?,
         tokens: Arc::new(FileTokenStore::in_data_dir(dir)),
         connections,
     };
     Ok(App::open(config, access).await?)
+}
+
+/// The source a record's pins are kept for: the database URL (without a password), else the
+/// data directory's absolute path. A fresh data directory is a new source, so its demo is not
+/// taken for a rewrite of another directory's.
+pub(crate) fn source(dir: &Path, database: Option<&str>) -> String {
+    match database {
+        Some(url) => without_password(url),
+        None => {
+            let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+            format!("dir:{}", dir.display())
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user@host/db`: no secret in a file name.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, p)| (a, Some(p)));
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => format!("{}@{host}", user.split(':').next().unwrap_or(user)),
+        None => authority.to_owned(),
+    };
+    match path {
+        Some(path) => format!("{scheme}://{authority}/{path}"),
+        None => format!("{scheme}://{authority}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_database_source_never_holds_its_password() {
+        assert_eq!(
+            without_password("postgres://app:s3cret@db:5432/coalition"),
+            "postgres://app@db:5432/coalition"
+        );
+        assert_eq!(
+            without_password("sqlite:///tmp/x.sqlite"),
+            "sqlite:///tmp/x.sqlite"
+        );
+        assert_eq!(without_password("postgres://db/c"), "postgres://db/c");
+    }
 }

@@ -9,7 +9,9 @@ mod config;
 mod failure;
 mod file;
 mod output;
+mod remote;
 mod signer_key;
+mod source;
 
 use std::process::ExitCode;
 

@@ -21,7 +21,7 @@ pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationVie
 pub use record::{
     BundleVerification, CheckpointView, ConsistencyProofView, CosignedBy, CreatedView, ExportView,
     HeadView, InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView,
-    ReceiptView, RecordedEntry, WitnessReport,
+    PublishView, ReceiptView, RecordedEntry, WitnessReport,
 };
 pub use statement::{
     AggregateRow, DiffLine, ExportedApproval, ExportedMeeting, ParagraphView, StandingRow,

@@ -242,6 +242,19 @@ pub struct ConsistencyProofView {
     pub proof: Vec<Hash>,
 }
 
+/// What `publish` wrote: the public's files, by their paths under the site root.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishView {
+    /// The coalition.
+    pub coalition: CoalitionId,
+    /// The directory written.
+    pub out: std::path::PathBuf,
+    /// Every file, by its path under `out` (the API route serving the same bytes).
+    pub files: Vec<String>,
+    /// Their bytes in all.
+    pub bytes: usize,
+}
+
 /// What an export wrote.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExportView {

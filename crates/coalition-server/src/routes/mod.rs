@@ -8,6 +8,8 @@ mod health;
 mod log;
 mod read;
 mod statement;
+mod tlog;
+mod whoami;
 mod write;
 
 use std::sync::Arc;
@@ -63,6 +65,9 @@ pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
         .routes(routes!(log::export))
         .routes(routes!(events::events))
         .routes(routes!(write::submit))
+        .routes(routes!(whoami::whoami))
+        .routes(routes!(tlog::checkpoint))
+        .routes(routes!(tlog::tile))
 }
 
 /// A coalition id from the path.

@@ -1,22 +1,23 @@
 //! `demo`, `import`, `coalitions`, `members`, `principals`, `instruments`, `instrument …`.
 
-use std::path::Path;
-
+use coalition_app::Request;
 use coalition_app::views::ImportSummary;
-use coalition_app::{App, Request};
 use coalition_core::commitment::CommitmentStatus;
 use coalition_core::names::Named;
 
 use crate::cli::{DemoArgs, ImportArgs, InstrumentCommand, ReadArgs};
 use crate::config::DEMO_KEYS;
 use crate::output::{clean, print_json, print_table, table};
+use crate::source::{Route, Source};
 
-pub(crate) async fn demo(app: &App, dir: &Path, args: &DemoArgs, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn demo(source: &Source, args: &DemoArgs, json: bool) -> anyhow::Result<()> {
+    let (app, dir) = source.local("demo")?;
     let summary = app.demo(args.reset, &dir.join(DEMO_KEYS)).await?;
     summarise(&summary, json)
 }
 
-pub(crate) async fn import(app: &App, args: &ImportArgs, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn import(source: &Source, args: &ImportArgs, json: bool) -> anyhow::Result<()> {
+    let (app, _) = source.local("import")?;
     let limit = coalition_app::import::MAX_SCENARIO_BYTES as u64;
     let text = crate::file::read_text("", &args.file, limit)?;
     let summary = app.import(&args.file.display().to_string(), &text).await?;
@@ -95,7 +96,24 @@ fn summarise(s: &ImportSummary, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) async fn coalitions(app: &App, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn coalitions(source: &Source, json: bool) -> anyhow::Result<()> {
+    // A server names its coalitions and no more: a head's position would tell every reader how
+    // many entries it may not read.
+    let app = match source {
+        Source::Local { app, .. } => app,
+        Source::Remote(_) => {
+            let names = source.names().await?;
+            if json {
+                return print_json(&names);
+            }
+            let mut t = table(["COALITION", "NAME"]);
+            for c in &names {
+                t.add_row(vec![c.id.to_string(), c.name.clone()]);
+            }
+            print_table("", &t, "no coalitions");
+            return Ok(());
+        }
+    };
     let rows = app.coalitions().await?;
     if json {
         return print_json(&rows);
@@ -113,11 +131,11 @@ pub(crate) async fn coalitions(app: &App, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) async fn members(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let seats = reader.members();
+pub(crate) async fn members(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    let seats = super::view(app, args, Route::one("members"), |reader| {
+        Ok(reader.members())
+    })
+    .await?;
     if json {
         return print_json(&seats);
     }
@@ -149,11 +167,11 @@ pub(crate) async fn members(app: &App, args: &ReadArgs, json: bool) -> anyhow::R
     Ok(())
 }
 
-pub(crate) async fn principals(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let principals = reader.principals();
+pub(crate) async fn principals(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    let principals = super::view(app, args, Route::one("principals"), |reader| {
+        Ok(reader.principals())
+    })
+    .await?;
     if json {
         return print_json(&principals);
     }
@@ -171,11 +189,11 @@ pub(crate) async fn principals(app: &App, args: &ReadArgs, json: bool) -> anyhow
     Ok(())
 }
 
-pub(crate) async fn instruments(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let views = reader.instruments();
+pub(crate) async fn instruments(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    let views = super::view(app, args, Route::one("instruments"), |reader| {
+        Ok(reader.instruments())
+    })
+    .await?;
     if json {
         return print_json(&views);
     }
@@ -217,7 +235,7 @@ pub(crate) async fn instruments(app: &App, args: &ReadArgs, json: bool) -> anyho
 }
 
 pub(crate) async fn instrument(
-    app: &App,
+    app: &Source,
     command: InstrumentCommand,
     json: bool,
 ) -> anyhow::Result<()> {

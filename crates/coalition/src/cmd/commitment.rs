@@ -1,26 +1,36 @@
 //! `commitments`, `commitment add|show|withdraw|support`.
 
+use coalition_app::Request;
 use coalition_app::request::NewCommitmentRequest;
 use coalition_app::views::{CommitmentFilter, response_text};
-use coalition_app::{App, Request};
 use coalition_core::commitment::Trigger;
 use coalition_core::names::Named;
 
 use crate::cli::{CommitmentAddArgs, CommitmentCommand, CommitmentsArgs};
 use crate::output::{clean, print_json, print_table, table};
+use crate::source::{Route, Source};
 
-pub(crate) async fn list(app: &App, args: &CommitmentsArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(
-            &args.coalition,
-            &super::reading(&args.view, args.in_force_at),
-        )
-        .await?;
-    let views = reader.commitments(&CommitmentFilter {
+pub(crate) async fn list(app: &Source, args: &CommitmentsArgs, json: bool) -> anyhow::Result<()> {
+    let filter = CommitmentFilter {
         guarantor: args.guarantor.clone(),
         category: args.category.clone(),
         in_force: args.in_force_at.is_some(),
-    });
+    };
+    let mut route = Route::list("commitments")
+        .with("guarantor", args.guarantor.as_ref())
+        .with("category", args.category.as_ref());
+    if args.in_force_at.is_some() {
+        route = route.at_as("in_force_at");
+    }
+    let seen = app
+        .read(
+            &args.coalition,
+            &super::reading(&args.view, args.in_force_at),
+            route,
+            |reader| Ok(reader.commitments(&filter)),
+        )
+        .await?;
+    let views = seen.view;
     if json {
         return print_json(&views);
     }
@@ -49,14 +59,18 @@ pub(crate) async fn list(app: &App, args: &CommitmentsArgs, json: bool) -> anyho
         ]);
     }
     print_table(
-        &format!("{} commitments, status at {}", views.len(), reader.at()),
+        &format!("{} commitments, status at {}", views.len(), seen.at),
         &t,
         "none visible",
     );
     Ok(())
 }
 
-pub(crate) async fn run(app: &App, command: CommitmentCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(
+    app: &Source,
+    command: CommitmentCommand,
+    json: bool,
+) -> anyhow::Result<()> {
     match command {
         CommitmentCommand::Add(args) => {
             let receipt = app
@@ -69,8 +83,15 @@ pub(crate) async fn run(app: &App, command: CommitmentCommand, json: bool) -> an
             id,
             view,
         } => {
-            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
-            let v = reader.commitment(&id)?;
+            let seen = app
+                .read(
+                    &coalition,
+                    &super::reading(&view, None),
+                    Route::one(format!("commitments/{id}")),
+                    |reader| reader.commitment(&id),
+                )
+                .await?;
+            let v = seen.view;
             if json {
                 return print_json(&v);
             }
@@ -108,7 +129,7 @@ pub(crate) async fn run(app: &App, command: CommitmentCommand, json: bool) -> an
             println!(
                 "  status:      {} at {}; runs until {}",
                 v.status.name(),
-                reader.at(),
+                seen.at,
                 v.runs_until
             );
             if let Some(at) = v.withdrawn_at {

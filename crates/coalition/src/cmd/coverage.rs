@@ -1,18 +1,27 @@
 //! `coverage`: what the protected state can count on, year by year.
 
-use coalition_app::App;
 use coalition_core::commitment::Strength;
 use coalition_core::coverage::CoverEnd;
 use coalition_core::names::Named;
 
 use crate::cli::CoverageArgs;
 use crate::output::{print_json, print_table, table};
+use crate::source::{Route, Source};
 
-pub(crate) async fn show(app: &App, args: &CoverageArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let report = reader.coverage(args.protected.clone(), args.years, args.assume_ceasefire)?;
+pub(crate) async fn show(app: &Source, args: &CoverageArgs, json: bool) -> anyhow::Result<()> {
+    let route = Route::one("coverage")
+        .with("protected", args.protected.as_ref())
+        .with("years", Some(args.years))
+        .with("assume_ceasefire", args.assume_ceasefire);
+    let report = app
+        .read(
+            &args.coalition,
+            &super::reading(&args.view, None),
+            route,
+            |reader| reader.coverage(args.protected.clone(), args.years, args.assume_ceasefire),
+        )
+        .await?
+        .view;
     if json {
         return print_json(&report);
     }

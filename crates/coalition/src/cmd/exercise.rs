@@ -1,11 +1,12 @@
 //! `exercise start|clock|end`.
 
-use coalition_app::{App, Request};
+use coalition_app::Request;
 
 use crate::cli::ExerciseCommand;
 use crate::output::print_json;
+use crate::source::Source;
 
-pub(crate) async fn run(app: &App, command: ExerciseCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(app: &Source, command: ExerciseCommand, json: bool) -> anyhow::Result<()> {
     match command {
         ExerciseCommand::Start {
             coalition,
@@ -13,7 +14,8 @@ pub(crate) async fn run(app: &App, command: ExerciseCommand, json: bool) -> anyh
             clock,
             act,
         } => {
-            let started = app
+            let (local, _) = app.local("exercise start")?;
+            let started = local
                 .start_exercise(&coalition, &name, clock, &act.actor)
                 .await?;
             if json {

@@ -1,21 +1,22 @@
 //! `incidents`, `incident report|confirm|reject|trigger|show`, `consultations request`,
 //! `ceasefire`.
 
+use coalition_app::Request;
 use coalition_app::request::NewIncidentRequest;
 use coalition_app::views::ReceiptView;
-use coalition_app::{App, Request};
 use coalition_core::event::Event;
 use coalition_core::names::Named;
 
 use crate::cli::{CeasefireArgs, ConsultationsCommand, IncidentCommand, ReadArgs};
 use crate::failure::bad_input;
 use crate::output::{clean, print_json, print_table, table};
+use crate::source::{Route, Source};
 
-pub(crate) async fn list(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let views = reader.incidents();
+pub(crate) async fn list(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    let views = super::view(app, args, Route::list("incidents"), |reader| {
+        Ok(reader.incidents())
+    })
+    .await?;
     if json {
         return print_json(&views);
     }
@@ -46,7 +47,7 @@ pub(crate) async fn list(app: &App, args: &ReadArgs, json: bool) -> anyhow::Resu
     Ok(())
 }
 
-pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(app: &Source, command: IncidentCommand, json: bool) -> anyhow::Result<()> {
     match command {
         IncidentCommand::Report(args) => {
             let request = Request::ReportIncident(Box::new(NewIncidentRequest {
@@ -137,8 +138,15 @@ pub(crate) async fn run(app: &App, command: IncidentCommand, json: bool) -> anyh
             id,
             view,
         } => {
-            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
-            let detail = reader.incident(&id)?;
+            let detail = app
+                .read(
+                    &coalition,
+                    &super::reading(&view, None),
+                    Route::one(format!("incidents/{id}")),
+                    |reader| reader.incident(&id),
+                )
+                .await?
+                .view;
             if json {
                 return print_json(&detail);
             }
@@ -212,7 +220,7 @@ fn print_activation(receipt: &ReceiptView, json: bool) -> anyhow::Result<()> {
 }
 
 pub(crate) async fn consultations(
-    app: &App,
+    app: &Source,
     command: ConsultationsCommand,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -233,7 +241,7 @@ pub(crate) async fn consultations(
     super::submit(app, &coalition, &act.actor, request, json).await
 }
 
-pub(crate) async fn ceasefire(app: &App, args: CeasefireArgs, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn ceasefire(app: &Source, args: CeasefireArgs, json: bool) -> anyhow::Result<()> {
     let request = match (args.when.in_force_from, args.when.ended_at) {
         (Some(in_force_from), None) => Request::DeclareCeasefire { in_force_from },
         (None, Some(at)) => Request::EndCeasefire { at },

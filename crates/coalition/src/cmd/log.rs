@@ -1,24 +1,43 @@
 //! `log show|verify|checkpoint|prove|consistency|export`.
 
-use coalition_app::App;
 use coalition_app::log::Since;
+use coalition_app::served::{self, Served};
+use coalition_app::trust::DirTrustStore;
+use coalition_app::views::ConsistencyProofView;
 use coalition_app::views::{BundleVerification, LogVerification};
 use coalition_core::classification::Level;
+use coalition_core::id::CoalitionId;
+use coalition_ledger::checkpoint::Checkpoint;
+use coalition_ledger::tiles::{leaves_from, tiles_of};
 
 use crate::cli::{LogCommand, ReadArgs, VerifyArgs};
 use crate::cmd::witness;
 use crate::failure::{bad_input, verification_failed};
 use crate::file::{MAX_BUNDLE_BYTES, MAX_NOTE_BYTES};
 use crate::output::{print_json, print_table, table};
+use crate::remote::Remote;
+use crate::source::Source;
 
-pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(app: &Source, command: LogCommand, json: bool) -> anyhow::Result<()> {
     match command {
         LogCommand::Show(args) => show(app, &args, json).await,
         LogCommand::Verify(args) => match (&args.source.coalition, &args.source.bundle) {
             (Some(coalition), None) => {
-                let report = app
-                    .verify_witnessed(coalition, since(&args)?.as_ref(), args.min_witnesses)
-                    .await?;
+                let report = match app {
+                    Source::Local { app, .. } => {
+                        app.verify_witnessed(coalition, since(&args)?.as_ref(), args.min_witnesses)
+                            .await?
+                    }
+                    Source::Remote(remote) => {
+                        if args.since_checkpoint.is_some() {
+                            return Err(bad_input(
+                                "--since-checkpoint: against --server the earlier checkpoint is \
+                                 the one this machine pinned for that server",
+                            ));
+                        }
+                        verify_server(remote, coalition).await?
+                    }
+                };
                 if json {
                     print_json(&report)?;
                 }
@@ -58,7 +77,8 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
             }
             (None, Some(path)) => {
                 let bytes = crate::file::read_bytes("--bundle", path, MAX_BUNDLE_BYTES)?;
-                let report = app.verify_bundle_witnessed(
+                let (local, _) = app.local("log verify --bundle")?;
+                let report = local.verify_bundle_witnessed(
                     path,
                     &bytes,
                     since(&args)?.as_ref(),
@@ -109,15 +129,26 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
         } => {
             let who = super::who(&who);
             let checkpoint = app.checkpoint(&coalition, &who).await?;
-            let checkpoint = witness::gather(
-                app,
-                &coalition,
-                &who,
-                checkpoint,
-                &cosign_from,
-                witness_timeout,
-            )
-            .await?;
+            let checkpoint = match app {
+                Source::Local { app, .. } => {
+                    witness::gather(
+                        app,
+                        &coalition,
+                        &who,
+                        checkpoint,
+                        &cosign_from,
+                        witness_timeout,
+                    )
+                    .await?
+                }
+                Source::Remote(_) if !cosign_from.is_empty() => {
+                    return Err(bad_input(
+                        "--cosign-from: cosignatures are added where the record is kept, \
+                         not through --server",
+                    ));
+                }
+                Source::Remote(_) => checkpoint,
+            };
             if let Some(out) = &out {
                 std::fs::write(out, &checkpoint.note)
                     .map_err(|e| bad_input(format!("--out {}: {e}", out.display())))?;
@@ -207,7 +238,7 @@ fn since(args: &VerifyArgs) -> anyhow::Result<Option<Since>> {
     }))
 }
 
-async fn show(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+async fn show(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
     if args.view.at.is_some() {
         return Err(bad_input(
             "--at: the log is in the order things were recorded; ask --as-of TIME for the log as it stood then",
@@ -276,4 +307,88 @@ fn print_witnesses(report: Option<&coalition_app::views::WitnessReport>) {
             report.events - size
         );
     }
+}
+
+/// `log verify --server URL C`: the server's signed checkpoint against the one this machine
+/// pinned for that server, the consistency proof between them, the hash tiles against the
+/// checkpoint's root, and with a token (or on first contact) every entry the caller may read.
+async fn verify_server(
+    remote: &Remote,
+    coalition: &CoalitionId,
+) -> anyhow::Result<LogVerification> {
+    let base = format!("/api/coalitions/{coalition}");
+    let public = !remote.has_token();
+    let trust = DirTrustStore::for_source(crate::config::trust_dir()?, remote.url());
+    // The log may grow between the answers; a checkpoint and proof of different sizes are asked
+    // again rather than taken for a fork.
+    for _ in 0..3 {
+        let note = remote
+            .get_raw(&format!("{base}/tlog/checkpoint"), &[], public)
+            .await?
+            .body;
+        let note = String::from_utf8(note.to_vec())
+            .map_err(|_| verification_failed("the server's checkpoint is not text"))?;
+        // The body only, to learn the size asked about; its signature is checked with the rest.
+        let text = note.split_once("\n\n").map_or("", |(body, _)| body);
+        let body = Checkpoint::parse_body(&format!("{text}\n"))
+            .map_err(|e| verification_failed(format!("the server's checkpoint: {e}")))?;
+        let log = body
+            .origin
+            .strip_prefix("coalition/")
+            .and_then(|id| CoalitionId::parse(id).ok())
+            .filter(|log| coalition_ledger::audience::coalition_of(log) == *coalition)
+            .ok_or_else(|| {
+                verification_failed(format!(
+                    "the server's checkpoint is of {:?}, not of a log of {coalition}",
+                    body.origin
+                ))
+            })?;
+        let pinned = served::pinned(&trust, &log)?;
+        let consistency = match &pinned {
+            Some(old) if old.size <= body.size => Some(
+                remote
+                    .get::<ConsistencyProofView>(
+                        &format!("{base}/log/consistency"),
+                        &[("old_size", old.size.to_string())],
+                        public,
+                    )
+                    .await?,
+            ),
+            _ => None,
+        };
+        if consistency
+            .as_ref()
+            .is_some_and(|p| p.new_size != body.size)
+        {
+            continue;
+        }
+        let mut level_zero = Vec::new();
+        for name in tiles_of(body.size).into_iter().filter(|n| n.level == 0) {
+            let path = format!("{base}/tlog/tile/{}", name.path());
+            level_zero.push((
+                name,
+                remote.get_raw(&path, &[], public).await?.body.to_vec(),
+            ));
+        }
+        let leaves = leaves_from(body.size, &level_zero)
+            .map_err(|e| verification_failed(format!("the server's tiles: {e}")))?;
+        let bundle = if remote.has_token() || pinned.is_none() {
+            let answer = remote
+                .get_raw(&format!("{base}/log/export"), &[], public)
+                .await?;
+            Some(answer.body.to_vec())
+        } else {
+            None
+        };
+        let served = Served {
+            checkpoint: note,
+            consistency,
+            leaves,
+            bundle,
+        };
+        return Ok(served::verify_served(&trust, &log, &served)?);
+    }
+    Err(anyhow::anyhow!(
+        "{coalition}: the server's log kept growing while it was verified; try again"
+    ))
 }

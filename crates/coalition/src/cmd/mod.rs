@@ -18,14 +18,16 @@ mod whatif;
 pub(crate) mod witness;
 
 use coalition_app::views::ReceiptView;
-use coalition_app::{Access, App, Reading, Request, Who};
+use coalition_app::{Access, Reading, Request, Who};
 use coalition_core::Event;
 use coalition_core::dates::Timestamp;
 use coalition_core::id::{CoalitionId, PrincipalId};
 
-use crate::cli::{Cli, Command, ViewArgs, WhoArgs};
+use crate::cli::{Cli, Command, ReadArgs, ViewArgs, WhoArgs};
 use crate::config;
 use crate::output::print_json;
+use crate::remote::Remote;
+use crate::source::{Route, Source};
 
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
@@ -39,16 +41,23 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
             witness::own(command, json)
         }
         command => {
-            let dir = config::data_dir(cli.data_dir.as_deref())?;
-            let database = cli.database;
             // One-shot commands need no thread pool: the store has its own worker thread.
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                let app = config::open(&dir, database.as_deref(), access(&command), 1).await?;
-                let result = dispatch(&app, &dir, command, json).await;
-                app.close().await;
+                let source = match cli.server {
+                    Some(url) => Source::Remote(Remote::new(&url, cli.token)?),
+                    None => {
+                        let dir = config::data_dir(cli.data_dir.as_deref())?;
+                        let database = cli.database;
+                        let app =
+                            config::open(&dir, database.as_deref(), access(&command), 1).await?;
+                        Source::Local { app, dir }
+                    }
+                };
+                let result = dispatch(&source, command, json).await;
+                source.close().await;
                 result
             })
         }
@@ -74,6 +83,7 @@ fn access(command: &Command) -> Access {
         | Command::Aggregates(_)
         | Command::Whatif(_)
         | Command::Export(_)
+        | Command::Publish(_)
         // Tokens are kept beside the record, not in it.
         | Command::Token(_) => true,
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
@@ -95,14 +105,9 @@ fn access(command: &Command) -> Access {
     if reads { Access::Read } else { Access::Write }
 }
 
-async fn dispatch(
-    app: &App,
-    dir: &std::path::Path,
-    command: Command,
-    json: bool,
-) -> anyhow::Result<()> {
+async fn dispatch(app: &Source, command: Command, json: bool) -> anyhow::Result<()> {
     match command {
-        Command::Demo(args) => coalition::demo(app, dir, &args, json).await,
+        Command::Demo(args) => coalition::demo(app, &args, json).await,
         Command::Import(args) => coalition::import(app, &args, json).await,
         Command::Coalitions => coalition::coalitions(app, json).await,
         Command::Members(args) => coalition::members(app, &args, json).await,
@@ -130,6 +135,7 @@ async fn dispatch(
         Command::Aggregate(command) => statement::aggregate(app, command, json).await,
         Command::Whatif(command) => whatif::run(app, command, json).await,
         Command::Export(args) => support::open_data(app, &args, json).await,
+        Command::Publish(args) => support::publish(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
         Command::Token(command) => token::run(app, command, json).await,
         Command::Witness(command) => witness::run(app, command, json).await,
@@ -137,6 +143,19 @@ async fn dispatch(
             unreachable!("handled before the record is opened")
         }
     }
+}
+
+/// The view a listing command's `ReadArgs` ask for: remotely `route`, locally `local`.
+pub(crate) async fn view<T: serde::de::DeserializeOwned>(
+    source: &Source,
+    args: &ReadArgs,
+    route: Route,
+    local: impl FnOnce(&coalition_app::Reader) -> Result<T, coalition_app::AppError>,
+) -> anyhow::Result<T> {
+    Ok(source
+        .read(&args.coalition, &reading(&args.view, None), route, local)
+        .await?
+        .view)
 }
 
 /// Who reads (`--as`, `--public`, or the custodian), as the record stood at `--as-of` and the
@@ -161,7 +180,7 @@ pub(crate) fn who(args: &WhoArgs) -> Who {
 
 /// Submits one request as `actor` and prints what was recorded.
 pub(crate) async fn submit(
-    app: &App,
+    app: &Source,
     coalition: &CoalitionId,
     actor: &PrincipalId,
     request: Request,

@@ -1,29 +1,39 @@
 //! `obligations`, `obligation fulfil|waive|dispute`.
 
+use coalition_app::Request;
 use coalition_app::formats::calendar;
 use coalition_app::request::ObligationReport;
 use coalition_app::views::ObligationFilter;
-use coalition_app::{App, Request};
 use coalition_core::names::Named;
 
 use crate::cli::{ObligationCommand, ObligationFormat, ObligationsArgs};
 use crate::output::{print_json, print_table, table};
+use crate::source::{Route, Source};
 
-pub(crate) async fn list(app: &App, args: &ObligationsArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let views = reader.obligations(&ObligationFilter {
+pub(crate) async fn list(app: &Source, args: &ObligationsArgs, json: bool) -> anyhow::Result<()> {
+    let filter = ObligationFilter {
         incident: args.incident.clone(),
         overdue: args.overdue,
-    });
+    };
+    let route = Route::list("obligations")
+        .with("incident", args.incident.as_ref())
+        .with("overdue", args.overdue.then_some(true));
+    let seen = app
+        .read(
+            &args.coalition,
+            &super::reading(&args.view, None),
+            route,
+            |reader| Ok(reader.obligations(&filter)),
+        )
+        .await?;
+    let views = &seen.view;
     if let Some(ObligationFormat::Ics) = args.format {
         let feed = calendar::write(
             &args.coalition,
-            &reader.name(),
-            &reader.reader_name(),
-            reader.at(),
-            &views,
+            &app.name(&args.coalition).await?,
+            &seen.reader,
+            seen.at,
+            views,
         );
         return match &args.out {
             Some(out) => crate::file::write_out("--out", out, feed.as_bytes()),
@@ -34,7 +44,7 @@ pub(crate) async fn list(app: &App, args: &ObligationsArgs, json: bool) -> anyho
         };
     }
     if json {
-        return print_json(&views);
+        return print_json(views);
     }
     let mut t = table([
         "ID",
@@ -46,7 +56,7 @@ pub(crate) async fn list(app: &App, args: &ObligationsArgs, json: bool) -> anyho
         "STATUS",
         "MARKING",
     ]);
-    for v in &views {
+    for v in views {
         let o = &v.obligation;
         t.add_row(vec![
             o.id.to_string(),
@@ -60,14 +70,18 @@ pub(crate) async fn list(app: &App, args: &ObligationsArgs, json: bool) -> anyho
         ]);
     }
     print_table(
-        &format!("{} obligations, status at {}", views.len(), reader.at()),
+        &format!("{} obligations, status at {}", views.len(), seen.at),
         &t,
         "none",
     );
     Ok(())
 }
 
-pub(crate) async fn run(app: &App, command: ObligationCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(
+    app: &Source,
+    command: ObligationCommand,
+    json: bool,
+) -> anyhow::Result<()> {
     let (args, make): (_, fn(ObligationReport) -> Request) = match command {
         ObligationCommand::Fulfil(args) => (args, Request::FulfilObligation),
         ObligationCommand::Waive(args) => (args, Request::WaiveObligation),

@@ -1,14 +1,15 @@
 //! `key generate|public`, `principal add|rotate-key`.
 
+use coalition_app::Request;
 use coalition_app::keys::{generate, public_key};
 use coalition_app::request::NewPrincipal;
 use coalition_app::views::KeyFileView;
-use coalition_app::{App, Request};
 
 use crate::cli::{KeyCommand, PrincipalCommand};
 use crate::failure::bad_input;
 use crate::output::print_json;
 use crate::signer_key::{self, PASSPHRASE_ENV, passphrase_from_env};
+use crate::source::Source;
 
 /// `key generate|public`: the signer's own key files need no record.
 pub(crate) fn key(command: &KeyCommand, json: bool) -> anyhow::Result<()> {
@@ -38,7 +39,7 @@ pub(crate) fn key(command: &KeyCommand, json: bool) -> anyhow::Result<()> {
 }
 
 pub(crate) async fn principal(
-    app: &App,
+    app: &Source,
     command: PrincipalCommand,
     json: bool,
 ) -> anyhow::Result<()> {

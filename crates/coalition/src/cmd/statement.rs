@@ -5,7 +5,7 @@ use coalition_app::formats::akn;
 use coalition_app::import::{MAX_DRAFT_BYTES, parse_draft};
 use coalition_app::request::{NewMeetingRequest, NewStatementRequest};
 use coalition_app::views::{StatementShow, StatementStanding};
-use coalition_app::{App, AppError, Reading, Request, Who};
+use coalition_app::{AppError, Reading, Request, Who};
 use coalition_core::communique::Aggregate;
 use coalition_core::event::Event;
 use coalition_core::id::CoalitionId;
@@ -21,12 +21,13 @@ use crate::cli::{
 };
 use crate::failure::bad_input;
 use crate::output::{clean, print_json, print_table, table};
+use crate::source::{Route, Source};
 
-pub(crate) async fn list(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let rows = reader.statements();
+pub(crate) async fn list(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    let rows = super::view(app, args, Route::one("statements"), |reader| {
+        Ok(reader.statements())
+    })
+    .await?;
     if json {
         return print_json(&rows);
     }
@@ -70,7 +71,7 @@ fn read_draft(source: &DraftSource) -> anyhow::Result<(Vec<Paragraph>, Option<St
     Ok((paragraphs, None))
 }
 
-pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(app: &Source, command: StatementCommand, json: bool) -> anyhow::Result<()> {
     match command {
         StatementCommand::Draft(args) => {
             let (paragraphs, title) = read_draft(&args.source)?;
@@ -109,8 +110,15 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             version,
             view,
         } => {
-            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
-            let shown = reader.statement(&id, version)?;
+            let shown = app
+                .read(
+                    &coalition,
+                    &super::reading(&view, None),
+                    Route::one(format!("statements/{id}")).with("version", version),
+                    |reader| reader.statement(&id, version),
+                )
+                .await?
+                .view;
             if json {
                 return print_json(&shown);
             }
@@ -125,7 +133,8 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             out,
             view,
         } => {
-            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
+            let (local, _) = app.local("statement export")?;
+            let reader = local.read(&coalition, &super::reading(&view, None)).await?;
             let export = reader.statement_export(&id, version)?;
             crate::file::write_out("--out", &out, akn::write(&export).as_bytes())?;
             if json {
@@ -154,8 +163,15 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             to,
             view,
         } => {
-            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
-            let diff = reader.statement_diff(&id, from, to)?;
+            let route = Route::one(format!("statements/{id}/diff"))
+                .with("from", Some(from))
+                .with("to", Some(to));
+            let diff = app
+                .read(&coalition, &super::reading(&view, None), route, |reader| {
+                    reader.statement_diff(&id, from, to)
+                })
+                .await?
+                .view;
             if json {
                 return print_json(&diff);
             }
@@ -181,8 +197,7 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             act,
         } => {
             // Sign here, with the leader's own key: only the signature travels.
-            let reader = app.read(&coalition, &Reading::custodian()).await?;
-            let to_sign = reader.to_sign(&id, version, &act.actor)?;
+            let to_sign = app.to_sign(&coalition, &id, version, &act.actor).await?;
             let signing_key = crate::signer_key::read(&key)?;
             let mine = coalition_app::keys::public_key(&signing_key)?;
             if to_sign
@@ -250,8 +265,15 @@ pub(crate) async fn run(app: &App, command: StatementCommand, json: bool) -> any
             id,
             view,
         } => {
-            let reader = app.read(&coalition, &super::reading(&view, None)).await?;
-            let standing = reader.statement_standing(&id)?;
+            let standing = app
+                .read(
+                    &coalition,
+                    &super::reading(&view, None),
+                    Route::one(format!("statements/{id}/status")),
+                    |reader| reader.statement_standing(&id),
+                )
+                .await?
+                .view;
             if json {
                 return print_json(&standing);
             }
@@ -353,7 +375,7 @@ fn print_statement(shown: &StatementShow) {
 
 /// Records a request that names only a statement, as the acting principal.
 async fn act_on(
-    app: &App,
+    app: &Source,
     args: StatementActArgs,
     request: impl FnOnce(coalition_core::statement::StatementId) -> Request,
     json: bool,
@@ -368,11 +390,11 @@ async fn act_on(
     .await
 }
 
-pub(crate) async fn meetings(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let meetings = reader.meetings();
+pub(crate) async fn meetings(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    let meetings = super::view(app, args, Route::one("meetings"), |reader| {
+        Ok(reader.meetings())
+    })
+    .await?;
     if json {
         return print_json(&meetings);
     }
@@ -411,7 +433,11 @@ pub(crate) async fn meetings(app: &App, args: &ReadArgs, json: bool) -> anyhow::
     Ok(())
 }
 
-pub(crate) async fn meeting(app: &App, command: MeetingCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn meeting(
+    app: &Source,
+    command: MeetingCommand,
+    json: bool,
+) -> anyhow::Result<()> {
     let MeetingCommand::Add(args) = command;
     let request = Request::RecordMeeting(Box::new(NewMeetingRequest {
         id: args.id.clone(),
@@ -425,19 +451,42 @@ pub(crate) async fn meeting(app: &App, command: MeetingCommand, json: bool) -> a
     super::submit(app, &args.coalition, &args.act.actor, request, json).await
 }
 
-pub(crate) async fn communique(app: &App, args: &CommuniqueArgs, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn communique(
+    app: &Source,
+    args: &CommuniqueArgs,
+    json: bool,
+) -> anyhow::Result<()> {
     let reading = Reading {
         who: Who::Public,
         as_of: args.as_of,
         at: None,
     };
-    let reader = app.read(&args.coalition, &reading).await?;
-    let published = reader.communique(args.meeting.as_ref())?;
+    let route = Route::one("communique").with("meeting", args.meeting.as_ref());
+    let published = app
+        .read(&args.coalition, &reading, route, |reader| {
+            reader.communique(args.meeting.as_ref())
+        })
+        .await?
+        .view;
     if json {
         return print_json(&published);
     }
-    println!("COMMUNIQUÉ — {}", clean(&reader.name()));
-    if let Some(meeting) = args.meeting.as_ref().and_then(|id| reader.meeting(id)) {
+    println!("COMMUNIQUÉ — {}", clean(&app.name(&args.coalition).await?));
+    let meeting = match &args.meeting {
+        Some(id) => app
+            .read(
+                &args.coalition,
+                &reading,
+                Route::one("meetings"),
+                |reader| Ok(reader.meeting(id).into_iter().collect::<Vec<_>>()),
+            )
+            .await?
+            .view
+            .into_iter()
+            .find(|meeting: &coalition_core::statement::Meeting| &meeting.id == id),
+        None => None,
+    };
+    if let Some(meeting) = meeting {
         println!(
             "{}, {}, {}",
             clean(&meeting.title),
@@ -473,11 +522,11 @@ pub(crate) async fn communique(app: &App, args: &CommuniqueArgs, json: bool) -> 
     Ok(())
 }
 
-pub(crate) async fn aggregates(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
-    let reader = app
-        .read(&args.coalition, &super::reading(&args.view, None))
-        .await?;
-    let rows = reader.aggregates();
+pub(crate) async fn aggregates(app: &Source, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
+    let rows = super::view(app, args, Route::one("aggregates"), |reader| {
+        Ok(reader.aggregates())
+    })
+    .await?;
     if json {
         return print_json(&rows);
     }
@@ -498,7 +547,7 @@ pub(crate) async fn aggregates(app: &App, args: &ReadArgs, json: bool) -> anyhow
 }
 
 pub(crate) async fn aggregate(
-    app: &App,
+    app: &Source,
     command: AggregateCommand,
     json: bool,
 ) -> anyhow::Result<()> {

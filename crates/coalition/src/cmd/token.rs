@@ -1,12 +1,13 @@
 //! `token issue|list|revoke`: the API's bearer tokens. The token is printed once; only its
 //! SHA-256 is kept.
 
-use coalition_app::App;
-
 use crate::cli::TokenCommand;
 use crate::output::{clean, print_json, print_table, table};
+use crate::source::Source;
 
-pub(crate) async fn run(app: &App, command: TokenCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(source: &Source, command: TokenCommand, json: bool) -> anyhow::Result<()> {
+    // Tokens are kept beside the record: issued and revoked where it is kept.
+    let (app, _) = source.local("token")?;
     match command {
         TokenCommand::Issue {
             coalition,

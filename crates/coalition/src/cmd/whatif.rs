@@ -1,25 +1,32 @@
 //! `whatif incident`: what an incident would set off, decided on a copy of the record.
 
+use coalition_app::Reading;
 use coalition_app::request::{ConsultationAsked, WhatIfRequest};
 use coalition_app::views::WhatIfView;
-use coalition_app::{App, Reading};
 use coalition_core::dates::Timestamp;
 use coalition_core::id::PartyCode;
 use coalition_core::names::Named;
 use coalition_core::obligation::Deadline;
-use coalition_core::whatif::WhatIf;
 
 use crate::cli::{WhatIfArgs, WhatIfCommand, WhatIfIncidentArgs};
 use crate::failure::bad_input;
 use crate::output::{clean, print_json, print_table, table};
+use crate::source::{Route, Source};
 
-pub(crate) async fn run(app: &App, args: WhatIfArgs, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(app: &Source, args: WhatIfArgs, json: bool) -> anyhow::Result<()> {
     let WhatIfCommand::Incident(incident) = args.what;
-    let query = query(&incident)?;
-    let reader = app
-        .read(&args.coalition, &Reading::by(super::who(&incident.who)))
-        .await?;
-    let answer = reader.what_if(&query)?;
+    let request = question(&incident)?;
+    // Checked here first, so that a bad question is refused alike locally and remotely.
+    let query = request.clone().into_query()?;
+    let answer = app
+        .read(
+            &args.coalition,
+            &Reading::by(super::who(&incident.who)),
+            Route::post("whatif", &request),
+            |reader| reader.what_if(&query),
+        )
+        .await?
+        .view;
     if json {
         return print_json(&answer);
     }
@@ -27,7 +34,7 @@ pub(crate) async fn run(app: &App, args: WhatIfArgs, json: bool) -> anyhow::Resu
     Ok(())
 }
 
-fn query(args: &WhatIfIncidentArgs) -> anyhow::Result<WhatIf> {
+fn question(args: &WhatIfIncidentArgs) -> anyhow::Result<WhatIfRequest> {
     let mut requests = Vec::new();
     for text in &args.requests {
         let expected = || {
@@ -52,8 +59,7 @@ fn query(args: &WhatIfIncidentArgs) -> anyhow::Result<WhatIf> {
         requests,
         assume_ceasefire: args.assume_ceasefire,
         assume_ratified: args.assume_ratified.clone(),
-    }
-    .into_query()?)
+    })
 }
 
 fn print_answer(answer: &WhatIfView) {

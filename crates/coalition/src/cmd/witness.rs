@@ -10,11 +10,17 @@ use ed25519_dalek::Signer;
 use crate::cli::{PolicyCommand, WitnessCommand};
 use crate::failure::bad_input;
 use crate::output::{print_json, print_table, table};
+use crate::source::Source;
 
 /// The largest approval file read.
 const MAX_APPROVAL_BYTES: u64 = 4 << 10;
 
-pub(crate) async fn run(app: &App, command: WitnessCommand, json: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(
+    source: &Source,
+    command: WitnessCommand,
+    json: bool,
+) -> anyhow::Result<()> {
+    let (app, _) = source.local("witness")?;
     match command {
         WitnessCommand::Policy(PolicyCommand::Show(args)) => {
             let reader = app
@@ -75,7 +81,7 @@ pub(crate) async fn run(app: &App, command: WitnessCommand, json: bool) -> anyho
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let request = Request::SetWitnessPolicy { policy, approvals };
-            super::submit(app, &coalition, &act.actor, request, json).await
+            super::submit(source, &coalition, &act.actor, request, json).await
         }
         own @ (WitnessCommand::Init { .. }
         | WitnessCommand::Serve(_)

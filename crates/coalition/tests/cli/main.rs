@@ -9,6 +9,7 @@ mod help;
 mod negotiate;
 mod noninterference;
 mod postgres;
+mod remote;
 mod serve;
 mod statements;
 mod support;

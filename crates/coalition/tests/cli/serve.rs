@@ -2,97 +2,15 @@
 //! without the token, and a SIGTERM under writers after which every acknowledged write is in the
 //! log and the chain verifies.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::{DEMO, Env};
-
-/// A `coalition serve` child, killed if the test ends early.
-struct Serving {
-    child: Child,
-    /// stderr, read as it comes so that the server never blocks on a full pipe.
-    stderr: std::thread::JoinHandle<String>,
-    /// `host:port`.
-    addr: String,
-    /// The lines printed before `ready`.
-    banner: Vec<String>,
-}
-
-impl Serving {
-    fn start(env: &Env, args: &[&str]) -> Serving {
-        let mut child = env
-            .command()
-            .arg("serve")
-            .args(["--addr", "127.0.0.1:0"])
-            .args(args)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("serve starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut pipe = child.stderr.take().expect("stderr");
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        });
-        let mut banner = Vec::new();
-        for line in BufReader::new(stdout).lines() {
-            let line = line.expect("a line");
-            if line == "ready" {
-                break;
-            }
-            banner.push(line);
-        }
-        let addr = banner
-            .first()
-            .and_then(|line| line.strip_prefix("listening on http://"))
-            .unwrap_or_else(|| panic!("no URL printed: {banner:?}"))
-            .to_owned();
-        Serving {
-            child,
-            stderr,
-            addr,
-            banner,
-        }
-    }
-
-    /// SIGTERM, then the exit code and stderr.
-    fn terminate(mut self) -> (Option<i32>, String) {
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                break status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "serve did not stop after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let stderr = std::mem::replace(&mut self.stderr, std::thread::spawn(String::new));
-        (status.code(), stderr.join().expect("stderr"))
-    }
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::support::{DEMO, Env, Serving};
 
 /// One HTTP/1.1 request on its own connection: (status, body).
 fn http(

@@ -1,7 +1,10 @@
 //! Running the built `coalition` binary in a throwaway data directory with a fixed clock, as
 //! ripgrep's `TestCommand` does.
 
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -107,6 +110,20 @@ impl Env {
 
     pub(crate) fn trust_dir(&self) -> PathBuf {
         self.trust.clone()
+    }
+
+    /// The log key this machine pinned for a log of this environment's data directory (pins
+    /// are kept per source, one subdirectory each).
+    pub(crate) fn pinned_key(&self, log: &str) -> String {
+        let sources = std::fs::read_dir(self.trust_dir()).expect("a trust directory");
+        let file = sources
+            .map(|source| source.expect("an entry").path().join(format!("{log}.key")))
+            .find(|file| file.exists())
+            .unwrap_or_else(|| panic!("no key pinned for {log}"));
+        std::fs::read_to_string(file)
+            .expect("the pinned key")
+            .trim()
+            .to_owned()
     }
 
     /// The SQLite file holding the record.
@@ -277,5 +294,106 @@ pub(crate) fn copy_tree(from: &Path, to: &Path) {
         } else {
             std::fs::copy(entry.path(), &target).expect("copy a file");
         }
+    }
+}
+
+/// A `coalition serve` child, killed if the test ends early.
+pub(crate) struct Serving {
+    pub(crate) child: Child,
+    /// stderr, read as it comes so that the server never blocks on a full pipe.
+    pub(crate) stderr: std::thread::JoinHandle<String>,
+    /// `host:port`.
+    pub(crate) addr: String,
+    /// The lines printed before `ready`.
+    pub(crate) banner: Vec<String>,
+}
+
+impl Serving {
+    pub(crate) fn start(env: &Env, args: &[&str]) -> Serving {
+        Serving::start_at(env, "127.0.0.1:0", args)
+    }
+
+    /// Serves on `addr` (a test that restarts a server on the same address).
+    pub(crate) fn start_at(env: &Env, addr: &str, args: &[&str]) -> Serving {
+        let mut child = env
+            .command()
+            .arg("serve")
+            .args(["--addr", addr])
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut pipe = child.stderr.take().expect("stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        });
+        let mut banner = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("a line");
+            if line == "ready" {
+                break;
+            }
+            banner.push(line);
+        }
+        let addr = banner
+            .first()
+            .and_then(|line| line.strip_prefix("listening on http://"))
+            .unwrap_or_else(|| panic!("no URL printed: {banner:?}"))
+            .to_owned();
+        Serving {
+            child,
+            stderr,
+            addr,
+            banner,
+        }
+    }
+
+    /// `http://host:port`, as `--server` takes it.
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The token `serve --demo` printed for a demo principal.
+    pub(crate) fn token(&self, principal: &str) -> String {
+        let prefix = format!("token {principal} ");
+        self.banner
+            .iter()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no token printed for {principal}: {:?}", self.banner))
+            .to_owned()
+    }
+
+    /// SIGTERM, then the exit code and stderr.
+    pub(crate) fn terminate(mut self) -> (Option<i32>, String) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stderr = std::mem::replace(&mut self.stderr, std::thread::spawn(String::new));
+        (status.code(), stderr.join().expect("stderr"))
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

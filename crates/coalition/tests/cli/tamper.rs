@@ -93,11 +93,18 @@ fn byte_flips_anywhere_in_the_file_are_caught_or_change_nothing() {
     let mut outcome = std::collections::BTreeMap::<&str, usize>::new();
     // A fixed spread of offsets over the whole file (deterministic, 48 samples).
     let samples = 48;
+    // Each flip is made in the same data directory (checkpoints are pinned per directory),
+    // restored with this machine's pins from these copies before the next.
+    let (kept_data, kept_trust) = (env.root().join("kept-data"), env.root().join("kept-trust"));
+    copy_tree(&env.data_dir(), &kept_data);
+    copy_tree(&env.trust_dir(), &kept_trust);
     for k in 0..samples {
         let offset = (pristine.len() / samples) * k + (k * 7919) % (pristine.len() / samples);
-        let copy = Env::new();
-        copy_tree(&env.data_dir(), &copy.data_dir());
-        copy_tree(&env.trust_dir(), &copy.trust_dir());
+        for (kept, dir) in [(&kept_data, env.data_dir()), (&kept_trust, env.trust_dir())] {
+            std::fs::remove_dir_all(&dir).unwrap();
+            copy_tree(kept, &dir);
+        }
+        let copy = &env;
         let mut bytes = pristine.clone();
         bytes[offset] ^= 0x01;
         std::fs::write(copy.database(), &bytes).unwrap();

@@ -119,8 +119,7 @@ fn a_failed_verification_is_reported_as_a_view() {
     other.ok(&["log", "checkpoint", DEMO, "--out", path(&checkpoint)]);
     let key = other.json(&["log", "verify", DEMO]);
     assert_eq!(key["verified"], true);
-    let trusted_key = std::fs::read_to_string(other.trust_dir().join(format!("{DEMO}.key")))
-        .expect("the other machine's trusted key");
+    let trusted_key = other.pinned_key(DEMO);
     let run = env.run(&[
         "log",
         "verify",

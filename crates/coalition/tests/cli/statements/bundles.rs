@@ -94,8 +94,7 @@ fn a_truncated_or_rewritten_bundle_fails_against_an_earlier_checkpoint() {
     assert!(note.starts_with(&format!("coalition/{C}\n")), "{note}");
     // The log key as a verifier key, from what `log verify` trusted.
     world.ok(&["log", "verify", C]);
-    let log_key = std::fs::read_to_string(world.trust.join(format!("{C}.key"))).unwrap();
-    let log_key = log_key.trim().to_owned();
+    let log_key = world.pinned_key(C);
     let keys = [None, Some(log_key.as_str())];
 
     // An honest later bundle extends it.
