@@ -7,11 +7,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use coalition_app::App;
 
+use crate::limit::{Limiter, Limits};
+
 /// How a server runs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     /// A replica that must not write: every write is refused before it is decided.
     pub read_only: bool,
+    /// Rate limits on authentication failures and on writes.
+    pub limits: Limits,
 }
 
 /// The state every handler sees.
@@ -22,6 +26,8 @@ pub struct Shared {
     /// Answers to writes sent with an `Idempotency-Key`, held while a keyed write is decided so
     /// that a retry racing its original waits for it.
     pub(crate) idempotency: tokio::sync::Mutex<Idempotency>,
+    /// Rate limits on authentication failures and writes.
+    pub(crate) limiter: Limiter,
 }
 
 /// The most keyed answers kept; the oldest is forgotten first.
@@ -64,6 +70,7 @@ impl Shared {
     pub fn new(app: Arc<App>, options: Options) -> Shared {
         Shared {
             app,
+            limiter: Limiter::new(options.limits),
             options,
             draining: AtomicBool::new(false),
             idempotency: tokio::sync::Mutex::default(),

@@ -3,6 +3,7 @@
 
 mod events;
 mod gate;
+mod limits;
 mod openapi;
 mod reads;
 mod support;
