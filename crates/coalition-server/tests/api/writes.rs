@@ -207,6 +207,7 @@ async fn a_revoked_token_is_refused_from_its_next_use() {
     server
         .app
         .revoke_token(&server.coalition, &token.view.id)
+        .await
         .expect("revoked");
     let refused = server.get(&path, Some(&token.token)).await;
     assert_eq!(refused.status, 401, "{refused:?}");

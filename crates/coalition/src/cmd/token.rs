@@ -63,7 +63,7 @@ pub(crate) async fn run(app: &App, command: TokenCommand, json: bool) -> anyhow:
             Ok(())
         }
         TokenCommand::Revoke { coalition, id } => {
-            let revoked = app.revoke_token(&coalition, &id)?;
+            let revoked = app.revoke_token(&coalition, &id).await?;
             if json {
                 return print_json(&revoked);
             }

@@ -14,4 +14,5 @@ mod statements;
 mod support;
 mod tamper;
 mod time;
+mod tokens;
 mod views;
