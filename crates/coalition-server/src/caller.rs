@@ -135,18 +135,25 @@ fn resolve(
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Caller::Public);
     };
-    // Checked before the token is: a barred address learns nothing of what it presents.
-    shared.limiter.may_authenticate(address)?;
     let Some(token) = value
         .to_str()
         .ok()
         .and_then(|value| value.strip_prefix("Bearer "))
     else {
+        shared.limiter.may_authenticate(address)?;
         return Err(shared.limiter.failed(
             address,
             unauthorised("expected Authorization: Bearer TOKEN"),
         ));
     };
+    by_token(shared, token, address)
+}
+
+/// The caller a presented token names: its principal, or 401 for a token that is unknown,
+/// revoked or expired (429 once the address has failed too often).
+pub(crate) fn by_token(shared: &Shared, token: &str, address: IpAddr) -> Result<Caller, ApiError> {
+    // Checked before the token is: a barred address learns nothing of what it presents.
+    shared.limiter.may_authenticate(address)?;
     match shared.app.authenticate(token.trim())? {
         Some(token) => Ok(Caller::Token(Box::new(token))),
         None => {

@@ -2,6 +2,7 @@
 //! as a client would ask it.
 
 mod events;
+mod formats;
 mod gate;
 mod limits;
 mod openapi;
