@@ -6,6 +6,7 @@ mod events;
 mod formats;
 mod health;
 mod log;
+mod negotiate;
 mod read;
 mod statement;
 mod write;
@@ -63,6 +64,7 @@ pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
         .routes(routes!(log::export))
         .routes(routes!(events::events))
         .routes(routes!(write::submit))
+        .routes(routes!(negotiate::analyze_negotiation))
 }
 
 /// A coalition id from the path.

@@ -5,6 +5,7 @@ mod events;
 mod formats;
 mod gate;
 mod limits;
+mod negotiate;
 mod openapi;
 mod reads;
 mod support;

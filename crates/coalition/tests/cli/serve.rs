@@ -253,3 +253,82 @@ fn sigterm_under_writers_loses_no_acknowledged_write() {
     }
     env.ok(&["log", "verify", DEMO]);
 }
+
+#[test]
+fn negotiation_analyses_over_http_are_the_cli_documents() {
+    let env = Env::new();
+    let serving = Serving::start(&env, &["--demo"]);
+    let token = serving
+        .banner
+        .iter()
+        .find_map(|line| line.strip_prefix("token "))
+        .and_then(|rest| rest.split_once(' '))
+        .map(|(_, token)| token.to_owned())
+        .expect("a demo token");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let file = |path: &str| {
+        let path = repo.join(path);
+        let text = std::fs::read_to_string(&path).expect("a test file");
+        (path.display().to_string(), text)
+    };
+    let named = |(name, text): (String, String)| json!({"name": name, "text": text});
+    let (scenario, _) = file("scenarios/paris-2026.toml");
+    let (domain, _) = file("testdata/negotiate/genius/donbas-2p/domain.xml");
+    let (ukr, _) = file("testdata/negotiate/genius/donbas-2p/profile-1-ukr.xml");
+    let (rus, _) = file("testdata/negotiate/genius/donbas-2p/profile-2-rus.xml");
+    let (csv, _) = file("testdata/negotiate/exchange/paris-forecast.csv");
+    let cases = [
+        (
+            vec!["negotiate", "analyze", scenario.as_str()],
+            json!({"scenario": named(file("scenarios/paris-2026.toml"))}),
+        ),
+        (
+            vec![
+                "negotiate",
+                "analyze",
+                "--genius",
+                domain.as_str(),
+                ukr.as_str(),
+                rus.as_str(),
+                "--semantics",
+                "raw",
+            ],
+            json!({"genius": {
+                "domain": named(file("testdata/negotiate/genius/donbas-2p/domain.xml")),
+                "profiles": [
+                    named(file("testdata/negotiate/genius/donbas-2p/profile-1-ukr.xml")),
+                    named(file("testdata/negotiate/genius/donbas-2p/profile-2-rus.xml"))],
+                "semantics": "raw"}}),
+        ),
+        (
+            vec![
+                "negotiate",
+                "analyze",
+                "--exchange-csv",
+                csv.as_str(),
+                "--rounds",
+                "4",
+                "--ties",
+                "random",
+                "--seed",
+                "7",
+            ],
+            json!({"exchange_csv": named(file("testdata/negotiate/exchange/paris-forecast.csv")),
+                "rounds": 4, "ties": "random", "seed": 7}),
+        ),
+    ];
+    for (args, body) in cases {
+        let expected = env.json(&args);
+        let (status, answer) = http(
+            &serving.addr,
+            "POST",
+            "/api/negotiate/analyze",
+            &token,
+            Some(&body),
+        )
+        .expect("an answer");
+        assert_eq!(status, 200, "{args:?}: {answer}");
+        let answer: Value = serde_json::from_str(&answer).expect("JSON");
+        assert_eq!(answer, expected, "{args:?}");
+    }
+}
