@@ -104,9 +104,17 @@ impl axum::extract::FromRequestParts<Arc<Shared>> for CoalitionReader {
         parts: &mut axum::http::request::Parts,
         shared: &Arc<Shared>,
     ) -> Result<Self, ApiError> {
+        // The route layer resolves every caller; a route without one is the server's fault.
         let axum::Extension(caller) = axum::Extension::<Caller>::from_request_parts(parts, shared)
             .await
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            .map_err(|e| {
+                tracing::error!(%e, "a route was reached without its caller");
+                ApiError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not answer; its log says why",
+                )
+            })?;
         let axum::extract::Path(c) =
             axum::extract::Path::<String>::from_request_parts(parts, shared)
                 .await
