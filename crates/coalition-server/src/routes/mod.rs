@@ -2,6 +2,7 @@
 //! prints. Every route is registered through utoipa, so the OpenAPI document lists exactly the
 //! routes served.
 
+mod docs;
 mod events;
 mod formats;
 mod health;
@@ -65,6 +66,9 @@ pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
         .routes(routes!(events::events))
         .routes(routes!(write::submit))
         .routes(routes!(negotiate::analyze_negotiation))
+        .routes(routes!(docs::page))
+        .routes(routes!(docs::script))
+        .routes(routes!(docs::style))
 }
 
 /// A coalition id from the path.
