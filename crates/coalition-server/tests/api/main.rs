@@ -5,6 +5,7 @@ mod events;
 mod formats;
 mod gate;
 mod limits;
+mod matrix;
 mod negotiate;
 mod openapi;
 mod reads;
