@@ -102,52 +102,29 @@ fn expected(row: &[&str; 6], item: &Seeded) -> bool {
     cell[usize::from(item.restricted)] == b'y'
 }
 
-/// Every GET route of the document, its path parameters filled with `ids` in turn and its
-/// required query parameters given; then the answers to bad ids and bad parameters.
+/// Every GET route of the document, each item route with each of `ids` and a missing one; then
+/// the answers to bad parameters.
 async fn routes(server: &Server, token: Option<&str>, ids: &[String]) -> Vec<String> {
-    let document = server.get("/api/openapi.json", None).await.json();
     let statement = server.get(&server.path("statements"), token).await.json()[0]["id"]
         .as_str()
         .expect("a statement")
         .to_owned();
-    let mut routes = Vec::new();
-    for (path, item) in document["paths"].as_object().expect("paths") {
-        let Some(get) = item.get("get") else { continue };
-        if path.ends_with("/events") {
-            continue; // never ends; events.rs reads it
-        }
-        let query: Vec<String> = get["parameters"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|p| p["in"] == "query" && p["required"] == true)
-            .map(|p| format!("{}=1", p["name"].as_str().expect("a name")))
-            .collect();
-        let base = path.replace("{coalition}", server.coalition.as_str());
-        let fill = |route: String| {
-            if path.ends_with("/diff") {
-                format!("{route}?from=1&to=1")
-            } else if query.is_empty() {
-                route
+    let mut routes = server
+        .documented_gets(|path| {
+            if path.contains("/statements/") {
+                vec![statement.clone()]
             } else {
-                format!("{route}?{}", query.join("&"))
+                ids.iter()
+                    .cloned()
+                    .chain(["NO-SUCH-ID".to_owned()])
+                    .collect()
             }
-        };
-        if path.contains("/statements/{id}") {
-            routes.push(fill(base.replace("{id}", &statement)));
-        } else if path.contains("{id}") {
-            for id in ids {
-                routes.push(fill(base.replace("{id}", id)));
-            }
-            routes.push(fill(base.replace("{id}", "NO-SUCH-ID")));
-        } else {
-            routes.push(fill(base.clone()));
-            if base.starts_with("/api/coalitions/") {
-                // Errors: bad parameters name what was expected, never what is there.
-                routes.push(format!("{base}?limit=0"));
-                routes.push(format!("{base}?as_of=not-a-time"));
-                routes.push(format!("{base}?unknown=1"));
-            }
+        })
+        .await;
+    // Errors: bad parameters name what was expected, never what is there.
+    for list in ["incidents", "obligations", "commitments", "log"] {
+        for bad in ["limit=0", "as_of=not-a-time", "unknown=1"] {
+            routes.push(server.path(&format!("{list}?{bad}")));
         }
     }
     for id in ids {
