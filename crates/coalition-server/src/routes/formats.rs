@@ -180,7 +180,7 @@ pub(crate) enum OpenDataLayout {
     params(("coalition" = String, Path, description = "The coalition"),
         ("layout" = OpenDataLayout, Path, description = "`json` or `csv`"),
         ("file" = String, Path, description = "`manifest.json` or a file it names")),
-    responses((status = 200, description = "The file", body = Object),
+    responses((status = 200, description = "The file: JSON (an object or an array of objects) or CSV"),
         (status = 404, description = "No such coalition, layout or file", body = ApiError)))]
 pub(crate) async fn open_data(
     State(shared): State<Arc<Shared>>,

@@ -31,9 +31,15 @@ use crate::shared::Shared;
 pub(crate) const MAX_PAGE: usize = 1000;
 const DEFAULT_PAGE: usize = 100;
 
+/// Schemas the routes name only as parameter types, which utoipa does not collect by itself.
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(formats::SupportFormat, formats::OpenDataLayout)))]
+struct ParameterSchemas;
+
 /// Every route.
 pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
-    OpenApiRouter::new()
+    use utoipa::OpenApi as _;
+    OpenApiRouter::with_openapi(ParameterSchemas::openapi())
         .routes(routes!(health::health))
         .routes(routes!(health::ready))
         .routes(routes!(read::coalitions))

@@ -93,3 +93,42 @@ async fn the_docs_page_renders_the_document_from_this_origin_only() {
         "the page is documented"
     );
 }
+
+/// Every `$ref` in `value`.
+fn refs(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value.as_str()) {
+                    ("$ref", Some(target)) => found.push(target.to_owned()),
+                    _ => refs(value, found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+        _ => {}
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_reference_resolves_and_lists_are_arrays() {
+    let server = Server::demo().await;
+    let document = server.get("/api/openapi.json", None).await.json();
+    let mut found = Vec::new();
+    refs(&document, &mut found);
+    assert!(!found.is_empty());
+    for target in found {
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{target}"));
+        assert!(
+            document["components"]["schemas"][name].is_object(),
+            "{target} is not in the document"
+        );
+    }
+    for list in ["/api/coalitions", "/api/coalitions/{coalition}/commitments"] {
+        let schema = &document["paths"][list]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"];
+        assert_eq!(schema["type"], "array", "{list}: {schema}");
+    }
+}
