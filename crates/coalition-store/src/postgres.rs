@@ -20,7 +20,7 @@
 use std::time::Duration;
 
 use coalition_core::id::CoalitionId;
-use coalition_ledger::{EventStore, Head, SealedEvent, StoreError};
+use coalition_ledger::{Claim, Claimed, EventStore, Head, SealedEvent, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
@@ -43,8 +43,18 @@ fn backend(err: impl std::fmt::Display) -> StoreError {
 }
 
 fn failed(err: sqlx::Error) -> StoreError {
+    if matches!(
+        err,
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_)
+    ) {
+        return StoreError::Unavailable(err.to_string());
+    }
     match sqlstate(&err).as_deref() {
         Some("XX001" | "XX002") => StoreError::Damaged(err.to_string()),
+        // Connection exceptions (class 08), and a server shutting down or starting up.
+        Some(code) if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") => {
+            StoreError::Unavailable(err.to_string())
+        }
         _ => StoreError::Backend(err.to_string()),
     }
 }
@@ -122,8 +132,10 @@ impl PostgresStore {
         coalition: &CoalitionId,
         expected: Head,
         events: &[SealedEvent],
+        claim: Option<&Claim>,
     ) -> Result<Result<(), sqlx::Error>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let range = claim.map(|_| crate::claimed_range(events)).transpose()?;
+        let mut conn = self.pool.acquire().await.map_err(failed)?;
         let attempt = async {
             let mut tx = conn
                 .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
@@ -133,9 +145,32 @@ impl PostgresStore {
                 return Ok(Err(StoreError::Conflict { expected, actual }));
             }
             insert_in(&mut tx, coalition, events).await?;
+            if let (Some(claim), Some((first, last))) = (claim, range) {
+                sqlx::query(
+                    "INSERT INTO idempotency_keys \
+                     (coalition, principal, key, request, first_seq, last_seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(coalition.as_str())
+                .bind(&claim.principal)
+                .bind(&claim.key)
+                .bind(claim.request.as_bytes().as_slice())
+                .bind(first)
+                .bind(last)
+                .execute(&mut *tx)
+                .await?;
+            }
             // Acknowledged only after COMMIT returns: with synchronous_commit on, the WAL
-            // record of the commit is flushed first.
-            tx.commit().await?;
+            // record of the commit is flushed first. A COMMIT whose answer was lost may have
+            // been made: that is neither "nothing written" nor a success.
+            if let Err(err) = tx.commit().await {
+                if lost_a_race(&err) {
+                    return Err(err);
+                }
+                return Ok(Err(StoreError::Backend(format!(
+                    "the COMMIT's outcome is unknown ({err}): read the log before writing again"
+                ))));
+            }
             Ok(Ok(()))
         };
         match attempt.await {
@@ -292,19 +327,19 @@ async fn insert_in(
     Ok(())
 }
 
-#[async_trait::async_trait]
-impl EventStore for PostgresStore {
-    async fn append(
+impl PostgresStore {
+    async fn append_with(
         &self,
         coalition: &CoalitionId,
         expected: Head,
         events: &[SealedEvent],
+        claim: Option<&Claim>,
     ) -> Result<(), StoreError> {
         self.writable()?;
         crate::numbered_from(expected, events)?;
         let mut failures = 0;
         loop {
-            let lost = match self.try_append(coalition, expected, events).await? {
+            let lost = match self.try_append(coalition, expected, events, claim).await? {
                 Ok(()) => return Ok(()),
                 Err(lost) => lost,
             };
@@ -320,6 +355,56 @@ impl EventStore for PostgresStore {
                 )));
             }
         }
+    }
+}
+
+#[async_trait::async_trait]
+impl EventStore for PostgresStore {
+    async fn append(
+        &self,
+        coalition: &CoalitionId,
+        expected: Head,
+        events: &[SealedEvent],
+    ) -> Result<(), StoreError> {
+        self.append_with(coalition, expected, events, None).await
+    }
+
+    async fn append_claiming(
+        &self,
+        coalition: &CoalitionId,
+        expected: Head,
+        events: &[SealedEvent],
+        claim: &Claim,
+    ) -> Result<(), StoreError> {
+        self.append_with(coalition, expected, events, Some(claim))
+            .await
+    }
+
+    async fn claimed(
+        &self,
+        coalition: &CoalitionId,
+        principal: &str,
+        key: &str,
+    ) -> Result<Option<Claimed>, StoreError> {
+        let row = sqlx::query(
+            "SELECT request, first_seq, last_seq FROM idempotency_keys \
+             WHERE coalition = $1 AND principal = $2 AND key = $3",
+        )
+        .bind(coalition.as_str())
+        .bind(principal)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(failed)?;
+        row.map(|row| {
+            let request: &[u8] = row.try_get(0).map_err(backend)?;
+            crate::claimed(
+                request,
+                row.try_get(1).map_err(backend)?,
+                row.try_get(2).map_err(backend)?,
+            )
+        })
+        .transpose()
     }
 
     async fn read(
@@ -351,7 +436,7 @@ impl EventStore for PostgresStore {
     }
 
     async fn head(&self, coalition: &CoalitionId) -> Result<Head, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let mut conn = self.pool.acquire().await.map_err(failed)?;
         head_in(&mut conn, coalition).await.map_err(failed)
     }
 
@@ -366,12 +451,18 @@ impl EventStore for PostgresStore {
 
     async fn discard(&self, coalition: &CoalitionId) -> Result<(), StoreError> {
         self.writable()?;
-        sqlx::query("DELETE FROM events WHERE coalition = $1")
-            .bind(coalition.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(())
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        for delete in [
+            "DELETE FROM events WHERE coalition = $1",
+            "DELETE FROM idempotency_keys WHERE coalition = $1",
+        ] {
+            sqlx::query(delete)
+                .bind(coalition.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
     }
 
     async fn close(&self) {

@@ -7,6 +7,7 @@ mod gate;
 mod limits;
 mod matrix;
 mod negotiate;
+mod nodes;
 mod openapi;
 mod reads;
 mod support;
