@@ -62,24 +62,26 @@ pub enum ReportError {
 pub type Forecasts = (Vec<Option<f64>>, ExchangeForecast);
 
 /// What `analyze` found.
+// One report is made per command or request and moved once: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Report {
     /// Exchange-model input: the forecasts only.
     Exchange {
         /// What was read.
-        input: ForecastInput,
+        input: Box<ForecastInput>,
         /// The forecasts.
-        forecasts: Forecasts,
+        forecasts: Box<Forecasts>,
         /// The file it came from.
         name: String,
     },
     /// GENIUS input: frontier and bargaining solutions.
     Genius {
         /// What was read.
-        negotiation: Negotiation,
+        negotiation: Box<Negotiation>,
         /// How its evaluations were read.
         semantics: Semantics,
         /// The analysis.
-        analysis: Analysis,
+        analysis: Box<Analysis>,
         /// The domain file.
         name: String,
     },
@@ -89,13 +91,13 @@ pub enum Report {
         /// What was read.
         scenario: Box<Scenario>,
         /// The analysis.
-        analysis: Analysis,
+        analysis: Box<Analysis>,
         /// The bloc's common position.
         bloc: Option<BlocAnalysis>,
         /// Present when the frontier is empty.
         sticking_points: Option<Option<StickingPoints>>,
         /// The forecast input and forecasts, when some party has a stance.
-        forecast: Option<(ForecastInput, Forecasts)>,
+        forecast: Option<Box<(ForecastInput, Forecasts)>>,
         /// The file it came from.
         name: String,
     },
@@ -156,24 +158,27 @@ pub fn report(
 ) -> Result<Report, ReportError> {
     Ok(match input {
         Input::Exchange(input, name) => {
-            let forecasts = forecasts(&input, settings, 10)?;
+            let forecasts = Box::new(forecasts(&input, settings, 10)?);
             Report::Exchange {
-                input,
+                input: Box::new(input),
                 forecasts,
                 name,
             }
         }
         Input::Genius(negotiation, semantics, name) => {
-            let analysis = analyse(&negotiation, AnalyzeOptions::for_semantics(semantics));
+            let analysis = Box::new(analyse(
+                &negotiation,
+                AnalyzeOptions::for_semantics(semantics),
+            ));
             Report::Genius {
-                negotiation,
+                negotiation: Box::new(negotiation),
                 semantics,
                 analysis,
                 name,
             }
         }
         Input::Scenario(scenario, name) => {
-            let analysis = analyse(&scenario.negotiation, AnalyzeOptions::SCENARIO);
+            let analysis = Box::new(analyse(&scenario.negotiation, AnalyzeOptions::SCENARIO));
             let bloc = bloc_of(&scenario, settings.bloc, settings.radius)?;
             let sticking_points = analysis
                 .frontier
@@ -184,7 +189,7 @@ pub fn report(
                 None
             } else {
                 let made = forecasts(&input, settings, scenario.rounds)?;
-                Some((input, made))
+                Some(Box::new((input, made)))
             };
             Report::Scenario {
                 scenario,
@@ -204,10 +209,10 @@ impl Report {
         match self {
             Report::Exchange {
                 input,
-                forecasts: (compromise, exchange),
+                forecasts,
                 name,
             } => ReportDocument::Exchange(Box::new(ExchangeAnalysisDocument::new(
-                ForecastDocument::new(input, compromise, exchange),
+                ForecastDocument::new(input, &forecasts.0, &forecasts.1),
                 name,
             ))),
             Report::Genius {
@@ -232,7 +237,8 @@ impl Report {
                 document.sticking_points = sticking_points
                     .as_ref()
                     .map(|sp| StickingPointsDocument::of(negotiation, sp.as_ref()));
-                document.forecast = forecast.as_ref().map(|(input, (compromise, exchange))| {
+                document.forecast = forecast.as_ref().map(|forecast| {
+                    let (input, (compromise, exchange)) = forecast.as_ref();
                     ForecastDocument::new(input, compromise, exchange)
                 });
                 ReportDocument::Analysis(Box::new(document))

@@ -7,7 +7,7 @@
 //! nothing from the answers it gets while limited, a right guess included. Requests without a
 //! token (the public) are not affected: a limited address still reads what the public may.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
@@ -71,7 +71,7 @@ const KEPT_KEYS: usize = 10_000;
 pub(crate) struct Limiter {
     failures: Keyed<IpAddr>,
     /// Addresses refused every token until the instant given.
-    barred: Mutex<HashMap<IpAddr, Instant>>,
+    barred: Mutex<BTreeMap<IpAddr, Instant>>,
     writes_by_token: Keyed<String>,
     writes_by_address: Keyed<IpAddr>,
 }
@@ -88,7 +88,7 @@ impl Limiter {
     pub(crate) fn new(limits: Limits) -> Limiter {
         Limiter {
             failures: RateLimiter::keyed(quota(limits.auth_failures)),
-            barred: Mutex::new(HashMap::new()),
+            barred: Mutex::new(BTreeMap::new()),
             writes_by_token: RateLimiter::keyed(quota(limits.writes_per_token)),
             writes_by_address: RateLimiter::keyed(quota(limits.writes_per_address)),
         }

@@ -267,10 +267,8 @@ fn run_analyze(args: &AnalyzeArgs, json: bool, everything: bool) -> anyhow::Resu
     let mut out = String::new();
     match &report {
         Report::Exchange {
-            input,
-            forecasts: (fc, ex),
-            ..
-        } => text::forecast(input, fc, ex, None, &mut out),
+            input, forecasts, ..
+        } => text::forecast(input, &forecasts.0, &forecasts.1, None, &mut out),
         Report::Genius {
             negotiation,
             semantics,
@@ -293,7 +291,8 @@ fn run_analyze(args: &AnalyzeArgs, json: bool, everything: bool) -> anyhow::Resu
             if let Some(b) = bloc {
                 text::bloc(scenario, b, &mut out);
             }
-            if let Some((input, (fc, ex))) = forecast {
+            if let Some(forecast) = forecast {
+                let (input, (fc, ex)) = forecast.as_ref();
                 text::forecast(input, fc, ex, Some(scenario), &mut out);
             }
             let neg = &scenario.negotiation;
