@@ -8,10 +8,16 @@ use coalition_core::classification::Level;
 use coalition_core::dates::Timestamp;
 use coalition_core::hash::Hash;
 use coalition_core::id::CoalitionId;
+use coalition_core::witness::PolicyInForce;
 use coalition_ledger::audience::{Audience, derive};
 use coalition_ledger::audit::audit_signatures;
-use coalition_ledger::bundle::{Bundle, check_extends, log_keys, origin, sign_log, verify_bundle};
+use coalition_ledger::bundle::{
+    Bundle, Witnessing, check_extends, check_witnessed, log_keys, origin, policy_at, sign_log,
+    verify_bundle,
+};
 use coalition_ledger::checkpoint::VerifierKey;
+use coalition_ledger::checkpoint::open_checkpoint;
+use coalition_ledger::cosignature::{Cosignature, CosignerKey, add_cosignatures};
 use coalition_ledger::merkle;
 use coalition_ledger::verify::verify_chain;
 use coalition_ledger::{SealedEvent, VerifiedEntry};
@@ -22,8 +28,8 @@ use crate::error::AppError;
 use crate::reader::{Reader, Reading, Who};
 use crate::trust::confirm_same_log;
 use crate::views::{
-    BundleVerification, CheckpointView, ConsistencyProofView, ExportView, InclusionProofView,
-    LogEntryView, LogVerification,
+    BundleVerification, CheckpointView, ConsistencyProofView, CosignedBy, ExportView,
+    InclusionProofView, LogEntryView, LogVerification, WitnessReport,
 };
 
 /// An earlier checkpoint a log must extend, given by the user.
@@ -101,10 +107,22 @@ impl App {
 
     /// Verifies a stored log: the chain, every approval signature, and consistency with the last
     /// checkpoint this machine verified (and with `since`); then remembers a fresh checkpoint.
+    /// A coalition with a witness policy must hold a checkpoint its quorum cosigned.
     pub async fn verify(
         &self,
         coalition: &CoalitionId,
         since: Option<&Since>,
+    ) -> Result<LogVerification, AppError> {
+        self.verify_witnessed(coalition, since, None).await
+    }
+
+    /// [`App::verify`], accepting a witnessed checkpoint with at least `min_witnesses`
+    /// cosignatures instead of the policy's quorum (the report says so).
+    pub async fn verify_witnessed(
+        &self,
+        coalition: &CoalitionId,
+        since: Option<&Since>,
+        min_witnesses: Option<u32>,
     ) -> Result<LogVerification, AppError> {
         let failed = |seq: Option<u64>, problem: String| LogVerification::Failed {
             coalition: coalition.clone(),
@@ -139,6 +157,7 @@ impl App {
         let head = entries.last().map_or(Hash::GENESIS, |e| e.hash);
 
         let mut checked_against = None;
+        let mut witnesses = None;
         if let Some(log_key) = self.log_keys.get(coalition)? {
             if let Err(problem) = registered(coalition, &log_key, &envelopes) {
                 return Ok(failed(None, problem));
@@ -169,6 +188,20 @@ impl App {
                     Err(e) => return Ok(failed(None, e.to_string())),
                 }
             }
+            let witnessed = match self.log_keys.witnessed(coalition)? {
+                Some(note) => {
+                    match check_witnessed(&note, &verifier, coalition, &leaves, &envelopes) {
+                        Ok(witnessing) => witnessing,
+                        Err(e) => return Ok(failed(None, e.to_string())),
+                    }
+                }
+                None => None,
+            };
+            let policy = policy_at(&envelopes, leaves.len() as u64);
+            match judge(policy, witnessed, leaves.len() as u64, min_witnesses) {
+                Ok(report) => witnesses = report,
+                Err(problem) => return Ok(failed(None, problem)),
+            }
             self.trust.remember(coalition, &note, &verifier)?;
         }
         Ok(LogVerification::Verified {
@@ -178,16 +211,30 @@ impl App {
             head,
             approvals_verified: audit.approvals,
             consistent_with_size: checked_against,
+            witnesses,
         })
     }
 
     /// Verifies a bundle with no database: on its own, against `since`, and against the last
     /// checkpoint this machine verified for its coalition; then remembers its checkpoint.
+    /// A coalition with a witness policy must carry a checkpoint its quorum cosigned.
     pub fn verify_bundle(
         &self,
         file: &Path,
         bytes: &[u8],
         since: Option<&Since>,
+    ) -> Result<BundleVerification, AppError> {
+        self.verify_bundle_witnessed(file, bytes, since, None)
+    }
+
+    /// [`App::verify_bundle`], accepting at least `min_witnesses` cosignatures instead of the
+    /// policy's quorum (the report says so).
+    pub fn verify_bundle_witnessed(
+        &self,
+        file: &Path,
+        bytes: &[u8],
+        since: Option<&Since>,
+        min_witnesses: Option<u32>,
     ) -> Result<BundleVerification, AppError> {
         let failed = |problem: String| BundleVerification::Failed {
             bundle: file.to_owned(),
@@ -223,6 +270,15 @@ impl App {
                 )));
             }
         }
+        let witnesses = match judge(
+            verified.policy.clone(),
+            verified.witnessing.clone(),
+            verified.events,
+            min_witnesses,
+        ) {
+            Ok(report) => report,
+            Err(problem) => return Ok(failed(problem)),
+        };
         let log_key = VerifierKey::parse(&bundle.log_key)
             .map_err(|e| AppError::Verification(e.to_string()))?;
         self.trust
@@ -235,6 +291,7 @@ impl App {
             root: verified.checkpoint.root,
             approvals_verified: verified.audit.approvals,
             consistent_with_size: verified.consistent_with.as_ref().map(|c| c.size),
+            witnesses,
         })
     }
 
@@ -255,7 +312,77 @@ impl App {
             size: checkpoint.size,
             root: checkpoint.root,
             note,
+            log_key: verifier_key(&id, &key)?.to_string(),
+            witnesses: None,
         })
+    }
+
+    /// Adds cosignatures to a checkpoint `note` of the log `who` may see — gathered from the
+    /// witnesses, or brought by hand — keeping only those by the policy's witnesses that verify,
+    /// merged with any kept before for the same checkpoint; keeps the result as the log's
+    /// witnessed checkpoint (what `export` publishes and `verify` judges) and reports it.
+    pub async fn witness_checkpoint(
+        &self,
+        coalition: &CoalitionId,
+        who: &Who,
+        note: &str,
+        brought: &[Cosignature],
+    ) -> Result<CheckpointView, AppError> {
+        let (id, entries) = self.readable_log(coalition, who, None).await?;
+        let key = self.signing_key(coalition, &entries)?;
+        let verifier = verifier_key(&id, &key)?;
+        let checkpoint = open_checkpoint(note, &verifier)
+            .map_err(|e| AppError::invalid("checkpoint", e.to_string()))?;
+        let envelopes: Vec<_> = entries.iter().map(|(_, e)| e.clone()).collect();
+        let leaves: Vec<Hash> = entries.iter().map(|(s, _)| s.hash).collect();
+        let Some(policy) = policy_at(&envelopes, leaves.len() as u64) else {
+            return Err(AppError::invalid(
+                "cosign-from",
+                format!("{coalition} has no witness policy: there is nobody to cosign for"),
+            ));
+        };
+        let body = checkpoint.body();
+        let keys: Vec<CosignerKey> = policy
+            .policy
+            .witnesses
+            .iter()
+            .map(crate::reader::cosigner_key)
+            .collect::<Result<_, _>>()?;
+        let valid: Vec<Cosignature> = brought
+            .iter()
+            .filter(|c| {
+                keys.iter()
+                    .any(|k| c.is_by(k) && c.verify(k, &body).is_ok())
+            })
+            .cloned()
+            .collect();
+        // Cosignatures kept before for this very checkpoint still count.
+        let base = match self.log_keys.witnessed(&id)? {
+            Some(kept) if open_checkpoint(&kept, &verifier).is_ok_and(|c| c == checkpoint) => kept,
+            _ => note.to_owned(),
+        };
+        let witnessed = add_cosignatures(&base, &valid).map_err(AppError::internal)?;
+        let witnessing = check_witnessed(&witnessed, &verifier, &id, &leaves, &envelopes)
+            .map_err(|e| AppError::Verification(e.to_string()))?;
+        if witnessing.as_ref().is_some_and(|w| !w.cosigned.is_empty()) {
+            self.log_keys.keep_witnessed(&id, &witnessed)?;
+        }
+        let report = judge(Some(policy), witnessing, leaves.len() as u64, Some(0))
+            .map_err(AppError::internal)?;
+        Ok(CheckpointView {
+            origin: checkpoint.origin.clone(),
+            size: checkpoint.size,
+            root: checkpoint.root,
+            note: witnessed,
+            log_key: verifier.to_string(),
+            witnesses: report,
+        })
+    }
+
+    /// The leaves (event hashes) of the log `who` may see: what consistency proofs for its
+    /// witnesses are made from.
+    pub async fn leaves(&self, coalition: &CoalitionId, who: &Who) -> Result<Vec<Hash>, AppError> {
+        self.readable_leaves(coalition, who).await
     }
 
     /// An inclusion proof that entry `seq` is in the log `who` may see (checked before it is
@@ -329,7 +456,9 @@ impl App {
     ) -> Result<(Vec<u8>, ExportView), AppError> {
         let (id, entries) = self.readable_log(coalition, who, None).await?;
         let key = self.signing_key(coalition, &entries)?;
-        let bundle = Bundle::build(&id, &entries, &key).map_err(AppError::internal)?;
+        let bundle = Bundle::build(&id, &entries, &key)
+            .map_err(AppError::internal)?
+            .with_witnessed(self.log_keys.witnessed(&id)?);
         let bytes = bundle.to_bytes();
         let classification = entries
             .iter()
@@ -413,4 +542,86 @@ fn registered(
          is not the one the key signs for (replaced, or restored from elsewhere); nothing was \
          signed or pinned"
     ))
+}
+
+/// Judges a log's witnessing by its policy: `None` when the log set no witness policy; the
+/// report when the witnessed checkpoint carries the quorum (or, with `min_witnesses`, at least
+/// that many); otherwise why it is "not witnessed".
+fn judge(
+    policy: Option<PolicyInForce>,
+    witnessed: Option<Witnessing>,
+    events: u64,
+    min_witnesses: Option<u32>,
+) -> Result<Option<WitnessReport>, String> {
+    let Some(policy) = witnessed.as_ref().map(|w| w.policy.clone()).or(policy) else {
+        return Ok(None);
+    };
+    let quorum = policy.policy.quorum;
+    let required = min_witnesses.map_or(quorum, |min| min.min(quorum));
+    let (size, cosigned, missing) = match &witnessed {
+        Some(w) => (
+            Some(w.checkpoint.size),
+            w.cosigned
+                .iter()
+                .map(|(witness, at)| CosignedBy {
+                    name: witness.name.clone(),
+                    party: witness.party.clone(),
+                    cosigned_at: *at,
+                })
+                .collect::<Vec<_>>(),
+            w.missing
+                .iter()
+                .map(|m| format!("{} ({})", m.name, m.party))
+                .collect::<Vec<_>>(),
+        ),
+        None => (
+            None,
+            Vec::new(),
+            policy
+                .policy
+                .witnesses
+                .iter()
+                .map(|m| format!("{} ({})", m.name, m.party))
+                .collect(),
+        ),
+    };
+    let count = cosigned.len() as u32;
+    if count < required {
+        let what = match size {
+            Some(size) => format!(
+                "the witnessed checkpoint (size {size}) carries {count} of the {quorum} cosignatures witness policy {} requires",
+                policy.version
+            ),
+            None => format!(
+                "no checkpoint cosigned by its witnesses is held; witness policy {} requires {quorum}",
+                policy.version
+            ),
+        };
+        let by = if cosigned.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; cosigned by {}",
+                cosigned
+                    .iter()
+                    .map(|c| format!("{} ({})", c.name, c.party))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        return Err(format!(
+            "not witnessed: {what}{by}; missing {} (gather with `log checkpoint`, or accept fewer with --min-witnesses N)",
+            missing.join(", ")
+        ));
+    }
+    Ok(Some(WitnessReport {
+        policy: policy.version,
+        quorum,
+        required,
+        witnessed_size: size,
+        events,
+        cosigned,
+        missing,
+        quorum_met: count >= quorum,
+    }))
 }

@@ -16,6 +16,7 @@ use coalition_core::statement::{
     Meeting, MeetingId, PartyStanding, StatementId, StatementRecord, Version, check_version, leaf,
 };
 use coalition_core::whatif::{WhatIf, what_if};
+use coalition_core::witness::{Witness, WitnessPolicy, policy_message};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -25,8 +26,9 @@ use crate::error::AppError;
 use crate::views::{
     AggregateRow, CommitmentFilter, CommitmentView, DiffLine, ExportedApproval, ExportedMeeting,
     IncidentDetail, IncidentView, InstrumentView, ObligationFilter, ObligationView, ParagraphView,
-    StandingRow, StatementDiff, StatementExport, StatementRow, StatementShow, StatementStanding,
-    SupportRow, SupportSummary, WhatIfView, natural_key,
+    PolicyToSign, StandingRow, StatementDiff, StatementExport, StatementRow, StatementShow,
+    StatementStanding, SupportRow, SupportSummary, WhatIfView, WitnessPolicyView, WitnessView,
+    natural_key,
 };
 
 /// Who is reading.
@@ -572,6 +574,31 @@ impl Reader {
         })
     }
 
+    /// The witness policy in force (PUBLIC: every verifier needs it).
+    pub fn witness_policy(&self) -> WitnessPolicyView {
+        let current = self.state.witness_policy();
+        WitnessPolicyView {
+            coalition: self.coalition.clone(),
+            version: current.map(|p| p.version),
+            quorum: current.map_or(0, |p| p.policy.quorum),
+            witnesses: current
+                .map(|p| p.policy.witnesses.iter().map(witness_view).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// What a leader signs to approve `policy` as the next witness policy.
+    pub fn policy_to_sign(&self, policy: &WitnessPolicy) -> PolicyToSign {
+        let version = self.state.witness_policy().map_or(1, |p| p.version + 1);
+        let content = policy.content();
+        PolicyToSign {
+            coalition: self.coalition.clone(),
+            version,
+            content,
+            message: policy_message(&self.coalition, version, &content),
+        }
+    }
+
     /// The meetings the reader may see.
     pub fn meetings(&self) -> Vec<Meeting> {
         self.gate().meetings().cloned().collect()
@@ -622,4 +649,26 @@ impl Reader {
         }
         Ok(communique::communique(&self.state, meeting))
     }
+}
+
+/// A witness as the view shows it, its key in the C2SP verifier-key form.
+pub(crate) fn witness_view(witness: &Witness) -> WitnessView {
+    let key = cosigner_key(witness)
+        .map(|k| k.to_string())
+        .unwrap_or_else(|_| witness.key.to_string());
+    WitnessView {
+        name: witness.name.clone(),
+        party: witness.party.clone(),
+        key,
+        url: witness.url.clone(),
+    }
+}
+
+/// A recorded witness as a cosignature verifier key (its name was checked when recorded).
+pub(crate) fn cosigner_key(
+    witness: &Witness,
+) -> Result<coalition_ledger::cosignature::CosignerKey, AppError> {
+    let key =
+        ed25519_dalek::VerifyingKey::from_bytes(&witness.key.0).map_err(AppError::internal)?;
+    coalition_ledger::cosignature::CosignerKey::new(&witness.name, key).map_err(AppError::internal)
 }

@@ -24,6 +24,7 @@ use coalition_core::state::State;
 use coalition_core::statement::{
     AdoptionRule, Attendance, Meeting, MeetingId, Paragraph, StatementId,
 };
+use coalition_core::witness::{PolicyApproval, WitnessPolicy};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -40,6 +41,15 @@ use crate::error::AppError;
 pub enum Request {
     /// Register a principal acting for a party (the secretariat).
     RegisterPrincipal(NewPrincipal),
+    /// Put a witness policy in force (the secretariat): the first freely, a change with the
+    /// approvals of leaders of a quorum of the current witnesses' parties.
+    SetWitnessPolicy {
+        /// The policy.
+        policy: WitnessPolicy,
+        /// Approvals of it.
+        #[serde(default)]
+        approvals: Vec<PolicyApproval>,
+    },
     /// Register a new signing key for a principal (rotation; the secretariat).
     RotateKey {
         /// The principal.
@@ -625,6 +635,9 @@ impl Request {
                     },
                     at,
                 }
+            }
+            Request::SetWitnessPolicy { policy, approvals } => {
+                Command::SetWitnessPolicy { policy, approvals }
             }
             Request::ReleaseAggregate { aggregate } => Command::ReleaseAggregate {
                 aggregate: Aggregate::parse(&aggregate)

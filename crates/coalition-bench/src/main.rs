@@ -21,6 +21,9 @@
 //! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive
 //!   (`--postgres`: two writers on a PostgreSQL server that is itself SIGKILLed mid-run).
 //! - `fsync-audit`: under strace, every acknowledgement must follow the fsync of its own commit.
+//! - `witness`: add-checkpoint round trips/s against one witness on loopback (baselines: a
+//!   no-op POST, the durable write alone), and the time to gather 5 of 7 cosignatures with one
+//!   witness down (baseline: all seven up).
 //! - `writer`: the process `crash` and `fsync-audit` run (prints `ACK <seq>` per durable append).
 //!
 //! Run with `cargo run --release -p coalition-bench -- append --events 2000`.
@@ -31,11 +34,13 @@ mod append;
 mod coldstart;
 mod durability;
 mod failure;
+mod load;
 mod raw;
 mod read;
 mod replay;
 mod report;
 mod verify;
+mod witness;
 mod world;
 
 use std::path::PathBuf;
@@ -90,7 +95,9 @@ enum Bench {
         dir: Option<PathBuf>,
     },
     /// Reading a log of N events back (verified and replayed) against a raw scan + SHA-256.
-    #[command(after_help = "Example:\n  coalition-bench replay --events 332699")]
+    #[command(
+        after_help = "Examples:\n  coalition-bench replay --events 332699\n  coalition-bench replay --events 1000000 --postgres"
+    )]
     Replay {
         /// Events in the log.
         #[arg(long, default_value_t = 100_000)]
@@ -101,6 +108,9 @@ enum Bench {
         /// Times each side is measured; the fastest run counts.
         #[arg(long, default_value_t = 3)]
         rounds: u32,
+        /// Read the log from a PostgreSQL server started for the run (both sides).
+        #[arg(long)]
+        postgres: bool,
     },
     /// A current-state read served from the kept state against a full replay of the same log.
     #[command(after_help = "Example:\n  coalition-bench read --events 10000 --samples 200")]
@@ -206,6 +216,45 @@ enum Bench {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
+    /// Witnesses on loopback: add-checkpoint round trips/s, and gathering 5 of 7 with one down.
+    #[command(
+        after_help = "Example:\n  coalition-bench witness --round-trips 500 --rounds 5 --timeout-ms 1000"
+    )]
+    Witness {
+        /// add-checkpoint requests against one witness (a log growing by one each time).
+        #[arg(long, default_value_t = 500)]
+        round_trips: usize,
+        /// Gathering rounds on each side (the median counts).
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// How long to wait for each witness when gathering.
+        #[arg(long, default_value_t = 1000)]
+        timeout_ms: u64,
+    },
+    /// A mixed read/write load through the API on one node, then two nodes on one record.
+    #[command(
+        after_help = "Examples:\n  coalition-bench load --postgres --clients 8 --seconds 10\n  coalition-bench load --postgres --soak-minutes 10"
+    )]
+    Load {
+        /// Concurrent clients (connections), spread over the nodes.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Seconds each run (one node, two nodes) lasts.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// The share of requests that are writes (0 to 1).
+        #[arg(long, default_value_t = 0.2)]
+        write_share: f64,
+        /// Then run the two-node mix this many minutes, watching memory.
+        #[arg(long)]
+        soak_minutes: Option<f64>,
+        /// On a PostgreSQL server started for the run (default: one SQLite file).
+        #[arg(long)]
+        postgres: bool,
+        /// Where to put the scratch record (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// One side of `replay`, in a process of its own so that its peak memory is its own.
     #[command(hide = true)]
     ReplaySide {
@@ -218,6 +267,9 @@ enum Bench {
         /// Times to measure; the fastest run counts.
         #[arg(long, default_value_t = 3)]
         rounds: u32,
+        /// Read from this PostgreSQL database instead of the SQLite file in `--dir`.
+        #[arg(long)]
+        database: Option<String>,
     },
 }
 
@@ -268,6 +320,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 clients,
                 dir,
             } => api::run(seconds, clients, dir.as_deref(), json).await,
+            Bench::Witness {
+                round_trips,
+                rounds,
+                timeout_ms,
+            } => {
+                witness::run(
+                    round_trips,
+                    rounds,
+                    std::time::Duration::from_millis(timeout_ms),
+                    json,
+                )
+                .await
+            }
             Bench::Activation {
                 coalitions,
                 commitments_per_coalition,
@@ -287,13 +352,40 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 events,
                 dir,
                 rounds,
-            } => replay::run(events, dir.as_deref(), rounds, json).await,
+                postgres,
+            } => replay::run(events, dir.as_deref(), rounds, postgres, json).await,
             Bench::Read {
                 events,
                 samples,
                 dir,
             } => read::run(events, samples, dir.as_deref(), json).await,
-            Bench::ReplaySide { dir, side, rounds } => replay::side(&dir, side, rounds).await,
+            Bench::Load {
+                clients,
+                seconds,
+                write_share,
+                soak_minutes,
+                postgres,
+                dir,
+            } => {
+                load::run(
+                    load::Plan {
+                        clients,
+                        seconds,
+                        write_share,
+                        soak_minutes,
+                        postgres,
+                    },
+                    dir.as_deref(),
+                    json,
+                )
+                .await
+            }
+            Bench::ReplaySide {
+                dir,
+                side,
+                rounds,
+                database,
+            } => replay::side(&dir, database.as_deref(), side, rounds).await,
             Bench::Crash {
                 cycles,
                 negative_control,

@@ -339,6 +339,11 @@ pub fn apply(state: &mut State, event: &Event) {
                 record.revoked = true;
             }
         }
+        Event::WitnessPolicySet {
+            version, policy, ..
+        } => {
+            state.witness_policy = Some(crate::witness::PolicyInForce { version, policy });
+        }
         Event::StatementDrafted {
             statement,
             title,

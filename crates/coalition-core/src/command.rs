@@ -14,6 +14,7 @@ use crate::instrument::{Instrument, Ratification, TerminationCondition};
 use crate::party::{Principal, Seat};
 use crate::signature::{PublicKey, SignatureBytes};
 use crate::statement::{AdoptionRule, Meeting, MeetingId, Paragraph, Seed, StatementId};
+use crate::witness::{PolicyApproval, WitnessPolicy};
 
 /// Everything `decide` may know about the world besides the state: the clock and the actor.
 ///
@@ -255,6 +256,14 @@ pub enum Command {
         /// The key.
         key: PublicKey,
     },
+    /// Put a witness policy in force: the first by the secretariat; a change with approvals by
+    /// leaders of a quorum of the parties that witness under the policy in force.
+    SetWitnessPolicy {
+        /// The new policy.
+        policy: WitnessPolicy,
+        /// Approvals of it (signatures over `witness::policy_message`).
+        approvals: Vec<PolicyApproval>,
+    },
     /// Table a statement's first version.
     DraftStatement {
         /// Its id.
@@ -400,6 +409,7 @@ impl Command {
             | Command::RegisterLogKey { .. }
             | Command::IssueToken { .. }
             | Command::RevokeToken { .. }
+            | Command::SetWitnessPolicy { .. }
             | Command::ConcludeSilence { .. }
             | Command::RecordMeeting(_)
             | Command::ReleaseAggregate { .. }

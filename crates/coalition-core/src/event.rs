@@ -25,6 +25,7 @@ use crate::obligation::Obligation;
 use crate::party::{Principal, Seat};
 use crate::signature::PublicKey;
 use crate::statement::{AdoptionRule, Approval, Meeting, Opening, Paragraph, StatementId};
+use crate::witness::{PolicyApproval, WitnessPolicy};
 
 /// Something that happened in a coalition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,6 +321,16 @@ pub enum Event {
         /// Its key.
         key: PublicKey,
     },
+    /// A witness policy came into force (PUBLIC): the first by the secretariat, a change with the
+    /// approvals the policy before it required (see `witness`).
+    WitnessPolicySet {
+        /// Its number: 1 for the first, then 2, 3 …
+        version: u32,
+        /// The policy.
+        policy: WitnessPolicy,
+        /// The leaders' approvals that carried the change (none for the first).
+        approvals: Vec<PolicyApproval>,
+    },
     /// A statement was drafted (PUBLIC); its first version follows as `version_tabled`.
     StatementDrafted {
         /// The statement.
@@ -486,7 +497,8 @@ impl Event {
             Event::KeyRegistered { .. }
             | Event::LogKeyRegistered { .. }
             | Event::TokenIssued { .. }
-            | Event::TokenRevoked { .. } => Effect::WhenRecorded,
+            | Event::TokenRevoked { .. }
+            | Event::WitnessPolicySet { .. } => Effect::WhenRecorded,
             Event::IncidentConfirmed { confirmation, .. } => Effect::At(confirmation.at),
             Event::ObligationOpened { obligation } => Effect::At(obligation.opened_at),
             Event::VersionApproved { approval, .. } => Effect::At(approval.at),
@@ -567,6 +579,7 @@ impl Event {
             Event::LogKeyRegistered { .. } => "log_key_registered",
             Event::TokenIssued { .. } => "token_issued",
             Event::TokenRevoked { .. } => "token_revoked",
+            Event::WitnessPolicySet { .. } => "witness_policy_set",
             Event::StatementDrafted { .. } => "statement_drafted",
             Event::VersionTabled { .. } => "version_tabled",
             Event::ParagraphTabled { .. } => "paragraph_tabled",
@@ -593,6 +606,7 @@ impl Event {
             | Event::CeasefireEnded { .. }
             | Event::KeyRegistered { .. }
             | Event::LogKeyRegistered { .. }
+            | Event::WitnessPolicySet { .. }
             | Event::StatementDrafted { .. }
             | Event::VersionTabled { .. }
             | Event::VersionApproved { .. }

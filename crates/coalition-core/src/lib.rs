@@ -43,6 +43,7 @@ pub mod signature;
 pub mod state;
 pub mod statement;
 pub mod whatif;
+pub mod witness;
 
 pub use apply::apply;
 pub use command::{Command, Context};

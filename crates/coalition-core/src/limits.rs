@@ -77,6 +77,17 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
         Command::WaiveObligation { note, .. } => texts.push(("note", None, note, TEXT)),
         Command::RegisterLogKey { name, .. } => texts.push(("name", None, name, LINE)),
         Command::IssueToken { label, .. } => texts.push(("label", None, label, LINE)),
+        Command::SetWitnessPolicy { policy, approvals } => {
+            lists.push(("witnesses", policy.witnesses.len(), ITEMS));
+            lists.push(("approvals", approvals.len(), ITEMS));
+            texts.extend(
+                policy
+                    .witnesses
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| ("witnesses", Some(i + 1), w.name.as_str(), LINE)),
+            );
+        }
         Command::DraftStatement {
             title,
             signatories,

@@ -164,6 +164,7 @@ pub struct State {
     pub(crate) releases: Vec<Release>,
     pub(crate) log_key: Option<PublicKey>,
     pub(crate) tokens: BTreeMap<String, TokenRecord>,
+    pub(crate) witness_policy: Option<crate::witness::PolicyInForce>,
     pub(crate) exercise_clock: Option<ExerciseClock>,
     /// Commitments by (protected state, aggressor): the candidates an incident can activate.
     pub(crate) by_trigger: BTreeMap<(PartyCode, PartyCode), Vec<CommitmentId>>,
@@ -265,6 +266,11 @@ impl State {
     /// The key that signs the coalition's checkpoints, once registered.
     pub fn log_key(&self) -> Option<&PublicKey> {
         self.log_key.as_ref()
+    }
+
+    /// The witness policy in force, if one was set.
+    pub fn witness_policy(&self) -> Option<&crate::witness::PolicyInForce> {
+        self.witness_policy.as_ref()
     }
 
     /// The categories the coalition accepts: the built-in ones, then its own.

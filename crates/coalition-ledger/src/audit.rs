@@ -9,6 +9,7 @@ use coalition_core::hash::Hash;
 use coalition_core::party::PrincipalRole;
 use coalition_core::signature::{PublicKey, SignatureBytes, approval_message};
 use coalition_core::statement::check_version;
+use coalition_core::witness::check_approvals;
 use coalition_core::{Event, State, apply};
 
 use crate::audience::coalition_of;
@@ -221,6 +222,26 @@ fn replay<'a>(
                         "{statement} is recorded as adopted (version {version}) but its adoption rule did not hold at that point"
                     )));
                 }
+            }
+            Event::WitnessPolicySet {
+                version,
+                policy,
+                approvals,
+            } => {
+                // A change of witnesses is carried by the states that witnessed before it,
+                // checked here again from the log alone.
+                let coalition = state
+                    .coalition()
+                    .map_or_else(|| coalition_of(&envelope.coalition), |c| c.id.clone());
+                let expected = state.witness_policy().map_or(1, |p| p.version + 1);
+                if *version != expected {
+                    return Err(fail(format!(
+                        "witness policy number {version} recorded where number {expected} was next"
+                    )));
+                }
+                check_approvals(&state, &coalition, *version, policy, approvals)
+                    .map_err(|problem| fail(format!("witness policy {version}: {problem}")))?;
+                summary.approvals += approvals.len() as u64;
             }
             Event::KeyRegistered { .. } => summary.keys += 1,
             Event::PrincipalRegistered { principal } if principal.public_key.is_some() => {

@@ -17,9 +17,11 @@ use crate::canonical::Envelope;
 use crate::checkpoint::{
     Checkpoint, CheckpointError, VerifierKey, open_checkpoint, sign_checkpoint,
 };
+use crate::cosignature::{CosignerKey, cosignatures};
 use crate::merkle;
 use crate::seal::SealedEvent;
 use crate::verify::verify_chain;
+use coalition_core::witness::{PolicyInForce, Witness};
 
 /// The format tag of bundles this code writes and reads.
 pub const BUNDLE_FORMAT: &str = "coalition-bundle/v1";
@@ -66,6 +68,10 @@ pub struct Bundle {
     pub keys: Vec<KeyEntry>,
     /// Every entry, in order.
     pub entries: Vec<BundleEntry>,
+    /// The latest checkpoint the witnesses cosigned (a signed note with their cosignatures),
+    /// of the whole log or a prefix of it; absent when none was gathered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witnessed: Option<String>,
 }
 
 /// The first reason a bundle fails.
@@ -106,6 +112,10 @@ pub struct Verified {
     pub consistent_with: Option<Checkpoint>,
     /// Every log key the log registered, in order.
     pub log_keys: Vec<PublicKey>,
+    /// The witness policy in force at the end of the log.
+    pub policy: Option<PolicyInForce>,
+    /// The bundle's witnessed checkpoint, checked against the log and the policy.
+    pub witnessing: Option<Witnessing>,
 }
 
 /// The log keys a log registered, in order (the first at founding, then rotations).
@@ -172,6 +182,7 @@ impl Bundle {
             log_key: verifier.to_string(),
             checkpoint: note,
             keys: key_entries(&envelopes),
+            witnessed: None,
             entries: sealed
                 .iter()
                 .map(|s| BundleEntry {
@@ -181,6 +192,12 @@ impl Bundle {
                 })
                 .collect(),
         })
+    }
+
+    /// The bundle with a witnessed checkpoint: verification checks it against the log.
+    pub fn with_witnessed(mut self, note: Option<String>) -> Bundle {
+        self.witnessed = note;
+        self
     }
 
     /// The bundle's canonical bytes.
@@ -263,6 +280,10 @@ pub fn verify_bundle(
             &checkpoint,
         )?),
     };
+    let witnessing = match &bundle.witnessed {
+        Some(note) => check_witnessed(note, &log_key, &coalition, &leaves, &envelopes)?,
+        None => None,
+    };
     Ok(Verified {
         coalition,
         events: leaves.len() as u64,
@@ -270,6 +291,8 @@ pub fn verify_bundle(
         audit,
         consistent_with,
         log_keys: log_keys(&envelopes),
+        policy: policy_at(&envelopes, leaves.len() as u64),
+        witnessing,
     })
 }
 
@@ -302,4 +325,95 @@ pub fn check_extends(
         ))
     })?;
     Ok(old)
+}
+
+/// Who cosigned a witnessed checkpoint, checked against the coalition's witness policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witnessing {
+    /// The witnessed checkpoint (a prefix of the log, or all of it).
+    pub checkpoint: Checkpoint,
+    /// The policy it was judged by: the one in force at its size (or, before the first
+    /// policy, the first one), and its number.
+    pub policy: PolicyInForce,
+    /// The policy's witnesses that cosigned it, with when.
+    pub cosigned: Vec<(Witness, u64)>,
+    /// The policy's witnesses that did not.
+    pub missing: Vec<Witness>,
+}
+
+/// The witness policy in force after the first `size` entries, if one was set by then.
+pub fn policy_at(envelopes: &[Envelope], size: u64) -> Option<PolicyInForce> {
+    let prefix = &envelopes[..envelopes
+        .len()
+        .min(usize::try_from(size).unwrap_or(usize::MAX))];
+    prefix.iter().rev().find_map(|e| match &e.event {
+        Event::WitnessPolicySet {
+            version, policy, ..
+        } => Some(PolicyInForce {
+            version: *version,
+            policy: policy.clone(),
+        }),
+        _ => None,
+    })
+}
+
+/// Checks a witnessed checkpoint against the log it claims to witness: signed by the log key,
+/// of this log's origin, a prefix of its leaves; then counts the cosignatures of the policy's
+/// witnesses. `None` when the log never set a witness policy.
+pub fn check_witnessed(
+    note: &str,
+    log_key: &VerifierKey,
+    coalition: &CoalitionId,
+    leaves: &[Hash],
+    envelopes: &[Envelope],
+) -> Result<Option<Witnessing>, BundleFailure> {
+    let fail =
+        |problem: String| BundleFailure::Checkpoint(format!("witnessed checkpoint: {problem}"));
+    let checkpoint = open_checkpoint(note, log_key)
+        .and_then(|c| c.expect_origin(&origin(coalition)))
+        .map_err(|e| fail(e.to_string()))?;
+    let size = usize::try_from(checkpoint.size).unwrap_or(usize::MAX);
+    if size > leaves.len() || merkle::root(&leaves[..size]) != checkpoint.root {
+        return Err(BundleFailure::Inconsistent(format!(
+            "the witnessed checkpoint (size {}, root {}) is not a prefix of this log of {} events",
+            checkpoint.size,
+            checkpoint.root,
+            leaves.len()
+        )));
+    }
+    let Some(policy) =
+        policy_at(envelopes, checkpoint.size).or_else(|| policy_at(envelopes, leaves.len() as u64))
+    else {
+        return Ok(None);
+    };
+    let keys = policy
+        .policy
+        .witnesses
+        .iter()
+        .map(|w| {
+            ed25519_dalek::VerifyingKey::from_bytes(&w.key.0)
+                .map_err(|e| e.to_string())
+                .and_then(|k| CosignerKey::new(&w.name, k).map_err(|e| e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(fail)?;
+    let found = cosignatures(note, &keys).map_err(|e| fail(e.to_string()))?;
+    let cosigned: Vec<(Witness, u64)> = found
+        .iter()
+        .map(|w| (policy.policy.witnesses[w.witness].clone(), w.timestamp))
+        .collect();
+    let missing = policy
+        .policy
+        .witnesses
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !found.iter().any(|w| w.witness == *i))
+        .map(|(_, w)| w.clone())
+        .collect();
+    Ok(Some(Witnessing {
+        checkpoint,
+        policy,
+        cosigned,
+        missing,
+    }))
 }

@@ -32,10 +32,10 @@ use crate::hash::Hash;
 /// The signed-note signature type byte of plain Ed25519.
 const ED25519: u8 = 0x01;
 /// The start of every signature line: EM DASH and a space.
-const SIGNATURE_PREFIX: &str = "\u{2014} ";
+pub(crate) const SIGNATURE_PREFIX: &str = "\u{2014} ";
 /// Signature lines beyond this make the note malformed. The signed-note spec asks verifiers to
 /// accept at least 16; a checkpoint carries the log's signature plus a few witnesses.
-const MAX_SIGNATURES: usize = 100;
+pub(crate) const MAX_SIGNATURES: usize = 100;
 
 /// Why a checkpoint, a signed note or a verifier key was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -256,7 +256,7 @@ fn parse_root(text: &str) -> Result<Hash, CheckpointError> {
 }
 
 /// A key name per signed-note: non-empty, no Unicode space, no '+'.
-fn check_key_name(name: &str) -> Result<(), CheckpointError> {
+pub(crate) fn check_key_name(name: &str) -> Result<(), CheckpointError> {
     if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c == '+') {
         return Err(CheckpointError::InvalidKeyName(name.to_owned()));
     }
@@ -264,7 +264,7 @@ fn check_key_name(name: &str) -> Result<(), CheckpointError> {
 }
 
 /// Signed notes are UTF-8 (guaranteed by `&str`) with no control character but newline.
-fn check_no_controls(text: &str) -> Result<(), CheckpointError> {
+pub(crate) fn check_no_controls(text: &str) -> Result<(), CheckpointError> {
     match text.bytes().position(|b| b < 0x20 && b != b'\n') {
         Some(offset) => Err(CheckpointError::ControlCharacter {
             byte: text.as_bytes()[offset],
@@ -308,46 +308,10 @@ impl VerifierKey {
     /// Reads `<name>+<8 lowercase hex digits>+<base64(0x01 || 32-byte key)>`, checking that the
     /// key is a valid, non-weak Ed25519 point and that the key ID matches name and key.
     pub fn parse(text: &str) -> Result<VerifierKey, CheckpointError> {
-        // The name has no '+', the ID neither, so the first two '+' are the separators; the
-        // base64 part may contain '+' of its own.
-        let mut parts = text.splitn(3, '+');
-        let (Some(name), Some(id_hex), Some(key_b64)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(CheckpointError::MalformedVerifierKey(
-                "expected <name>+<key ID>+<key>",
-            ));
-        };
-        check_key_name(name)?;
-        if id_hex.len() != 8
-            || !id_hex
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        {
-            return Err(CheckpointError::MalformedVerifierKey(
-                "the key ID must be 8 lowercase hex digits",
-            ));
-        }
-        let stated = u32::from_str_radix(id_hex, 16)
-            .map_err(|_| CheckpointError::MalformedVerifierKey("the key ID is not hex"))?;
-        let data = STANDARD
-            .decode(key_b64)
-            .map_err(|_| CheckpointError::MalformedVerifierKey("the key is not base64"))?;
-        if STANDARD.encode(&data) != key_b64 {
-            return Err(CheckpointError::MalformedVerifierKey(
-                "the key is not canonical base64",
-            ));
-        }
-        let (&kind, public) = data
-            .split_first()
-            .ok_or(CheckpointError::MalformedVerifierKey("the key is empty"))?;
+        let (name, stated, kind, key) = parse_vkey(text)?;
         if kind != ED25519 {
             return Err(CheckpointError::UnsupportedKeyType(kind));
         }
-        let public: [u8; 32] = public.try_into().map_err(|_| {
-            CheckpointError::MalformedVerifierKey("an Ed25519 public key is 32 bytes")
-        })?;
-        let key =
-            VerifyingKey::from_bytes(&public).map_err(|_| CheckpointError::InvalidPublicKey)?;
         let verifier = VerifierKey::new(name, key)?;
         if verifier.key_id != stated {
             return Err(CheckpointError::KeyIdMismatch {
@@ -376,17 +340,65 @@ impl VerifierKey {
 
 impl fmt::Display for VerifierKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut data = Vec::with_capacity(33);
-        data.push(ED25519);
-        data.extend_from_slice(self.key.as_bytes());
-        write!(
-            f,
-            "{}+{:08x}+{}",
-            self.name,
-            self.key_id,
-            STANDARD.encode(data)
-        )
+        write_vkey(f, &self.name, self.key_id, ED25519, &self.key)
     }
+}
+
+/// Reads a signed-note verifier key, `<name>+<8 lowercase hex digits>+base64(type || 32-byte
+/// Ed25519 key)`: the name, the stated key ID, the type byte and the key (a valid point). The
+/// caller checks the type and recomputes the key ID.
+pub(crate) fn parse_vkey(text: &str) -> Result<(&str, u32, u8, VerifyingKey), CheckpointError> {
+    // The name has no '+', the ID neither, so the first two '+' are the separators; the
+    // base64 part may contain '+' of its own.
+    let mut parts = text.splitn(3, '+');
+    let (Some(name), Some(id_hex), Some(key_b64)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(CheckpointError::MalformedVerifierKey(
+            "expected <name>+<key ID>+<key>",
+        ));
+    };
+    check_key_name(name)?;
+    if id_hex.len() != 8
+        || !id_hex
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(CheckpointError::MalformedVerifierKey(
+            "the key ID must be 8 lowercase hex digits",
+        ));
+    }
+    let stated = u32::from_str_radix(id_hex, 16)
+        .map_err(|_| CheckpointError::MalformedVerifierKey("the key ID is not hex"))?;
+    let data = STANDARD
+        .decode(key_b64)
+        .map_err(|_| CheckpointError::MalformedVerifierKey("the key is not base64"))?;
+    if STANDARD.encode(&data) != key_b64 {
+        return Err(CheckpointError::MalformedVerifierKey(
+            "the key is not canonical base64",
+        ));
+    }
+    let (&kind, public) = data
+        .split_first()
+        .ok_or(CheckpointError::MalformedVerifierKey("the key is empty"))?;
+    let public: [u8; 32] = public
+        .try_into()
+        .map_err(|_| CheckpointError::MalformedVerifierKey("an Ed25519 public key is 32 bytes"))?;
+    let key = VerifyingKey::from_bytes(&public).map_err(|_| CheckpointError::InvalidPublicKey)?;
+    Ok((name, stated, kind, key))
+}
+
+/// Writes a verifier key in the form [`parse_vkey`] reads.
+pub(crate) fn write_vkey(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    key_id: u32,
+    kind: u8,
+    key: &VerifyingKey,
+) -> fmt::Result {
+    let mut data = Vec::with_capacity(33);
+    data.push(kind);
+    data.extend_from_slice(key.as_bytes());
+    write!(f, "{name}+{key_id:08x}+{}", STANDARD.encode(data))
 }
 
 impl FromStr for VerifierKey {
@@ -420,10 +432,21 @@ pub fn sign_note(text: &str, name: &str, key: &SigningKey) -> Result<String, Che
     ))
 }
 
-/// Opens a signed note: checks its form strictly and returns its text (with the final newline)
-/// if it carries a valid signature by `verifier`. Signatures by other keys are skipped, as the
-/// signed-note spec requires, but must still be well-formed lines.
-pub fn open_note<'a>(note: &'a str, verifier: &VerifierKey) -> Result<&'a str, CheckpointError> {
+/// One well-formed signature line of a signed note: the key name, the key ID and what follows
+/// the key ID (a signature, or for a cosignature a timestamp and a signature).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureLine<'a> {
+    /// The key name.
+    pub name: &'a str,
+    /// The 4-byte key ID.
+    pub key_id: u32,
+    /// The bytes after the key ID.
+    pub signature: Vec<u8>,
+}
+
+/// Splits a signed note strictly into its text (with its final newline) and its signature
+/// lines, each checked for form (em dash, key name, canonical base64 of at least a key ID).
+pub fn split_note(note: &str) -> Result<(&str, Vec<SignatureLine<'_>>), CheckpointError> {
     check_no_controls(note)?;
     if !note.ends_with('\n') {
         return Err(CheckpointError::MissingFinalNewline("note"));
@@ -439,8 +462,6 @@ pub fn open_note<'a>(note: &'a str, verifier: &VerifierKey) -> Result<&'a str, C
     if text == "\n" {
         return Err(CheckpointError::EmptyText);
     }
-
-    let mut verified = false;
     // `signatures` ends with '\n' (the note does), so the last split piece is empty.
     let lines: Vec<&str> = signatures[..signatures.len() - 1].split('\n').collect();
     if lines.len() > MAX_SIGNATURES {
@@ -448,30 +469,58 @@ pub fn open_note<'a>(note: &'a str, verifier: &VerifierKey) -> Result<&'a str, C
             max: MAX_SIGNATURES,
         });
     }
-    for (number, line) in lines.iter().enumerate() {
-        let malformed = |reason| CheckpointError::MalformedSignatureLine {
-            line: number + 1,
-            reason,
-        };
-        let rest = line
-            .strip_prefix(SIGNATURE_PREFIX)
-            .ok_or_else(|| malformed("it does not start with an em dash and a space"))?;
-        let (name, blob_b64) = rest
-            .split_once(' ')
-            .ok_or_else(|| malformed("no space between key name and signature"))?;
-        check_key_name(name).map_err(|_| malformed("invalid key name"))?;
-        let blob = STANDARD
-            .decode(blob_b64)
-            .map_err(|_| malformed("the signature is not base64"))?;
-        if STANDARD.encode(&blob) != blob_b64 {
-            return Err(malformed("the signature is not canonical base64"));
-        }
-        let Some((id, signature)) = blob.split_first_chunk::<4>() else {
-            return Err(malformed("the signature is shorter than a key ID"));
-        };
-        if name != verifier.name || u32::from_be_bytes(*id) != verifier.key_id {
+    let parsed = lines
+        .iter()
+        .enumerate()
+        .map(|(number, line)| parse_signature_line(line, number + 1))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((text, parsed))
+}
+
+/// Reads one signature line, `— <name> <base64(key ID || signature)>` without its newline;
+/// `number` names it in the error.
+pub fn parse_signature_line(
+    line: &str,
+    number: usize,
+) -> Result<SignatureLine<'_>, CheckpointError> {
+    let malformed = |reason| CheckpointError::MalformedSignatureLine {
+        line: number,
+        reason,
+    };
+    let rest = line
+        .strip_prefix(SIGNATURE_PREFIX)
+        .ok_or_else(|| malformed("it does not start with an em dash and a space"))?;
+    let (name, blob_b64) = rest
+        .split_once(' ')
+        .ok_or_else(|| malformed("no space between key name and signature"))?;
+    check_key_name(name).map_err(|_| malformed("invalid key name"))?;
+    let blob = STANDARD
+        .decode(blob_b64)
+        .map_err(|_| malformed("the signature is not base64"))?;
+    if STANDARD.encode(&blob) != blob_b64 {
+        return Err(malformed("the signature is not canonical base64"));
+    }
+    let Some((id, signature)) = blob.split_first_chunk::<4>() else {
+        return Err(malformed("the signature is shorter than a key ID"));
+    };
+    Ok(SignatureLine {
+        name,
+        key_id: u32::from_be_bytes(*id),
+        signature: signature.to_vec(),
+    })
+}
+
+/// Opens a signed note: checks its form strictly and returns its text (with the final newline)
+/// if it carries a valid signature by `verifier`. Signatures by other keys are skipped, as the
+/// signed-note spec requires, but must still be well-formed lines.
+pub fn open_note<'a>(note: &'a str, verifier: &VerifierKey) -> Result<&'a str, CheckpointError> {
+    let (text, lines) = split_note(note)?;
+    let mut verified = false;
+    for line in &lines {
+        if line.name != verifier.name || line.key_id != verifier.key_id {
             continue; // Another key's signature: not ours to judge.
         }
+        let signature = line.signature.as_slice();
         let bad = || CheckpointError::BadSignature {
             name: verifier.name.clone(),
             key_id: verifier.key_id,
@@ -497,6 +546,26 @@ pub fn open_note<'a>(note: &'a str, verifier: &VerifierKey) -> Result<&'a str, C
             key_id: verifier.key_id,
         })
     }
+}
+
+/// `note` with only the signature lines by `verifier` kept (after checking that one verifies):
+/// what a witness stores and serves, without whatever else a client attached.
+pub fn keep_signatures_by(note: &str, verifier: &VerifierKey) -> Result<String, CheckpointError> {
+    let text = open_note(note, verifier)?;
+    let (_, lines) = split_note(note)?;
+    let mut out = format!("{text}\n");
+    for line in lines
+        .iter()
+        .filter(|l| l.name == verifier.name && l.key_id == verifier.key_id)
+    {
+        let blob = [line.key_id.to_be_bytes().as_slice(), &line.signature].concat();
+        out.push_str(&format!(
+            "{SIGNATURE_PREFIX}{} {}\n",
+            line.name,
+            STANDARD.encode(blob)
+        ));
+    }
+    Ok(out)
 }
 
 /// Signs `checkpoint` with `key` under the key name `name` (by convention the origin) and

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod bundle;
 pub mod canonical;
 pub mod checkpoint;
+pub mod cosignature;
 pub mod hash;
 mod jcs;
 pub mod ledger;
@@ -18,6 +19,7 @@ pub mod merkle;
 pub mod seal;
 pub mod store;
 pub mod verify;
+pub mod witness;
 
 pub use hash::Hash;
 pub use ledger::{AsOf, Current, Ledger, LedgerError, Receipt, Replayed, VerifiedEntry};

@@ -183,6 +183,106 @@ pub(crate) enum Command {
     /// Issue, list and revoke the API's bearer tokens (only their SHA-256 is kept).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Witnesses: the policy of who must cosign checkpoints (`policy`), and a witness of one's
+    /// own (`serve`, `status`) that cosigns only checkpoints consistent with what it saw.
+    #[command(subcommand)]
+    Witness(WitnessCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WitnessCommand {
+    /// Show, approve or set the coalition's witness policy (part of the record).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Make a witness: a fresh cosigning key under NAME in the state directory; prints its
+    /// verifier key, for the coalition's witness policy.
+    #[command(
+        after_help = "Example:\n  coalition witness init --state /srv/witness --name witness.diplomatie.gouv.fr/coalition"
+    )]
+    Init {
+        /// The witness's state directory.
+        #[arg(long, env = "COALITION_WITNESS_DIR")]
+        state: PathBuf,
+        /// Its key name (a schema-less URL that identifies it).
+        #[arg(long)]
+        name: String,
+    },
+    /// Run the witness (C2SP tlog-witness): `POST /add-checkpoint` cosigns a checkpoint of a
+    /// log it witnesses only if the log signed it and it extends the one it holds; state is
+    /// fsynced before it answers. SIGTERM or ctrl-c stops it.
+    #[command(
+        after_help = "Example:\n  coalition witness serve --log paris-2026 --log-key 'coalition/paris-2026+8a1f03c2+AQ…' --addr 0.0.0.0:7380 --state /srv/witness"
+    )]
+    Serve(WitnessServeArgs),
+    /// What the witness holds: its key, per log the checkpoint it last cosigned, and the
+    /// evidence of inconsistencies it was shown.
+    #[command(after_help = "Example:\n  coalition witness status --state /srv/witness --json")]
+    Status {
+        /// The witness's state directory.
+        #[arg(long, env = "COALITION_WITNESS_DIR")]
+        state: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WitnessServeArgs {
+    /// A log to witness: its id (`paris-2026`, or an audience log `paris-2026.AUDIENCE.public`);
+    /// repeat with one `--log-key` each.
+    #[arg(long = "log", value_name = "LOG", required = true)]
+    pub(crate) logs: Vec<String>,
+    /// The log's verifier key (`coalition/<log>+<key ID>+<base64>`, a bundle's `log_key`).
+    #[arg(long = "log-key", value_name = "KEY", required = true)]
+    pub(crate) log_keys: Vec<String>,
+    /// Where to listen (port 0: any free port; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:7380", value_name = "HOST:PORT")]
+    pub(crate) addr: std::net::SocketAddr,
+    /// The witness's state directory (made by `witness init`).
+    #[arg(long, env = "COALITION_WITNESS_DIR")]
+    pub(crate) state: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// The witness policy in force: the witnesses (name, party, key) and the quorum.
+    #[command(after_help = "Example:\n  coalition witness policy show paris-2026 --json")]
+    Show(ReadArgs),
+    /// Sign, with a leader's own key, the approval of a new policy (nothing is written to the
+    /// record); hand the file to the secretariat for `policy set --approval`.
+    #[command(
+        after_help = "Example:\n  coalition witness policy approve paris-2026 --file policy.toml --key macron.pem --as macron --out macron.approval"
+    )]
+    Approve {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The proposed policy (TOML: `quorum`, `[[witnesses]]` with `party` and `key`).
+        #[arg(long)]
+        file: PathBuf,
+        /// The leader's private key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// Write the approval here (default: print it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
+    /// Put a witness policy in force (the secretariat): the first as it is; a change with
+    /// approvals by leaders of a quorum of the parties that witness under the current policy.
+    #[command(
+        after_help = "Example:\n  coalition witness policy set paris-2026 --file policy.toml --as secretariat\n  coalition witness policy set paris-2026 --file new.toml --approval macron.approval --approval tusk.approval --as secretariat\n\npolicy.toml:\n  quorum = 2\n  [[witnesses]]\n  party = \"FRA\"\n  key = \"witness.fr/coalition+1a2b3c4d+BASE64\"   # as `coalition witness status` prints it"
+    )]
+    Set {
+        /// The coalition.
+        coalition: CoalitionId,
+        /// The policy (TOML: `quorum`, `[[witnesses]]` with `party` and `key`).
+        #[arg(long)]
+        file: PathBuf,
+        /// An approval file from `policy approve` (repeat for each).
+        #[arg(long = "approval", value_name = "FILE")]
+        approvals: Vec<PathBuf>,
+        #[command(flatten)]
+        act: ActArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -923,9 +1023,11 @@ pub(crate) enum LogCommand {
         after_help = "Examples:\n  coalition log verify paris-2026\n  coalition log verify --bundle paris.bundle --since-checkpoint old.checkpoint"
     )]
     Verify(VerifyArgs),
-    /// Sign and print a checkpoint of the whole log (C2SP checkpoint format).
+    /// Sign and print a checkpoint of the whole log (C2SP checkpoint format); with a witness
+    /// policy, ask its witnesses for cosignatures (all at once, each within --witness-timeout)
+    /// and add those brought by hand (--cosign-from); says on stderr who cosigned.
     #[command(
-        after_help = "Example:\n  coalition log checkpoint paris-2026 --out paris.checkpoint"
+        after_help = "Examples:\n  coalition log checkpoint paris-2026 --out paris.checkpoint\n  coalition log checkpoint paris-2026 --cosign-from warsaw-airgap.cosig"
     )]
     Checkpoint {
         /// The coalition.
@@ -933,6 +1035,12 @@ pub(crate) enum LogCommand {
         /// Also write it to this file.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Cosignature lines brought by hand (a witness's answer, or a cosigned note); repeat.
+        #[arg(long = "cosign-from", value_name = "FILE")]
+        cosign_from: Vec<PathBuf>,
+        /// How long to wait for each witness, in seconds.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        witness_timeout: f64,
         /// Whose log: `--public` (publishable by anyone), `--as P` (the log P may read),
         /// or, without either, the master log (the custodian's).
         #[command(flatten)]
@@ -1001,6 +1109,10 @@ pub(crate) struct VerifyArgs {
     /// The key that signed --since-checkpoint (default: the log's own key).
     #[arg(long, value_name = "VERIFIER-KEY", requires = "since_checkpoint")]
     pub(crate) log_key: Option<String>,
+    /// Accept a checkpoint cosigned by at least N witnesses when the witness policy's quorum
+    /// is not met (the report says what was accepted); 0 accepts an unwitnessed log.
+    #[arg(long, value_name = "N")]
+    pub(crate) min_witnesses: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,12 +3,14 @@
 //! a file on a laptop and a body posted to the server. Every error names its place.
 
 mod draft;
+mod policy;
 mod scenario;
 
 use std::fmt;
 use std::ops::Range;
 
 pub use draft::parse_draft;
+pub use policy::{MAX_POLICY_BYTES, parse_policy};
 
 /// The largest scenario text accepted (4 MiB): a scenario describes a coalition, not its
 /// archive, and every later read replays what it records.

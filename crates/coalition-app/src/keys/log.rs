@@ -18,6 +18,16 @@ pub trait LogKeys: Send + Sync {
     fn replace(&self, coalition: &CoalitionId, key: &SigningKey) -> Result<(), AppError>;
     /// Removes the coalition's key (its log was discarded, or its import refused).
     fn remove(&self, coalition: &CoalitionId) -> Result<(), AppError>;
+    /// The latest checkpoint of a log that its witnesses cosigned, as published.
+    fn witnessed(&self, _log: &CoalitionId) -> Result<Option<String>, AppError> {
+        Ok(None)
+    }
+    /// Keeps the latest witnessed checkpoint of a log (replacing the one before).
+    fn keep_witnessed(&self, _log: &CoalitionId, _note: &str) -> Result<(), AppError> {
+        Err(AppError::internal(
+            "this custodian keeps no witnessed checkpoints",
+        ))
+    }
 }
 
 /// One unencrypted PKCS#8 file per coalition, `<dir>/keys/<coalition>.log.pem`, mode 0600.
@@ -62,5 +72,22 @@ impl LogKeys for FileLogKeys {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err.into()),
             _ => Ok(()),
         }
+    }
+
+    fn witnessed(&self, log: &CoalitionId) -> Result<Option<String>, AppError> {
+        match std::fs::read_to_string(self.dir.join(format!("{log}.witnessed"))) {
+            Ok(note) => Ok(Some(note)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    fn keep_witnessed(&self, log: &CoalitionId, note: &str) -> Result<(), AppError> {
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.dir.join(format!("{log}.witnessed"));
+        let partial = self.dir.join(format!("{log}.witnessed.partial"));
+        std::fs::write(&partial, note)?;
+        std::fs::rename(&partial, &path)?;
+        Ok(())
     }
 }

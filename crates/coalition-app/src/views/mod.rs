@@ -11,6 +11,7 @@ mod incident;
 mod record;
 mod statement;
 mod support;
+mod witness;
 
 pub use coalition::{
     CoalitionName, CoalitionRow, DemoApproval, ImportSummary, InstrumentView, KeyFileView,
@@ -18,15 +19,16 @@ pub use coalition::{
 pub use commitment::{CommitmentFilter, CommitmentView, response_text, runs_until};
 pub use incident::{IncidentDetail, IncidentView, ObligationFilter, ObligationView, WhatIfView};
 pub use record::{
-    BundleVerification, CheckpointView, ConsistencyProofView, CreatedView, ExportView, HeadView,
-    InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView, ReceiptView,
-    RecordedEntry,
+    BundleVerification, CheckpointView, ConsistencyProofView, CosignedBy, CreatedView, ExportView,
+    HeadView, InclusionProofView, LogEntryView, LogVerification, MigratedLog, MigrationView,
+    ReceiptView, RecordedEntry, WitnessReport,
 };
 pub use statement::{
     AggregateRow, DiffLine, ExportedApproval, ExportedMeeting, ParagraphView, StandingRow,
     StatementDiff, StatementExport, StatementRow, StatementShow, StatementStanding,
 };
 pub use support::{Money, SupportRow, SupportSummary, SupportTotal};
+pub use witness::{PolicyToSign, WitnessPolicyView, WitnessView};
 
 /// Sorts ids the way people count: `OB-2` before `OB-10`.
 pub fn natural_key(id: &str) -> (String, u64, String) {

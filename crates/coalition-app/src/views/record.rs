@@ -107,6 +107,9 @@ pub enum LogVerification {
         approvals_verified: u64,
         /// The size of the earlier checkpoint the log was found consistent with.
         consistent_with_size: Option<u64>,
+        /// Who witnessed the log, when the coalition has a witness policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        witnesses: Option<WitnessReport>,
     },
     /// Something did not.
     Failed {
@@ -141,6 +144,9 @@ pub enum BundleVerification {
         approvals_verified: u64,
         /// The size of the earlier checkpoint it was found consistent with.
         consistent_with_size: Option<u64>,
+        /// Who witnessed the log, when the coalition has a witness policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        witnesses: Option<WitnessReport>,
     },
     /// Something did not.
     Failed {
@@ -162,8 +168,46 @@ pub struct CheckpointView {
     pub size: u64,
     /// The tree's root.
     pub root: Hash,
-    /// The signed note (C2SP checkpoint format).
+    /// The signed note (C2SP checkpoint format), with the cosignatures gathered, if any.
     pub note: String,
+    /// The log's verifier key (what a witness is started with: `witness serve --log-key`).
+    #[serde(default)]
+    pub log_key: String,
+    /// Who cosigned it, when the coalition has a witness policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witnesses: Option<WitnessReport>,
+}
+
+/// Who witnessed a log: the witnessed checkpoint judged by the coalition's witness policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessReport {
+    /// The policy's number.
+    pub policy: u32,
+    /// How many witnesses the policy requires.
+    pub quorum: u32,
+    /// How many were accepted as enough (the quorum, or fewer by `--min-witnesses`).
+    pub required: u32,
+    /// The size of the witnessed checkpoint (none: no witnessed checkpoint is held).
+    pub witnessed_size: Option<u64>,
+    /// The log's size.
+    pub events: u64,
+    /// The witnesses that cosigned it.
+    pub cosigned: Vec<CosignedBy>,
+    /// The policy's witnesses that did not.
+    pub missing: Vec<String>,
+    /// Whether the quorum itself was met.
+    pub quorum_met: bool,
+}
+
+/// One witness that cosigned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CosignedBy {
+    /// Its key name.
+    pub name: String,
+    /// Its party.
+    pub party: coalition_core::id::PartyCode,
+    /// When it cosigned (POSIX seconds).
+    pub cosigned_at: u64,
 }
 
 /// An inclusion proof of one entry (RFC 9162).

@@ -13,6 +13,7 @@ use crate::party::{Principal, PrincipalRole, Seat};
 use crate::rejection::Rejection;
 use crate::signature::PublicKey;
 use crate::state::State;
+use crate::witness::{PolicyApproval, WitnessPolicy, check_approvals};
 
 /// What founding a coalition states.
 pub(super) struct Founding<'c> {
@@ -236,6 +237,55 @@ impl Rules<'_> {
             token: token.to_owned(),
             principal: record.principal.clone(),
             marking: record.marking.clone(),
+        }])
+    }
+
+    pub(super) fn set_witness_policy(
+        &self,
+        policy: &WitnessPolicy,
+        approvals: &[PolicyApproval],
+    ) -> Result<Vec<Event>, Rejection> {
+        self.secretariat("set the witness policy")?;
+        if let Some((field, problem)) = policy.problem() {
+            return Err(invalid(field, problem));
+        }
+        if let Some((i, w)) = policy
+            .witnesses
+            .iter()
+            .enumerate()
+            .find(|(_, w)| self.state.seat(&w.party).is_none())
+        {
+            return Err(invalid(
+                "witnesses",
+                format!(
+                    "[{i}].party: a party with a seat in the coalition, found {}",
+                    w.party
+                ),
+            ));
+        }
+        let coalition = self
+            .state
+            .coalition()
+            .map(|c| c.id.clone())
+            .ok_or(Rejection::NotFounded)?;
+        let version = self.state.witness_policy().map_or(1, |p| p.version + 1);
+        if self
+            .state
+            .witness_policy()
+            .is_some_and(|current| &current.policy == policy)
+        {
+            return Err(wrong_state(
+                "the witness policy",
+                format!("already this one (number {})", version - 1),
+                "a change must change something",
+            ));
+        }
+        check_approvals(self.state, &coalition, version, policy, approvals)
+            .map_err(|problem| invalid("approvals", problem))?;
+        Ok(vec![Event::WitnessPolicySet {
+            version,
+            policy: policy.clone(),
+            approvals: approvals.to_vec(),
         }])
     }
 

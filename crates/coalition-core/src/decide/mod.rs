@@ -103,6 +103,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             sha256,
         } => rules.issue_token(token, principal, label, *expires_at, sha256),
         Command::RevokeToken { token } => rules.revoke_token(token),
+        Command::SetWitnessPolicy { policy, approvals } => {
+            rules.set_witness_policy(policy, approvals)
+        }
         Command::RecordInstrument(instrument) => rules.record_instrument(instrument),
         Command::SignInstrument {
             instrument,

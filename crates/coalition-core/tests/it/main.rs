@@ -13,4 +13,5 @@ mod time;
 mod two_times;
 mod validation;
 mod whatif;
+mod witnesses;
 mod world;

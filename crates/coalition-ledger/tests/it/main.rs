@@ -5,6 +5,7 @@
 mod bundle;
 mod chain;
 mod checkpoint;
+mod interop;
 mod merkle_ct;
 mod merkle_probes;
 mod merkle_vectors;

@@ -6,6 +6,7 @@ use coalition_app::views::{BundleVerification, LogVerification};
 use coalition_core::classification::Level;
 
 use crate::cli::{LogCommand, ReadArgs, VerifyArgs};
+use crate::cmd::witness;
 use crate::failure::{bad_input, verification_failed};
 use crate::file::{MAX_BUNDLE_BYTES, MAX_NOTE_BYTES};
 use crate::output::{print_json, print_table, table};
@@ -15,7 +16,9 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
         LogCommand::Show(args) => show(app, &args, json).await,
         LogCommand::Verify(args) => match (&args.source.coalition, &args.source.bundle) {
             (Some(coalition), None) => {
-                let report = app.verify(coalition, since(&args)?.as_ref()).await?;
+                let report = app
+                    .verify_witnessed(coalition, since(&args)?.as_ref(), args.min_witnesses)
+                    .await?;
                 if json {
                     print_json(&report)?;
                 }
@@ -26,6 +29,7 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
                         head,
                         approvals_verified,
                         consistent_with_size,
+                        witnesses,
                         ..
                     } => {
                         if !json {
@@ -37,6 +41,7 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
                                     "consistent with the checkpoint verified earlier (size {size})"
                                 );
                             }
+                            print_witnesses(witnesses.as_ref());
                         }
                         Ok(())
                     }
@@ -53,7 +58,12 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
             }
             (None, Some(path)) => {
                 let bytes = crate::file::read_bytes("--bundle", path, MAX_BUNDLE_BYTES)?;
-                let report = app.verify_bundle(path, &bytes, since(&args)?.as_ref())?;
+                let report = app.verify_bundle_witnessed(
+                    path,
+                    &bytes,
+                    since(&args)?.as_ref(),
+                    args.min_witnesses,
+                )?;
                 if json {
                     print_json(&report)?;
                 }
@@ -65,6 +75,7 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
                         root,
                         approvals_verified,
                         consistent_with_size,
+                        witnesses,
                         ..
                     } => {
                         if !json {
@@ -75,6 +86,7 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
                             if let Some(size) = consistent_with_size {
                                 println!("consistent with the earlier checkpoint (size {size})");
                             }
+                            print_witnesses(witnesses.as_ref());
                         }
                         Ok(())
                     }
@@ -91,9 +103,21 @@ pub(crate) async fn run(app: &App, command: LogCommand, json: bool) -> anyhow::R
         LogCommand::Checkpoint {
             coalition,
             out,
+            cosign_from,
+            witness_timeout,
             who,
         } => {
-            let checkpoint = app.checkpoint(&coalition, &super::who(&who)).await?;
+            let who = super::who(&who);
+            let checkpoint = app.checkpoint(&coalition, &who).await?;
+            let checkpoint = witness::gather(
+                app,
+                &coalition,
+                &who,
+                checkpoint,
+                &cosign_from,
+                witness_timeout,
+            )
+            .await?;
             if let Some(out) = &out {
                 std::fs::write(out, &checkpoint.note)
                     .map_err(|e| bad_input(format!("--out {}: {e}", out.display())))?;
@@ -208,4 +232,48 @@ async fn show(app: &App, args: &ReadArgs, json: bool) -> anyhow::Result<()> {
     }
     print_table("", &t, "no events");
     Ok(())
+}
+
+/// What `log verify` says about the witnesses.
+fn print_witnesses(report: Option<&coalition_app::views::WitnessReport>) {
+    let Some(report) = report else {
+        return;
+    };
+    let names: Vec<String> = report
+        .cosigned
+        .iter()
+        .map(|c| format!("{} ({})", c.name, c.party))
+        .collect();
+    let size = report
+        .witnessed_size
+        .map_or_else(|| "no checkpoint".to_owned(), |s| format!("size {s}"));
+    println!(
+        "witnessed ({size} of {}) by {} of {} required under witness policy {}: {}",
+        report.events,
+        report.cosigned.len(),
+        report.quorum,
+        report.policy,
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    );
+    if !report.quorum_met {
+        println!(
+            "ACCEPTED BELOW QUORUM: {} cosignature(s) accepted by --min-witnesses {}; the policy requires {}; missing {}",
+            report.cosigned.len(),
+            report.required,
+            report.quorum,
+            report.missing.join(", ")
+        );
+    }
+    if let Some(size) = report.witnessed_size
+        && size < report.events
+    {
+        println!(
+            "the last {} event(s) are not witnessed yet (run `log checkpoint`)",
+            report.events - size
+        );
+    }
 }

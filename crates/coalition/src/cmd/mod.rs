@@ -15,6 +15,7 @@ mod statement;
 mod support;
 mod token;
 mod whatif;
+pub(crate) mod witness;
 
 use coalition_app::views::ReceiptView;
 use coalition_app::{Access, App, Reading, Request, Who};
@@ -34,6 +35,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Key(command) => principal::key(&command, json),
         Command::Migrate(args) => migrate::run(&args, json),
         Command::Serve(args) => serve::run(cli.data_dir.as_deref(), cli.database.as_deref(), &args),
+        Command::Witness(command) if !matches!(command, crate::cli::WitnessCommand::Policy(_)) => {
+            witness::own(command, json)
+        }
         command => {
             let dir = config::data_dir(cli.data_dir.as_deref())?;
             let database = cli.database;
@@ -82,6 +86,10 @@ fn access(command: &Command) -> Access {
                 | StatementCommand::Diff { .. }
                 | StatementCommand::Status { .. }
         ),
+        Command::Witness(c) => !matches!(
+            c,
+            crate::cli::WitnessCommand::Policy(crate::cli::PolicyCommand::Set { .. })
+        ),
         _ => false,
     };
     if reads { Access::Read } else { Access::Write }
@@ -124,6 +132,7 @@ async fn dispatch(
         Command::Export(args) => support::open_data(app, &args, json).await,
         Command::Exercise(command) => exercise::run(app, command, json).await,
         Command::Token(command) => token::run(app, command, json).await,
+        Command::Witness(command) => witness::run(app, command, json).await,
         Command::Negotiate(_) | Command::Key(_) | Command::Migrate(_) | Command::Serve(_) => {
             unreachable!("handled before the record is opened")
         }

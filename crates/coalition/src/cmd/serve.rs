@@ -84,7 +84,7 @@ async fn demo_tokens(app: &App, dir: &Path) -> anyhow::Result<Vec<(String, Strin
 }
 
 /// Resolves on SIGTERM or ctrl-c.
-async fn shutdown() {
+pub(crate) async fn shutdown() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -100,7 +100,7 @@ async fn shutdown() {
 }
 
 /// One line per request on stderr, filtered by `RUST_LOG` (default `info`).
-fn init_logging() {
+pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()

@@ -16,3 +16,5 @@ mod tamper;
 mod time;
 mod tokens;
 mod views;
+mod witness;
+mod witness_crash;
