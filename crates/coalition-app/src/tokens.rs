@@ -7,15 +7,18 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use coalition_core::classification::{Marking, may_read};
+use coalition_core::command::Command;
 use coalition_core::dates::{Span, Timestamp};
 use coalition_core::hash::Hash;
 use coalition_core::id::{CoalitionId, PrincipalId};
+use coalition_core::party::PrincipalRole;
+use coalition_core::state::State;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq as _;
 
 use crate::app::App;
 use crate::error::AppError;
-use crate::reader::Reading;
 
 /// What every token starts with, so that a leaked one is recognisable in a scan.
 const PREFIX: &str = "coalition_";
@@ -181,7 +184,10 @@ impl TokenStore for FileTokenStore {
 
 impl App {
     /// Issues a token for `principal` of `coalition` (a principal the record has registered),
-    /// valid for `expires` if given. The secret is returned here and kept nowhere.
+    /// valid for `expires` if given. The secret is returned here and kept nowhere; the issue is
+    /// recorded on the log first (its id, principal, label, expiry and the secret's SHA-256, at
+    /// the principal's marking, by a secretariat that may read it) and the token kept only
+    /// then, so that no token is accepted that the record does not name.
     pub async fn issue_token(
         &self,
         coalition: &CoalitionId,
@@ -189,13 +195,14 @@ impl App {
         label: &str,
         expires: Option<Span>,
     ) -> Result<IssuedToken, AppError> {
-        let reader = self.read(coalition, &Reading::custodian()).await?;
-        if !reader.principals().iter().any(|p| &p.id == principal) {
+        let state = self.current(coalition).await?;
+        let Some(registered) = state.principal(principal) else {
             return Err(AppError::invalid(
                 "principal",
                 format!("{coalition} has no principal {principal}"),
             ));
-        }
+        };
+        let secretariat = recorder(&state, &registered.marking)?;
         let secret = format!("{PREFIX}{}", hex::encode(random::<32>()?));
         let now = self.now();
         let view = TokenView {
@@ -209,9 +216,18 @@ impl App {
             revoked_at: None,
             last_used: None,
         };
+        let sha256 = Hash::of(&[secret.as_bytes()]);
+        let issue = Command::IssueToken {
+            token: view.id.clone(),
+            principal: principal.clone(),
+            label: label.to_owned(),
+            expires_at: view.expires_at,
+            sha256,
+        };
+        self.execute(coalition, &secretariat, &[issue]).await?;
         self.tokens.add(StoredToken {
             view: view.clone(),
-            sha256: Hash::of(&[secret.as_bytes()]),
+            sha256,
         })?;
         Ok(IssuedToken {
             token: secret,
@@ -230,14 +246,27 @@ impl App {
             .collect())
     }
 
-    /// Revokes a token: it is refused from its next use on.
-    pub fn revoke_token(&self, coalition: &CoalitionId, id: &str) -> Result<TokenView, AppError> {
+    /// Revokes a token: it is refused from its next use on. The revocation is recorded on the
+    /// log first (a token issued before tokens were recorded is only marked in the store).
+    pub async fn revoke_token(
+        &self,
+        coalition: &CoalitionId,
+        id: &str,
+    ) -> Result<TokenView, AppError> {
         let mut token = self
             .tokens
             .all()?
             .into_iter()
             .find(|t| &t.view.coalition == coalition && t.view.id == id)
             .ok_or_else(|| AppError::not_found("token", id))?;
+        let state = self.current(coalition).await?;
+        if let Some(record) = state.token(id).filter(|record| !record.revoked) {
+            let secretariat = recorder(&state, &record.marking)?;
+            let revoke = Command::RevokeToken {
+                token: id.to_owned(),
+            };
+            self.execute(coalition, &secretariat, &[revoke]).await?;
+        }
         if token.view.revoked_at.is_none() {
             token.view.revoked_at = Some(self.now());
             self.tokens.update(&token)?;
@@ -273,6 +302,23 @@ impl App {
         }
         Ok(Some(token.view))
     }
+}
+
+/// The secretariat that records a token's issue or revocation: the first (by id) that may read
+/// the principal's marking, so that its events are about what it may see.
+fn recorder(state: &State, marking: &Marking) -> Result<PrincipalId, AppError> {
+    state
+        .principals()
+        .values()
+        .filter(|p| p.role == PrincipalRole::Secretariat)
+        .find(|p| may_read(&state.viewer_for(p), marking))
+        .map(|p| p.id.clone())
+        .ok_or_else(|| {
+            AppError::invalid(
+                "principal",
+                "no secretariat of the coalition may read this principal's record, so none can record its token",
+            )
+        })
 }
 
 fn random<const N: usize>() -> Result<[u8; N], AppError> {

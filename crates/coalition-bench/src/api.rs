@@ -135,7 +135,11 @@ pub(crate) async fn run(
     let served = tokio::spawn(coalition_server::serve(
         listener,
         app.clone(),
-        coalition_server::Options::default(),
+        // Writes are measured, not limited: the limits stay far above what the loop sends.
+        coalition_server::Options {
+            limits: unlimited_writes(),
+            ..coalition_server::Options::default()
+        },
         async move {
             let _ = stopped.await;
         },
@@ -282,4 +286,16 @@ pub(crate) async fn run(
         100.0 * write_vs_app
     );
     Ok(())
+}
+
+fn unlimited_writes() -> coalition_server::Limits {
+    let unlimited = coalition_server::Rate {
+        burst: u32::MAX,
+        per_minute: u32::MAX,
+    };
+    coalition_server::Limits {
+        writes_per_token: unlimited,
+        writes_per_address: unlimited,
+        ..coalition_server::Limits::default()
+    }
 }

@@ -16,6 +16,8 @@
 //!   whole bundle) against bare ed25519-dalek `verify_strict` over the same signatures.
 //! - `api`: requests/s and p50/p99 of an API read and an API write on loopback, against a bare
 //!   axum hello-world route and the same `App` call in process, in the same run.
+//! - `coldstart`: `coalition serve --demo` started to its first 200, and its RSS then, against
+//!   the binary started and exited.
 //! - `crash`: kill -9 a writer at random moments; every acknowledged event must survive
 //!   (`--postgres`: two writers on a PostgreSQL server that is itself SIGKILLed mid-run).
 //! - `fsync-audit`: under strace, every acknowledgement must follow the fsync of its own commit.
@@ -29,6 +31,7 @@
 mod activation;
 mod api;
 mod append;
+mod coldstart;
 mod durability;
 mod failure;
 mod load;
@@ -202,6 +205,17 @@ enum Bench {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Cold start of `coalition serve --demo` to its first 200, and its RSS then, against the
+    /// binary started and exited.
+    #[command(after_help = "Example:\n  coalition-bench coldstart --rounds 5")]
+    Coldstart {
+        /// The `coalition` binary (default: the one built next to this one).
+        #[arg(long)]
+        binary: Option<PathBuf>,
+        /// Runs of each side; the median counts.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// Witnesses on loopback: add-checkpoint round trips/s, and gathering 5 of 7 with one down.
     #[command(
         after_help = "Example:\n  coalition-bench witness --round-trips 500 --rounds 5 --timeout-ms 1000"
@@ -279,6 +293,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     } = cli.bench
     {
         return verify::run(approvals, signatories, rounds, json);
+    }
+    if let Bench::Coldstart { binary, rounds } = &cli.bench {
+        return coldstart::run(binary.as_deref(), *rounds, json);
     }
     if let Bench::FsyncAudit {
         acks,
@@ -399,7 +416,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 };
                 durability::writer(&record, max, negative_control).await
             }
-            Bench::Verify { .. } | Bench::FsyncAudit { .. } => {
+            Bench::Verify { .. } | Bench::FsyncAudit { .. } | Bench::Coldstart { .. } => {
                 unreachable!("run before the runtime starts")
             }
         }

@@ -315,6 +315,30 @@ pub fn apply(state: &mut State, event: &Event) {
         Event::LogKeyRegistered { key, .. } => {
             state.log_key = Some(key);
         }
+        Event::TokenIssued {
+            token,
+            principal,
+            expires_at,
+            sha256,
+            marking,
+            ..
+        } => {
+            state.tokens.insert(
+                token,
+                crate::state::TokenRecord {
+                    principal,
+                    sha256,
+                    expires_at,
+                    revoked: false,
+                    marking,
+                },
+            );
+        }
+        Event::TokenRevoked { token, .. } => {
+            if let Some(record) = state.tokens.get_mut(&token) {
+                record.revoked = true;
+            }
+        }
         Event::WitnessPolicySet {
             version, policy, ..
         } => {

@@ -5,6 +5,7 @@ use crate::classification::Marking;
 use crate::commitment::{Category, Commitment, Stage};
 use crate::communique::Aggregate;
 use crate::dates::{Day, Timestamp};
+use crate::hash::Hash;
 use crate::id::{
     CoalitionId, CommitmentId, IncidentId, InstrumentId, ObligationId, PartyCode, PrincipalId,
 };
@@ -228,6 +229,26 @@ pub enum Command {
         /// The key.
         key: PublicKey,
     },
+    /// Record that the custodian gave `principal` an API bearer token (the secretariat). The
+    /// secret is never part of a command; its SHA-256 is, so that the record names the exact
+    /// credential that was given.
+    IssueToken {
+        /// The token's id (`TOK-` and 8 hex digits).
+        token: String,
+        /// The principal it acts and reads as.
+        principal: PrincipalId,
+        /// What the issuer called it.
+        label: String,
+        /// When it stops being accepted, if ever.
+        expires_at: Option<Timestamp>,
+        /// SHA-256 of the token's text.
+        sha256: Hash,
+    },
+    /// Record that a token was revoked (the secretariat).
+    RevokeToken {
+        /// The token's id.
+        token: String,
+    },
     /// Register the key that signs the coalition's checkpoints (the secretariat).
     RegisterLogKey {
         /// The signer's name (the checkpoint origin).
@@ -386,6 +407,8 @@ impl Command {
             | Command::RecordInstrument(_)
             | Command::RegisterKey { .. }
             | Command::RegisterLogKey { .. }
+            | Command::IssueToken { .. }
+            | Command::RevokeToken { .. }
             | Command::SetWitnessPolicy { .. }
             | Command::ConcludeSilence { .. }
             | Command::RecordMeeting(_)

@@ -286,6 +286,34 @@ pub enum Event {
         /// The new key.
         key: PublicKey,
     },
+    /// A principal was given an API bearer token: who was given access, and when, is part of
+    /// the record. Classified at the principal's own marking: whoever may not know the
+    /// principal does not learn of its tokens.
+    TokenIssued {
+        /// The token's id.
+        token: String,
+        /// The principal it acts and reads as.
+        principal: PrincipalId,
+        /// What the issuer called it.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        label: String,
+        /// When it stops being accepted, if ever.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<Timestamp>,
+        /// SHA-256 of the token's text (never the text).
+        sha256: Hash,
+        /// The principal's marking.
+        marking: Marking,
+    },
+    /// A token was revoked: refused from then on.
+    TokenRevoked {
+        /// The token's id.
+        token: String,
+        /// The principal it was issued to.
+        principal: PrincipalId,
+        /// The principal's marking.
+        marking: Marking,
+    },
     /// The key that signs the coalition's checkpoints was registered (or rotated).
     LogKeyRegistered {
         /// The checkpoint signer's name (the checkpoint origin).
@@ -468,6 +496,8 @@ impl Event {
             | Event::ParagraphTabled { .. } => Effect::Standing,
             Event::KeyRegistered { .. }
             | Event::LogKeyRegistered { .. }
+            | Event::TokenIssued { .. }
+            | Event::TokenRevoked { .. }
             | Event::WitnessPolicySet { .. } => Effect::WhenRecorded,
             Event::IncidentConfirmed { confirmation, .. } => Effect::At(confirmation.at),
             Event::ObligationOpened { obligation } => Effect::At(obligation.opened_at),
@@ -547,6 +577,8 @@ impl Event {
             Event::ObligationCancelled { .. } => "obligation_cancelled",
             Event::KeyRegistered { .. } => "key_registered",
             Event::LogKeyRegistered { .. } => "log_key_registered",
+            Event::TokenIssued { .. } => "token_issued",
+            Event::TokenRevoked { .. } => "token_revoked",
             Event::WitnessPolicySet { .. } => "witness_policy_set",
             Event::StatementDrafted { .. } => "statement_drafted",
             Event::VersionTabled { .. } => "version_tabled",
@@ -611,7 +643,9 @@ impl Event {
             | Event::ObligationCancelled { marking, .. }
             | Event::IncidentMerged { marking, .. }
             | Event::CorrectionConfirmed { marking, .. }
-            | Event::IncidentCorrected { marking, .. } => marking.clone(),
+            | Event::IncidentCorrected { marking, .. }
+            | Event::TokenIssued { marking, .. }
+            | Event::TokenRevoked { marking, .. } => marking.clone(),
         }
     }
 }

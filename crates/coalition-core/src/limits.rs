@@ -76,6 +76,7 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
         Command::FulfilObligation { report, .. } => texts.push(("report", None, report, TEXT)),
         Command::WaiveObligation { note, .. } => texts.push(("note", None, note, TEXT)),
         Command::RegisterLogKey { name, .. } => texts.push(("name", None, name, LINE)),
+        Command::IssueToken { label, .. } => texts.push(("label", None, label, LINE)),
         Command::SetWitnessPolicy { policy, approvals } => {
             lists.push(("witnesses", policy.witnesses.len(), ITEMS));
             lists.push(("approvals", approvals.len(), ITEMS));
@@ -118,6 +119,7 @@ pub fn check(command: &Command) -> Result<(), OverLimit> {
         | Command::MergeIncident { .. }
         | Command::CorrectIncident { .. }
         | Command::RegisterKey { .. }
+        | Command::RevokeToken { .. }
         | Command::ApproveVersion { .. }
         | Command::WithdrawApproval { .. }
         | Command::ObjectToStatement { .. }

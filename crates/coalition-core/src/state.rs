@@ -130,6 +130,22 @@ pub struct ConsultationRequest {
     pub marking: Marking,
 }
 
+/// An API token as the record knows it: whom it was given to, the hash of its secret, and
+/// whether it was revoked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// The principal it acts and reads as.
+    pub principal: PrincipalId,
+    /// SHA-256 of the token's text.
+    pub sha256: crate::hash::Hash,
+    /// When it stops being accepted, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// Revoked.
+    pub revoked: bool,
+    /// The principal's marking, which the token's events carry.
+    pub marking: Marking,
+}
+
 /// A coalition's state, rebuilt from its events.
 #[derive(Clone, Debug, Default)]
 pub struct State {
@@ -147,6 +163,7 @@ pub struct State {
     pub(crate) meetings: BTreeMap<MeetingId, Meeting>,
     pub(crate) releases: Vec<Release>,
     pub(crate) log_key: Option<PublicKey>,
+    pub(crate) tokens: BTreeMap<String, TokenRecord>,
     pub(crate) witness_policy: Option<crate::witness::PolicyInForce>,
     pub(crate) exercise_clock: Option<ExerciseClock>,
     /// Commitments by (protected state, aggressor): the candidates an incident can activate.
@@ -239,6 +256,11 @@ impl State {
         self.coalition
             .as_ref()
             .is_some_and(|c| c.exercise.is_some())
+    }
+
+    /// An API token the record knows of, by id.
+    pub fn token(&self, id: &str) -> Option<&TokenRecord> {
+        self.tokens.get(id)
     }
 
     /// The key that signs the coalition's checkpoints, once registered.

@@ -68,6 +68,7 @@ pub mod frontier;
 pub mod gap;
 pub mod genius;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod space;
 

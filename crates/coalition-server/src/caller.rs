@@ -1,10 +1,11 @@
 //! Who is calling: the bearer token resolved to its principal (no token: the public), and the one
 //! log line per request — method, route, status, latency and principal id, never a token.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -53,6 +54,14 @@ impl Caller {
         }
     }
 
+    /// The token's id (for limits and logs; never the token).
+    pub(crate) fn token_id(&self) -> Option<&str> {
+        match self {
+            Caller::Public => None,
+            Caller::Token(token) => Some(&token.id),
+        }
+    }
+
     fn principal(&self) -> &str {
         match self {
             Caller::Public => "-",
@@ -83,11 +92,13 @@ pub(crate) async fn authenticate(
         .get::<MatchedPath>()
         .map_or("-", MatchedPath::as_str)
         .to_owned();
-    let caller = resolve(&shared, request.headers());
+    let address = client_address(&request);
+    let caller = resolve(&shared, request.headers(), address);
     let mut response = match caller {
         Ok(caller) => {
             let principal = caller.principal().to_owned();
             request.extensions_mut().insert(caller);
+            request.extensions_mut().insert(ClientAddress(address));
             let mut response = next.run(request).await;
             response
                 .extensions_mut()
@@ -103,26 +114,53 @@ pub(crate) async fn authenticate(
     response
 }
 
-fn resolve(shared: &Shared, headers: &axum::http::HeaderMap) -> Result<Caller, ApiError> {
+/// The address a request came from, for the handlers' rate limits.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClientAddress(pub(crate) IpAddr);
+
+/// The client's address (the peer of the connection); unspecified where the router is called
+/// without a connection (in process).
+fn client_address(request: &Request) -> IpAddr {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip())
+}
+
+fn resolve(
+    shared: &Shared,
+    headers: &axum::http::HeaderMap,
+    address: IpAddr,
+) -> Result<Caller, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Caller::Public);
     };
-    let token = value
+    let Some(token) = value
         .to_str()
         .ok()
         .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or_else(|| unauthorised("expected Authorization: Bearer TOKEN"))?;
-    by_token(shared, token)
+    else {
+        shared.limiter.may_authenticate(address)?;
+        return Err(shared.limiter.failed(
+            address,
+            unauthorised("expected Authorization: Bearer TOKEN"),
+        ));
+    };
+    by_token(shared, token, address)
 }
 
 /// The caller a presented token names: its principal, or 401 for a token that is unknown,
-/// revoked or expired.
-pub(crate) fn by_token(shared: &Shared, token: &str) -> Result<Caller, ApiError> {
+/// revoked or expired (429 once the address has failed too often).
+pub(crate) fn by_token(shared: &Shared, token: &str, address: IpAddr) -> Result<Caller, ApiError> {
+    // Checked before the token is: a barred address learns nothing of what it presents.
+    shared.limiter.may_authenticate(address)?;
     match shared.app.authenticate(token.trim())? {
         Some(token) => Ok(Caller::Token(Box::new(token))),
         None => {
-            tracing::warn!("a request presented a token that is unknown, revoked or expired");
-            Err(unauthorised("unknown, revoked or expired token"))
+            tracing::warn!(client = %address, "a request presented a token that is unknown, revoked or expired");
+            Err(shared
+                .limiter
+                .failed(address, unauthorised("unknown, revoked or expired token")))
         }
     }
 }

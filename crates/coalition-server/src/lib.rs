@@ -15,6 +15,7 @@
 mod caller;
 mod error;
 mod extract;
+mod limit;
 mod routes;
 mod shared;
 
@@ -28,6 +29,7 @@ use utoipa::OpenApi as _;
 use utoipa::openapi::OpenApi;
 
 pub use error::ApiError;
+pub use limit::{Limits, Rate};
 pub use shared::{Options, Shared};
 
 #[derive(utoipa::OpenApi)]
@@ -88,7 +90,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let shared = Arc::new(Shared::new(app, options));
     let draining = shared.clone();
-    axum::serve(listener, router(shared))
+    let service = router(shared).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown.await;
             draining.drain();

@@ -7,11 +7,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use coalition_app::App;
 
+use crate::limit::{Limiter, Limits};
+
 /// How a server runs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     /// A replica that must not write: every write is refused before it is decided.
     pub read_only: bool,
+    /// Rate limits on authentication failures and on writes.
+    pub limits: Limits,
 }
 
 /// The state every handler sees.
@@ -19,6 +23,8 @@ pub struct Shared {
     pub(crate) app: Arc<App>,
     pub(crate) options: Options,
     draining: AtomicBool,
+    /// Rate limits on authentication failures and writes.
+    pub(crate) limiter: Limiter,
 }
 
 impl Shared {
@@ -26,6 +32,7 @@ impl Shared {
     pub fn new(app: Arc<App>, options: Options) -> Shared {
         Shared {
             app,
+            limiter: Limiter::new(options.limits),
             options,
             draining: AtomicBool::new(false),
         }

@@ -6,6 +6,7 @@ use crate::commitment::Category;
 use crate::dates::{Day, EARLIEST, Timestamp};
 use crate::event::Event;
 use crate::exercise;
+use crate::hash::Hash;
 use crate::id::{CoalitionId, PartyCode, PrincipalId};
 use crate::incident::VerificationRule;
 use crate::party::{Principal, PrincipalRole, Seat};
@@ -185,6 +186,57 @@ impl Rules<'_> {
         Ok(vec![Event::LogKeyRegistered {
             name: name.to_owned(),
             key: *key,
+        }])
+    }
+
+    pub(super) fn issue_token(
+        &self,
+        token: &str,
+        principal: &PrincipalId,
+        label: &str,
+        expires_at: Option<Timestamp>,
+        sha256: &Hash,
+    ) -> Result<Vec<Event>, Rejection> {
+        self.secretariat("record a token")?;
+        let Some(registered) = self.gate.principal(principal) else {
+            return Err(Rejection::UnknownPrincipal(principal.clone()));
+        };
+        if self.state.token(token).is_some() {
+            return Err(duplicate("token", &token));
+        }
+        if expires_at.is_some_and(|end| end <= self.recorded_at) {
+            return Err(invalid("expires", "a time after the token is issued"));
+        }
+        Ok(vec![Event::TokenIssued {
+            token: token.to_owned(),
+            principal: principal.clone(),
+            label: label.to_owned(),
+            expires_at,
+            sha256: *sha256,
+            marking: registered.marking.clone(),
+        }])
+    }
+
+    pub(super) fn revoke_token(&self, token: &str) -> Result<Vec<Event>, Rejection> {
+        self.secretariat("record a token's revocation")?;
+        let Some(record) = self
+            .state
+            .token(token)
+            .filter(|record| self.gate.may_read(&record.marking))
+        else {
+            return Err(invalid("token", format!("no token {token} in the record")));
+        };
+        if record.revoked {
+            return Err(wrong_state(
+                format!("token {token}"),
+                "revoked",
+                "a token is revoked once",
+            ));
+        }
+        Ok(vec![Event::TokenRevoked {
+            token: token.to_owned(),
+            principal: record.principal.clone(),
+            marking: record.marking.clone(),
         }])
     }
 

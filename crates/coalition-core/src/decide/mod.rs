@@ -95,6 +95,14 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         Command::RegisterPrincipal(principal) => rules.register_principal(principal),
         Command::RegisterKey { principal, key } => rules.register_key(principal, key),
         Command::RegisterLogKey { name, key } => rules.register_log_key(name, key),
+        Command::IssueToken {
+            token,
+            principal,
+            label,
+            expires_at,
+            sha256,
+        } => rules.issue_token(token, principal, label, *expires_at, sha256),
+        Command::RevokeToken { token } => rules.revoke_token(token),
         Command::SetWitnessPolicy { policy, approvals } => {
             rules.set_witness_policy(policy, approvals)
         }

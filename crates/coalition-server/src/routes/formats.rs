@@ -19,7 +19,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{coalition, json, reader};
-use crate::caller::Caller;
+use crate::caller::{Caller, ClientAddress};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::shared::Shared;
@@ -51,6 +51,7 @@ pub(crate) struct FeedQuery {
 pub(crate) async fn obligations_feed(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
+    Extension(ClientAddress(address)): Extension<ClientAddress>,
     Path(c): Path<String>,
     Query(q): Query<FeedQuery>,
 ) -> Result<Response, ApiError> {
@@ -63,7 +64,7 @@ pub(crate) async fn obligations_feed(
             )
             .at("token"));
         }
-        (Some(token), Caller::Public) => crate::caller::by_token(&shared, token)?,
+        (Some(token), Caller::Public) => crate::caller::by_token(&shared, token, address)?,
     };
     let reader = reader(&shared, &caller, &c, None, q.as_of).await?;
     let views = reader.obligations(&ObligationFilter {
@@ -179,7 +180,7 @@ pub(crate) enum OpenDataLayout {
     params(("coalition" = String, Path, description = "The coalition"),
         ("layout" = OpenDataLayout, Path, description = "`json` or `csv`"),
         ("file" = String, Path, description = "`manifest.json` or a file it names")),
-    responses((status = 200, description = "The file", body = Object),
+    responses((status = 200, description = "The file: JSON (an object or an array of objects) or CSV"),
         (status = 404, description = "No such coalition, layout or file", body = ApiError)))]
 pub(crate) async fn open_data(
     State(shared): State<Arc<Shared>>,

@@ -36,7 +36,7 @@ pub(crate) struct EntriesQuery {
 /// The entries of the caller's log (as `log show --json --as P` / `--public`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/log", tag = "log",
     params(("coalition" = String, Path, description = "The coalition"), EntriesQuery),
-    responses((status = 200, description = "`LogEntryView`s; `X-Total-Count` is the log's size", body = Object),
+    responses((status = 200, description = "`LogEntryView`s; `X-Total-Count` is the log's size", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn entries(
     State(shared): State<Arc<Shared>>,

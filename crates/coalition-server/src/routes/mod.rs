@@ -2,10 +2,12 @@
 //! prints. Every route is registered through utoipa, so the OpenAPI document lists exactly the
 //! routes served.
 
+mod docs;
 mod events;
 mod formats;
 mod health;
 mod log;
+mod negotiate;
 mod read;
 mod statement;
 mod tlog;
@@ -31,9 +33,15 @@ use crate::shared::Shared;
 pub(crate) const MAX_PAGE: usize = 1000;
 const DEFAULT_PAGE: usize = 100;
 
+/// Schemas the routes name only as parameter types, which utoipa does not collect by itself.
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(formats::SupportFormat, formats::OpenDataLayout)))]
+struct ParameterSchemas;
+
 /// Every route.
 pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
-    OpenApiRouter::new()
+    use utoipa::OpenApi as _;
+    OpenApiRouter::with_openapi(ParameterSchemas::openapi())
         .routes(routes!(health::health))
         .routes(routes!(health::ready))
         .routes(routes!(read::coalitions))
@@ -68,6 +76,10 @@ pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
         .routes(routes!(whoami::whoami))
         .routes(routes!(tlog::checkpoint))
         .routes(routes!(tlog::tile))
+        .routes(routes!(negotiate::analyze_negotiation))
+        .routes(routes!(docs::page))
+        .routes(routes!(docs::script))
+        .routes(routes!(docs::style))
 }
 
 /// A coalition id from the path.
@@ -107,9 +119,17 @@ impl axum::extract::FromRequestParts<Arc<Shared>> for CoalitionReader {
         parts: &mut axum::http::request::Parts,
         shared: &Arc<Shared>,
     ) -> Result<Self, ApiError> {
+        // The route layer resolves every caller; a route without one is the server's fault.
         let axum::Extension(caller) = axum::Extension::<Caller>::from_request_parts(parts, shared)
             .await
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            .map_err(|e| {
+                tracing::error!(%e, "a route was reached without its caller");
+                ApiError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not answer; its log says why",
+                )
+            })?;
         let axum::extract::Path(c) =
             axum::extract::Path::<String>::from_request_parts(parts, shared)
                 .await

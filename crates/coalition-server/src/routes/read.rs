@@ -54,7 +54,7 @@ pub(crate) struct ListQuery {
 
 /// Every coalition in the record: its id and name.
 #[utoipa::path(get, path = "/api/coalitions", tag = "coalitions",
-    responses((status = 200, description = "`[{id, name}]`", body = Object)))]
+    responses((status = 200, description = "`[{id, name}]`", body = [Object])))]
 pub(crate) async fn coalitions(State(shared): State<Arc<Shared>>) -> Result<Response, ApiError> {
     Ok(json(&shared.app.coalition_names().await?))
 }
@@ -62,7 +62,7 @@ pub(crate) async fn coalitions(State(shared): State<Arc<Shared>>) -> Result<Resp
 /// The member seats the caller may see (as `coalition members --json`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/members", tag = "coalitions",
     params(("coalition" = String, Path, description = "The coalition"), Times),
-    responses((status = 200, description = "The seats", body = Object),
+    responses((status = 200, description = "The seats", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn members(
     CoalitionReader(reader): CoalitionReader,
@@ -73,7 +73,7 @@ pub(crate) async fn members(
 /// The principals the caller may see (as `coalition principals --json`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/principals", tag = "coalitions",
     params(("coalition" = String, Path, description = "The coalition"), Times),
-    responses((status = 200, description = "The principals", body = Object),
+    responses((status = 200, description = "The principals", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn principals(
     CoalitionReader(reader): CoalitionReader,
@@ -84,7 +84,7 @@ pub(crate) async fn principals(
 /// The instruments the caller may see, with consent at the time of reading.
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/instruments", tag = "coalitions",
     params(("coalition" = String, Path, description = "The coalition"), Times),
-    responses((status = 200, description = "`InstrumentView`s", body = Object),
+    responses((status = 200, description = "`InstrumentView`s", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn instruments(
     CoalitionReader(reader): CoalitionReader,
@@ -122,7 +122,7 @@ pub(crate) struct CommitmentsQuery {
 /// The commitments the caller may see, in id order (as `commitments --json`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/commitments", tag = "commitments",
     params(("coalition" = String, Path, description = "The coalition"), CommitmentsQuery),
-    responses((status = 200, description = "`CommitmentView`s; `X-Total-Count`, `Link: rel=next`", body = Object),
+    responses((status = 200, description = "`CommitmentView`s; `X-Total-Count`, `Link: rel=next`", body = [Object]),
         (status = 400, description = "A bad parameter", body = ApiError),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn commitments(
@@ -170,7 +170,7 @@ pub(crate) async fn commitment(
 /// The incidents the caller may see (as `incidents --json`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/incidents", tag = "incidents",
     params(("coalition" = String, Path, description = "The coalition"), ListQuery),
-    responses((status = 200, description = "`IncidentView`s; `X-Total-Count`, `Link: rel=next`", body = Object),
+    responses((status = 200, description = "`IncidentView`s; `X-Total-Count`, `Link: rel=next`", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn incidents(
     State(shared): State<Arc<Shared>>,
@@ -232,7 +232,7 @@ pub(crate) struct ObligationsQuery {
 /// The obligations the caller may see (as `obligations --json`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/obligations", tag = "obligations",
     params(("coalition" = String, Path, description = "The coalition"), ObligationsQuery),
-    responses((status = 200, description = "`ObligationView`s; `X-Total-Count`, `Link: rel=next`", body = Object),
+    responses((status = 200, description = "`ObligationView`s; `X-Total-Count`, `Link: rel=next`", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn obligations(
     State(shared): State<Arc<Shared>>,

@@ -20,7 +20,7 @@ use crate::shared::Shared;
 /// Every statement (as `statements --json`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/statements", tag = "statements",
     params(("coalition" = String, Path, description = "The coalition"), Times),
-    responses((status = 200, description = "`StatementRow`s", body = Object),
+    responses((status = 200, description = "`StatementRow`s", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn statements(
     CoalitionReader(reader): CoalitionReader,
@@ -149,7 +149,7 @@ pub(crate) async fn to_sign(
 /// The meetings (as `meetings --json`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/meetings", tag = "statements",
     params(("coalition" = String, Path, description = "The coalition"), Times),
-    responses((status = 200, description = "`Meeting`s", body = Object),
+    responses((status = 200, description = "`Meeting`s", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn meetings(
     CoalitionReader(reader): CoalitionReader,
@@ -194,7 +194,7 @@ pub(crate) async fn communique(
 /// The aggregates and whether each was released (as `aggregates --json`).
 #[utoipa::path(get, path = "/api/coalitions/{coalition}/aggregates", tag = "statements",
     params(("coalition" = String, Path, description = "The coalition"), Times),
-    responses((status = 200, description = "`AggregateRow`s", body = Object),
+    responses((status = 200, description = "`AggregateRow`s", body = [Object]),
         (status = 404, description = "No such coalition", body = ApiError)))]
 pub(crate) async fn aggregates(
     CoalitionReader(reader): CoalitionReader,

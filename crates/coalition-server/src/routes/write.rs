@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use coalition_app::{Request, Submitted};
 
 use super::coalition;
-use crate::caller::Caller;
+use crate::caller::{Caller, ClientAddress};
 use crate::error::{ApiError, Input};
 use crate::extract::Body;
 use crate::shared::Shared;
@@ -34,16 +34,21 @@ use crate::shared::Shared;
         (status = 413, description = "Body too large", body = ApiError),
         (status = 415, description = "Not JSON", body = ApiError),
         (status = 422, description = "A rule rejects the command, or the Idempotency-Key was sent before with another request", body = ApiError),
+        (status = 429, description = "Too many writes by this token or from this address; `Retry-After` says when to try again", body = ApiError),
         (status = 503, description = "Shutting down: nothing was written; retry", body = ApiError)))]
 pub(crate) async fn submit(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
+    Extension(ClientAddress(address)): Extension<ClientAddress>,
     Path(c): Path<String>,
     headers: HeaderMap,
     Body(request): Body<Request>,
 ) -> Result<Response, ApiError> {
     let c = coalition(&c)?;
     let actor = caller.actor(&c)?;
+    if let Some(token) = caller.token_id() {
+        shared.limiter.write(token, address)?;
+    }
     if shared.options.read_only {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

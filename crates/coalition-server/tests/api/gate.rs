@@ -77,7 +77,6 @@ async fn an_item_the_caller_may_not_read_is_the_same_404_as_a_missing_one() {
 /// Every GET route of the OpenAPI document, with its path parameters filled from the demo and
 /// its required query parameters given.
 async fn every_get_route(server: &Server, token: Option<&str>) -> Vec<String> {
-    let document = server.get("/api/openapi.json", None).await.json();
     let commitment = server
         .get(&server.path("commitments?limit=1"), token)
         .await
@@ -89,38 +88,15 @@ async fn every_get_route(server: &Server, token: Option<&str>) -> Vec<String> {
         .as_str()
         .expect("a statement")
         .to_owned();
-    let mut routes = Vec::new();
-    for (path, item) in document["paths"].as_object().expect("paths") {
-        let Some(get) = item.get("get") else { continue };
-        // The event stream never ends; tests/api/events.rs reads it.
-        if path.ends_with("/events") {
-            continue;
-        }
-        let mut query = Vec::new();
-        for parameter in get["parameters"].as_array().into_iter().flatten() {
-            if parameter["in"] == "query" && parameter["required"] == true {
-                query.push(format!("{}=1", parameter["name"].as_str().expect("a name")));
-            }
-        }
-        let id = if path.contains("/statements/") {
-            &statement
-        } else {
-            &commitment
-        };
-        let mut route = path
-            .replace("{coalition}", server.coalition.as_str())
-            .replace("{id}", id)
-            .replace("{layout}", "json")
-            .replace("{file}", "commitments.json");
-        if path.ends_with("/diff") {
-            route.push_str("?from=1&to=1");
-        } else if !query.is_empty() {
-            route.push('?');
-            route.push_str(&query.join("&"));
-        }
-        routes.push(route);
-    }
-    routes
+    server
+        .documented_gets(|path| {
+            vec![if path.contains("/statements/") {
+                statement.clone()
+            } else {
+                commitment.clone()
+            }]
+        })
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

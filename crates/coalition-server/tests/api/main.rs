@@ -4,6 +4,9 @@
 mod events;
 mod formats;
 mod gate;
+mod limits;
+mod matrix;
+mod negotiate;
 mod nodes;
 mod openapi;
 mod reads;

@@ -54,7 +54,12 @@ async fn seen_within(node: &Server, location: &str, limit: Duration) -> Duration
 
 async fn nodes_share_one_record(first: Server, backend: &str) {
     let second = first.another_node(Options::default()).await;
-    let replica = first.another_node(Options { read_only: true }).await;
+    let replica = first
+        .another_node(Options {
+            read_only: true,
+            ..Options::default()
+        })
+        .await;
     let monitor = first.token("monitor");
     let before = first.head().await;
 

@@ -231,6 +231,51 @@ impl Server {
         }
     }
 
+    /// Every GET route the served document lists but the endless event stream, filled in: the
+    /// coalition, `{id}` with each of `ids_for(template)`, the other path parameters with a
+    /// valid value, and the required query parameters.
+    pub(crate) async fn documented_gets(
+        &self,
+        ids_for: impl Fn(&str) -> Vec<String>,
+    ) -> Vec<String> {
+        let document = self.get("/api/openapi.json", None).await.json();
+        let mut routes = Vec::new();
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            let Some(get) = item.get("get") else { continue };
+            // The event stream never ends; tests/api/events.rs reads it.
+            if path.ends_with("/events") {
+                continue;
+            }
+            let query: Vec<String> = get["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query" && p["required"] == true)
+                .map(|p| format!("{}=1", p["name"].as_str().expect("a name")))
+                .collect();
+            let ids = if path.contains("{id}") {
+                ids_for(path)
+            } else {
+                vec![String::new()]
+            };
+            for id in ids {
+                let mut route = path
+                    .replace("{coalition}", self.coalition.as_str())
+                    .replace("{id}", &id)
+                    .replace("{layout}", "json")
+                    .replace("{file}", "commitments.json");
+                if path.ends_with("/diff") {
+                    route.push_str("?from=1&to=1");
+                } else if !query.is_empty() {
+                    route.push('?');
+                    route.push_str(&query.join("&"));
+                }
+                routes.push(route);
+            }
+        }
+        routes
+    }
+
     /// The master log's head, as the custodian sees it.
     pub(crate) async fn head(&self) -> (u64, String) {
         let row = self

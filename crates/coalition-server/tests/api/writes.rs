@@ -170,7 +170,11 @@ async fn a_refused_request_writes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_only_server_refuses_every_write() {
-    let server = Server::start(Options { read_only: true }).await;
+    let server = Server::start(Options {
+        read_only: true,
+        ..Options::default()
+    })
+    .await;
     let before = server.head().await;
     let answer = server
         .post(
@@ -203,6 +207,7 @@ async fn a_revoked_token_is_refused_from_its_next_use() {
     server
         .app
         .revoke_token(&server.coalition, &token.view.id)
+        .await
         .expect("revoked");
     let refused = server.get(&path, Some(&token.token)).await;
     assert_eq!(refused.status, 401, "{refused:?}");

@@ -173,8 +173,9 @@ async fn appends_survive_a_killed_server_and_the_store_reconnects_by_itself() {
                     &batch(&id, head_of(&acknowledged), 1),
                 )
                 .await;
+            // Unreachable, so that the API answers 503 and a client tries again.
             assert!(
-                matches!(refused, Err(StoreError::Backend(_))),
+                matches!(refused, Err(StoreError::Unavailable(_))),
                 "{refused:?}"
             );
         }

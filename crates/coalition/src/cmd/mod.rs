@@ -83,9 +83,9 @@ fn access(command: &Command) -> Access {
         | Command::Aggregates(_)
         | Command::Whatif(_)
         | Command::Export(_)
-        | Command::Publish(_)
-        // Tokens are kept beside the record, not in it.
-        | Command::Token(_) => true,
+        | Command::Publish(_) => true,
+        // Issuing and revoking are recorded on the log; listing only reads the token store.
+        Command::Token(c) => matches!(c, crate::cli::TokenCommand::List { .. }),
         Command::Commitment(c) => matches!(c, CommitmentCommand::Show { .. }),
         Command::Support(args) => !matches!(args.command, Some(SupportCommand::Import { .. })),
         Command::Incident(c) => matches!(c, IncidentCommand::Show { .. }),

@@ -57,6 +57,7 @@ pub(crate) fn run(
         drop(out);
         let options = Options {
             read_only: args.read_only,
+            ..Options::default()
         };
         coalition_server::serve(listener, app.clone(), options, shutdown()).await?;
         if let Ok(app) = Arc::try_unwrap(app) {

@@ -64,7 +64,7 @@ pub(crate) async fn run(source: &Source, command: TokenCommand, json: bool) -> a
             Ok(())
         }
         TokenCommand::Revoke { coalition, id } => {
-            let revoked = app.revoke_token(&coalition, &id)?;
+            let revoked = app.revoke_token(&coalition, &id).await?;
             if json {
                 return print_json(&revoked);
             }

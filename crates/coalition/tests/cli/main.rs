@@ -15,6 +15,7 @@ mod statements;
 mod support;
 mod tamper;
 mod time;
+mod tokens;
 mod views;
 mod witness;
 mod witness_crash;

@@ -171,3 +171,161 @@ fn sigterm_under_writers_loses_no_acknowledged_write() {
     }
     env.ok(&["log", "verify", DEMO]);
 }
+
+#[test]
+fn negotiation_analyses_over_http_are_the_cli_documents() {
+    let env = Env::new();
+    let serving = Serving::start(&env, &["--demo"]);
+    let token = serving
+        .banner
+        .iter()
+        .find_map(|line| line.strip_prefix("token "))
+        .and_then(|rest| rest.split_once(' '))
+        .map(|(_, token)| token.to_owned())
+        .expect("a demo token");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let file = |path: &str| {
+        let path = repo.join(path);
+        let text = std::fs::read_to_string(&path).expect("a test file");
+        (path.display().to_string(), text)
+    };
+    let named = |(name, text): (String, String)| json!({"name": name, "text": text});
+    let (scenario, _) = file("scenarios/paris-2026.toml");
+    let (domain, _) = file("testdata/negotiate/genius/donbas-2p/domain.xml");
+    let (ukr, _) = file("testdata/negotiate/genius/donbas-2p/profile-1-ukr.xml");
+    let (rus, _) = file("testdata/negotiate/genius/donbas-2p/profile-2-rus.xml");
+    let (csv, _) = file("testdata/negotiate/exchange/paris-forecast.csv");
+    let cases = [
+        (
+            vec!["negotiate", "analyze", scenario.as_str()],
+            json!({"scenario": named(file("scenarios/paris-2026.toml"))}),
+        ),
+        (
+            vec![
+                "negotiate",
+                "analyze",
+                "--genius",
+                domain.as_str(),
+                ukr.as_str(),
+                rus.as_str(),
+                "--semantics",
+                "raw",
+            ],
+            json!({"genius": {
+                "domain": named(file("testdata/negotiate/genius/donbas-2p/domain.xml")),
+                "profiles": [
+                    named(file("testdata/negotiate/genius/donbas-2p/profile-1-ukr.xml")),
+                    named(file("testdata/negotiate/genius/donbas-2p/profile-2-rus.xml"))],
+                "semantics": "raw"}}),
+        ),
+        (
+            vec![
+                "negotiate",
+                "analyze",
+                "--exchange-csv",
+                csv.as_str(),
+                "--rounds",
+                "4",
+                "--ties",
+                "random",
+                "--seed",
+                "7",
+            ],
+            json!({"exchange_csv": named(file("testdata/negotiate/exchange/paris-forecast.csv")),
+                "rounds": 4, "ties": "random", "seed": 7}),
+        ),
+    ];
+    for (args, body) in cases {
+        let expected = env.json(&args);
+        let (status, answer) = http(
+            &serving.addr,
+            "POST",
+            "/api/negotiate/analyze",
+            &token,
+            Some(&body),
+        )
+        .expect("an answer");
+        assert_eq!(status, 200, "{args:?}: {answer}");
+        let answer: Value = serde_json::from_str(&answer).expect("JSON");
+        assert_eq!(answer, expected, "{args:?}");
+    }
+}
+
+/// schemathesis (`COALITION_SCHEMATHESIS`, as `.ci/run` installs it in its venv), or `None`
+/// (skipped) without it — unless `REQUIRE_SCHEMATHESIS=1`.
+fn schemathesis() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("COALITION_SCHEMATHESIS")
+        .map(std::path::PathBuf::from)
+        .filter(|path| path.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("REQUIRE_SCHEMATHESIS").as_deref() != Ok("1"),
+            "REQUIRE_SCHEMATHESIS=1 but COALITION_SCHEMATHESIS names no schemathesis"
+        );
+        eprintln!("SKIPPED: no schemathesis (set COALITION_SCHEMATHESIS)");
+    }
+    found
+}
+
+#[test]
+fn schemathesis_finds_no_server_error_and_no_answer_off_the_schema() {
+    let Some(st) = schemathesis() else { return };
+    let env = Env::new();
+    let serving = Serving::start(&env, &["--demo"]);
+    let token = |principal: &str| {
+        serving
+            .banner
+            .iter()
+            .find_map(|line| line.strip_prefix(&format!("token {principal} ")))
+            .unwrap_or_else(|| panic!("no token for {principal}"))
+            .to_owned()
+    };
+    let schema = format!("http://{}/api/openapi.json", serving.addr);
+    // Two principals of different parties and clearances; each run bounded in examples and time.
+    for principal in ["macron", "meloni"] {
+        let mut child = std::process::Command::new(&st)
+            .current_dir(env.root())
+            .args(["run", &schema])
+            .args([
+                "--header",
+                &format!("Authorization: Bearer {}", token(principal)),
+            ])
+            .args(["--checks", "not_a_server_error,response_schema_conformance"])
+            // The event stream never ends.
+            .args(["--exclude-path-regex", "/events$"])
+            .args(["--max-examples", "8", "--request-timeout", "10"])
+            .args(["--phases", "examples,coverage,fuzzing"])
+            .arg("--generation-deterministic")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("schemathesis starts");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("schemathesis as {principal} ran over 120 s");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let mut report = String::new();
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_to_string(&mut report)
+            .expect("its report");
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut report)
+            .expect("its complaints");
+        assert!(status.success(), "schemathesis as {principal}:\n{report}");
+        assert!(report.contains("Tested:"), "{report}");
+    }
+}

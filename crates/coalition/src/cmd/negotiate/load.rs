@@ -5,7 +5,6 @@ use std::path::Path;
 
 use coalition_negotiate::analysis::AnalyzeOptions;
 use coalition_negotiate::decide_csv;
-use coalition_negotiate::forecast::ForecastInput;
 use coalition_negotiate::genius::{self, Semantics};
 use coalition_negotiate::model::Negotiation;
 use coalition_negotiate::scenario::{self, Scenario};
@@ -13,12 +12,7 @@ use coalition_negotiate::scenario::{self, Scenario};
 use super::{Input, SemanticsArg};
 use crate::failure::bad_input;
 
-/// What was read, with the name of the file it came from (the domain, for GENIUS input).
-pub(super) enum Loaded {
-    Scenario(Box<Scenario>, String),
-    Genius(Negotiation, Semantics, String),
-    Exchange(ForecastInput, String),
-}
+pub(super) use coalition_negotiate::report::Input as Loaded;
 
 /// The text of `path`, or a bad-input error naming it.
 pub(super) fn read(path: &Path) -> anyhow::Result<String> {

@@ -9,19 +9,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use coalition_negotiate::analysis::{Analysis, AnalyzeOptions, analyze};
-use coalition_negotiate::bloc::{BlocAnalysis, common_position};
 use coalition_negotiate::document::{
-    AnalysisDocument, BlocDocument, EvaluationDocument, ExchangeAnalysisDocument, FeasibleDocument,
-    ForecastDocument, StickingPointsDocument,
+    AnalysisDocument, BlocDocument, EvaluationDocument, FeasibleDocument, ForecastDocument,
 };
 use coalition_negotiate::evaluate::{evaluate, parse_proposal};
 use coalition_negotiate::feasible::{feasible_set, sticking_points};
-use coalition_negotiate::forecast::{
-    Arithmetic, ExchangeForecast, ExchangeOptions, ForecastInput, TieRule, compromise,
-    exchange_model,
-};
+use coalition_negotiate::forecast::{Arithmetic, TieRule};
 use coalition_negotiate::frontier::Progress;
+use coalition_negotiate::genius::Semantics;
 use coalition_negotiate::model::Negotiation;
+use coalition_negotiate::report::{Report, ReportError, Settings, bloc_of, forecasts, report};
 use coalition_negotiate::scenario::Scenario;
 use coalition_negotiate::space::{Constraints, Tables};
 use load::{Loaded, load, negotiation_of, read_scenario};
@@ -228,49 +225,31 @@ fn analysis_for(neg: &Negotiation, options: AnalyzeOptions) -> Analysis {
     a
 }
 
-fn tie_rule(f: &ForecastOptions) -> TieRule {
-    match f.ties {
-        TiesArg::First => TieRule::First,
-        TiesArg::Random => TieRule::Random { seed: f.seed },
-    }
-}
-
-/// The compromise model's prediction and the exchange model's run.
-fn forecasts(
-    input: &ForecastInput,
-    f: &ForecastOptions,
-    default_rounds: usize,
-) -> anyhow::Result<(Vec<Option<f64>>, ExchangeForecast)> {
-    let options = ExchangeOptions {
-        rounds: f.rounds.unwrap_or(default_rounds),
-        ties: tie_rule(f),
+/// The exchange model's settings and the bloc asked for.
+fn settings<'a>(f: &ForecastOptions, bloc: Option<&'a str>, radius: Option<usize>) -> Settings<'a> {
+    Settings {
+        rounds: f.rounds,
+        ties: Some(match f.ties {
+            TiesArg::First => TieRule::First,
+            TiesArg::Random => TieRule::Random { seed: f.seed },
+        }),
         arithmetic: match f.arithmetic {
             ArithmeticArg::Decimal => Arithmetic::Decimal,
             ArithmeticArg::Float => Arithmetic::Float,
         },
-    };
-    let ex = exchange_model(input, options).map_err(bad_input)?;
-    Ok((compromise(input), ex))
+        bloc,
+        radius,
+    }
 }
 
-/// The bloc named (default: the scenario's) analysed within `radius` (default: the
-/// scenario's); `None` when the scenario names no bloc or the bloc has no members.
-fn bloc_for(
-    s: &Scenario,
-    name: Option<&str>,
-    radius: Option<usize>,
-) -> anyhow::Result<Option<BlocAnalysis>> {
-    let neg = &s.negotiation;
-    let index = match name {
-        Some(n) => Some(
-            neg.blocs
-                .iter()
-                .position(|b| b.name == n)
-                .ok_or_else(|| bad_input(format!("--bloc {n}: no such bloc in the scenario")))?,
-        ),
-        None => s.default_bloc,
-    };
-    Ok(index.and_then(|b| common_position(neg, b, radius.unwrap_or(s.radius))))
+/// A report's failure as bad input, naming the flag.
+fn refused(err: ReportError) -> anyhow::Error {
+    match err {
+        ReportError::UnknownBloc(name) => {
+            bad_input(format!("--bloc {name}: no such bloc in the scenario"))
+        }
+        ReportError::Model(err) => bad_input(err),
+    }
 }
 
 // ------------------------------------------------------------------ commands
@@ -279,71 +258,98 @@ fn bloc_for(
 const GAPS: &str = "Where the parties stand furthest apart, issue by issue:";
 
 fn run_analyze(args: &AnalyzeArgs, json: bool, everything: bool) -> anyhow::Result<()> {
-    match load(&args.input)? {
-        Loaded::Exchange(input, name) => {
-            if !everything {
-                return Err(bad_input(format!(
-                    "{name}: exchange-model input has no outcome space; use `negotiate forecast`"
-                )));
-            }
-            let (fc, ex) = forecasts(&input, &args.forecast, 10)?;
-            let doc = ExchangeAnalysisDocument::new(ForecastDocument::new(&input, &fc, &ex), &name);
-            let mut out = String::new();
-            text::forecast(&input, &fc, &ex, None, &mut out);
-            emit(json, &doc, &out)
+    let loaded = load(&args.input)?;
+    if !everything {
+        return run_frontier(loaded, json);
+    }
+    let settings = settings(&args.forecast, args.bloc.as_deref(), args.radius);
+    let report = report(loaded, &settings, analysis_for).map_err(refused)?;
+    let mut out = String::new();
+    match &report {
+        Report::Exchange {
+            input, forecasts, ..
+        } => text::forecast(input, &forecasts.0, &forecasts.1, None, &mut out),
+        Report::Genius {
+            negotiation,
+            semantics,
+            analysis,
+            name,
+        } => {
+            genius_heading(name, *semantics, &mut out);
+            text::analysis(negotiation, analysis, &mut out);
+            text::gaps(negotiation, &[], &analysis.parties, GAPS, &mut out);
         }
+        Report::Scenario {
+            scenario,
+            analysis,
+            bloc,
+            forecast,
+            name,
+            ..
+        } => {
+            scenario_heading(scenario, name, &mut out);
+            if let Some(b) = bloc {
+                text::bloc(scenario, b, &mut out);
+            }
+            if let Some(forecast) = forecast {
+                let (input, (fc, ex)) = forecast.as_ref();
+                text::forecast(input, fc, ex, Some(scenario), &mut out);
+            }
+            let neg = &scenario.negotiation;
+            out.push_str("All parties together:\n");
+            text::analysis(neg, analysis, &mut out);
+            text::gaps(neg, &scenario.units, &analysis.parties, GAPS, &mut out);
+        }
+    }
+    emit(json, &report.document(), &out)
+}
+
+/// `negotiate frontier`: the frontier and bargaining solutions only.
+fn run_frontier(loaded: Loaded, json: bool) -> anyhow::Result<()> {
+    match loaded {
+        Loaded::Exchange(_, name) => Err(bad_input(format!(
+            "{name}: exchange-model input has no outcome space; use `negotiate forecast`"
+        ))),
         Loaded::Genius(neg, semantics, name) => {
             let a = analysis_for(&neg, AnalyzeOptions::for_semantics(semantics));
             let doc = AnalysisDocument::new(&neg, &a, &name).with_semantics(semantics);
-            let mut out = format!(
-                "{name} ({} semantics)\n{}",
-                semantics.name(),
-                text::UTILITY_SCALE
-            );
+            let mut out = String::new();
+            genius_heading(&name, semantics, &mut out);
             text::analysis(&neg, &a, &mut out);
-            if everything {
-                text::gaps(&neg, &[], &a.parties, GAPS, &mut out);
-            }
             emit(json, &doc, &out)
         }
         Loaded::Scenario(s, name) => {
             let neg = &s.negotiation;
             let a = analysis_for(neg, AnalyzeOptions::SCENARIO);
-            let mut doc = AnalysisDocument::new(neg, &a, &name);
-            let mut out = format!(
-                "{}\n{}\n",
-                s.title.clone().unwrap_or_else(|| name.clone()),
-                if s.illustrative.iter().any(|i| *i) {
-                    "(positions, weights and red lines are illustrative estimates)"
-                } else {
-                    ""
-                }
-            );
-            out.push_str(text::UTILITY_SCALE);
-            if everything {
-                if let Some(b) = bloc_for(&s, args.bloc.as_deref(), args.radius)? {
-                    doc.bloc = Some(BlocDocument::new(neg, &b));
-                    text::bloc(&s, &b, &mut out);
-                }
-                if a.frontier.is_empty() {
-                    let sp = sticking_points(neg, &a.parties);
-                    doc.sticking_points = Some(StickingPointsDocument::of(neg, sp.as_ref()));
-                }
-                let input = s.forecast_input();
-                if !input.stances.is_empty() {
-                    let (fc, ex) = forecasts(&input, &args.forecast, s.rounds)?;
-                    doc.forecast = Some(ForecastDocument::new(&input, &fc, &ex));
-                    text::forecast(&input, &fc, &ex, Some(&s), &mut out);
-                }
-            }
+            let doc = AnalysisDocument::new(neg, &a, &name);
+            let mut out = String::new();
+            scenario_heading(&s, &name, &mut out);
             out.push_str("All parties together:\n");
             text::analysis(neg, &a, &mut out);
-            if everything {
-                text::gaps(neg, &s.units, &a.parties, GAPS, &mut out);
-            }
             emit(json, &doc, &out)
         }
     }
+}
+
+fn genius_heading(name: &str, semantics: Semantics, out: &mut String) {
+    out.push_str(&format!(
+        "{name} ({} semantics)\n{}",
+        semantics.name(),
+        text::UTILITY_SCALE
+    ));
+}
+
+fn scenario_heading(s: &Scenario, name: &str, out: &mut String) {
+    out.push_str(&format!(
+        "{}\n{}\n",
+        s.title.clone().unwrap_or_else(|| name.to_owned()),
+        if s.illustrative.iter().any(|i| *i) {
+            "(positions, weights and red lines are illustrative estimates)"
+        } else {
+            ""
+        }
+    ));
+    out.push_str(text::UTILITY_SCALE);
 }
 
 fn run_evaluate(args: &EvaluateArgs, json: bool) -> anyhow::Result<()> {
@@ -385,7 +391,7 @@ fn run_feasible(args: &FeasibleArgs, json: bool) -> anyhow::Result<()> {
 
 fn run_bloc(args: &BlocArgs, json: bool) -> anyhow::Result<()> {
     let (s, name) = read_scenario(&args.scenario)?;
-    let Some(b) = bloc_for(&s, args.bloc.as_deref(), args.radius)? else {
+    let Some(b) = bloc_of(&s, args.bloc.as_deref(), args.radius).map_err(refused)? else {
         return Err(bad_input(format!("{name}: the scenario defines no bloc")));
     };
     let mut out = text::UTILITY_SCALE.to_owned();
@@ -408,7 +414,8 @@ fn run_forecast(args: &ForecastArgs, json: bool) -> anyhow::Result<()> {
             "no party has a stance (position and salience) to forecast from",
         ));
     }
-    let (fc, ex) = forecasts(&input, &args.forecast, rounds)?;
+    let (fc, ex) =
+        forecasts(&input, &settings(&args.forecast, None, None), rounds).map_err(bad_input)?;
     let mut out = String::new();
     text::forecast(&input, &fc, &ex, scenario.as_deref(), &mut out);
     text::exchanges(&input, &ex, &mut out);
@@ -480,12 +487,12 @@ mod tests {
             arithmetic: ArithmeticArg::Decimal,
             seed: 0,
         };
-        let (fc, ex) = forecasts(&fi, &opts, 10).unwrap();
+        let (fc, ex) = forecasts(&fi, &settings(&opts, None, None), 10).unwrap();
         let doc = serde_json::to_value(ForecastDocument::new(&fi, &fc, &ex)).unwrap();
         assert!(doc["compromise"]["duration"].is_number());
         assert_eq!(doc["exchange"]["rounds"].as_array().unwrap().len(), 3);
         assert_eq!(doc["exchange"]["final"], doc["exchange"]["rounds"][2]);
-        let b = bloc_for(&s, None, None).unwrap().unwrap();
+        let b = bloc_of(&s, None, None).unwrap().unwrap();
         let bj = serde_json::to_value(BlocDocument::new(&s.negotiation, &b)).unwrap();
         assert_eq!(bj["adversary"], json!("RUS"));
         assert!(bj["position"]["outcome"].is_object());
