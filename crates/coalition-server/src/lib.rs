@@ -86,9 +86,21 @@ pub async fn serve(
     options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, app, options, |api| api, shutdown).await
+}
+
+/// [`serve`], with the API router wrapped by `site` first: the binary puts the web pages in
+/// front of it (`coalition-web`), so both are served from one listener and one shutdown.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    options: Options,
+    site: impl FnOnce(Router) -> Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let shared = Arc::new(Shared::new(app, options));
     let draining = shared.clone();
-    axum::serve(listener, router(shared))
+    axum::serve(listener, site(router(shared)))
         .with_graceful_shutdown(async move {
             shutdown.await;
             draining.drain();
