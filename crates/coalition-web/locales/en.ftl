@@ -178,3 +178,166 @@ deadline-left = { $span } left
 deadline-late = { $span } late
 deadline-awaiting-request = when requested
 deadline-none = no deadline
+
+## Columns
+col-approvals = Approvals
+col-commitment = Commitment
+col-confirmations = Confirmations
+col-hash = Hash
+col-incident = Incident
+col-meeting = Given at
+col-occurred = Occurred
+col-parties = Aggressor → target
+col-party = Party
+col-role = Role
+col-runs-until = Runs until
+col-statement = Statement
+col-strength = Strength
+col-version = Version
+col-when = When
+
+## Forms
+form-required = Required.
+form-choice-invalid = “{ $text }” is not one of the choices.
+form-day-invalid = “{ $text }” is not a day: expected YYYY-MM-DD.
+form-party-invalid = “{ $text }” is not a party code: expected three capital letters such as FRA or an organisation such as EU.
+form-time-invalid = “{ $text }” is not a time: expected YYYY-MM-DDTHH:MM (UTC), such as 2026-11-20T03:40.
+form-report-required = Say what was done, or why.
+filters-label = Filters
+filter-any = any
+filter-apply = Show
+filter-on = As the world stood on
+
+## Commitments
+commitments-title = Commitments
+commitments-caption = The commitments you may read, with their status and strength
+commitments-count = { $n ->
+    [one] One commitment.
+   *[other] { $shown } commitments.
+}
+commitments-back = All commitments
+commitment-protected = Protected
+commitment-instrument = Instrument
+commitment-unilateral = none (a unilateral pledge)
+commitment-trigger = Set off by
+commitment-discretion = Discretion
+commitment-responses = Responses and their clocks
+commitment-from = First day
+commitment-until = Last day
+commitment-withdrawn = Withdrawn because
+commitment-support = Support
+commitment-support-caption = Committed, allocated and delivered
+commitment-no-amount = no stated amount
+commitment-history = History in your log
+support-committed = Committed
+support-allocated = Allocated
+support-delivered = Delivered
+
+## Incidents
+incidents-title = Incidents
+incidents-caption = The incidents you may read
+incidents-none = No incident has been reported.
+incident-report-title = Report an incident
+incident-report-submit = Report
+incident-field-aggressor = Aggressor (party code)
+incident-field-target = Target (party code)
+incident-field-kind = What happened
+incident-field-at = When it happened (UTC)
+incident-field-at-help = YYYY-MM-DDTHH:MM, in UTC.
+incident-field-location = Where
+incident-field-description = Description
+incident-field-classification = Classification
+incident-field-releasable = Releasable only to
+incident-field-releasable-help = Party codes separated by commas; empty: the whole coalition.
+incident-reported-by = Reported by
+incident-verification = Verification
+incident-rule = Verified by { $rule }.
+incident-verified-note = Verified: the rule is met.
+incident-need-monitor = the monitoring mechanism has confirmed
+incident-need-secretariat = the secretariat has confirmed
+incident-need-members = members confirming with the secretariat (needed: { $n })
+incident-confirmations = Confirmations so far
+incident-confirm = Confirm this incident
+incident-obligations = Obligations it opened
+incident-no-obligations = No obligation you may read has been opened.
+settle-title = Record what was done
+settle-label = Settle { $obligation }
+settle-fulfil = fulfilled
+settle-waive = waived
+settle-dispute = disputed
+settle-report = Report, note or reason
+settle-submit = Record
+
+## Statements
+statements-title = Statements
+statements-caption = Statements, their status and the approvals of their latest version
+statement-draft = draft
+statement-adopted = adopted { $when }
+statement-rule = Adoption rule
+statement-versions = Versions
+statement-text = Text of version { $version }
+statement-unverified = This version's paragraphs do not match its content hash.
+statement-approvals = Approvals
+statement-progress = Approvals of the latest version
+statement-missing = Still missing: { $parties }
+statement-standings-caption = Where each required signatory stands
+statement-diff = Compare two versions
+rule-unanimity = every required signatory approves the latest version
+rule-quorum = at least { $k } required signatories approve the latest version
+rule-silence = adopted at { $deadline } unless a required signatory objects before
+standing-approved = approved on { $when }
+standing-approved-short = approved
+standing-older = approved version { $version } only
+standing-objected = objected
+standing-pending = not yet approved
+standing-silent = silent
+approve-title = Approve version { $version }
+approve-bytes = The exact 32 bytes to sign (hex):
+approve-command = Sign them on your own machine with your key file, which never leaves it:
+approve-signature = Signature (as coalition key sign prints it)
+approve-signature-invalid = Expected the base64 of 64 bytes, as coalition key sign prints it.
+approve-meeting = Given at
+approve-no-meeting = no meeting
+approve-submit = Approve
+diff-from = From
+diff-to = To
+diff-compare = Compare
+diff-caption = Paragraph by paragraph, { $versions }
+diff-paragraph = Paragraph
+diff-added = added:
+diff-removed = removed:
+
+## Record
+record-title = Record
+record-intro = The log as you may read it: the entries you may read, numbered and chained among themselves.
+record-checkpoint = Latest checkpoint
+public-checkpoint-size-mine = Your log holds { $size } entries; its checkpoint, signed with the coalition's log key:
+record-verify = Verify it offline
+record-bundle = Download your log as a bundle
+record-verify-api = Or fetch it with your token:
+record-entries = Entries
+record-proof = Inclusion proof of entry { $seq }
+record-prove = Show this entry's inclusion proof
+proof-leaf = Leaf hash
+proof-index = Leaf / tree size
+proof-root = Root
+proof-path = Proof
+
+## Who has done what, due soon
+parties-title = Who has done what
+parties-intro = For each instrument, statement and incident, where each party stands and since when.
+parties-instruments = Instruments
+parties-statements = Statements
+parties-incidents = Incidents
+parties-none = Nothing to show.
+consent-unsigned = not signed
+consent-signed = signed
+consent-ratified = ratified
+consent-complete = signed (no ratification needed)
+consent-rejected = rejected by its parliament
+due-title = Due soon
+due-intro = What { $party } must do, soonest first.
+due-none = Nothing is due.
+due-approve = Approve “{ $title }”
+due-approval = no deadline
+due-silence = silence breaks at { $deadline }

@@ -178,3 +178,166 @@ deadline-left = encore { $span }
 deadline-late = { $span } de retard
 deadline-awaiting-request = sur demande
 deadline-none = sans délai
+
+## Colonnes
+col-approvals = Approbations
+col-commitment = Engagement
+col-confirmations = Confirmations
+col-hash = Empreinte
+col-incident = Incident
+col-meeting = Donnée à
+col-occurred = Survenu
+col-parties = Agresseur → cible
+col-party = Partie
+col-role = Rôle
+col-runs-until = Court jusqu'au
+col-statement = Déclaration
+col-strength = Force
+col-version = Version
+col-when = Quand
+
+## Formulaires
+form-required = Obligatoire.
+form-choice-invalid = « { $text } » ne fait pas partie des choix.
+form-day-invalid = « { $text } » n'est pas une date : attendu AAAA-MM-JJ.
+form-party-invalid = « { $text } » n'est pas un code de partie : attendu trois majuscules comme FRA, ou une organisation comme EU.
+form-time-invalid = « { $text } » n'est pas une heure : attendu AAAA-MM-JJTHH:MM (UTC), par exemple 2026-11-20T03:40.
+form-report-required = Dites ce qui a été fait, ou pourquoi.
+filters-label = Filtres
+filter-any = tous
+filter-apply = Afficher
+filter-on = Le monde tel qu'il était le
+
+## Engagements
+commitments-title = Engagements
+commitments-caption = Les engagements qui vous sont lisibles, avec leur statut et leur force
+commitments-count = { $n ->
+    [one] Un engagement.
+   *[other] { $shown } engagements.
+}
+commitments-back = Tous les engagements
+commitment-protected = Protégé
+commitment-instrument = Instrument
+commitment-unilateral = aucun (engagement unilatéral)
+commitment-trigger = Déclenché par
+commitment-discretion = Latitude
+commitment-responses = Réponses et leurs délais
+commitment-from = Premier jour
+commitment-until = Dernier jour
+commitment-withdrawn = Retiré parce que
+commitment-support = Soutien
+commitment-support-caption = Promis, alloué et livré
+commitment-no-amount = pas de montant indiqué
+commitment-history = Historique dans votre journal
+support-committed = Promis
+support-allocated = Alloué
+support-delivered = Livré
+
+## Incidents
+incidents-title = Incidents
+incidents-caption = Les incidents qui vous sont lisibles
+incidents-none = Aucun incident n'a été signalé.
+incident-report-title = Signaler un incident
+incident-report-submit = Signaler
+incident-field-aggressor = Agresseur (code de partie)
+incident-field-target = Cible (code de partie)
+incident-field-kind = Ce qui s'est passé
+incident-field-at = Quand (UTC)
+incident-field-at-help = AAAA-MM-JJTHH:MM, en UTC.
+incident-field-location = Où
+incident-field-description = Description
+incident-field-classification = Classification
+incident-field-releasable = Communicable seulement à
+incident-field-releasable-help = Codes de partie séparés par des virgules ; vide : toute la coalition.
+incident-reported-by = Signalé par
+incident-verification = Vérification
+incident-rule = Vérifié par { $rule }.
+incident-verified-note = Vérifié : la règle est satisfaite.
+incident-need-monitor = le mécanisme de surveillance a confirmé
+incident-need-secretariat = le secrétariat a confirmé
+incident-need-members = membres confirmant avec le secrétariat (il en faut { $n })
+incident-confirmations = Confirmations à ce jour
+incident-confirm = Confirmer cet incident
+incident-obligations = Obligations ouvertes par l'incident
+incident-no-obligations = Aucune obligation qui vous soit lisible n'a été ouverte.
+settle-title = Enregistrer ce qui a été fait
+settle-label = Régler { $obligation }
+settle-fulfil = remplie
+settle-waive = levée
+settle-dispute = contestée
+settle-report = Rapport, note ou motif
+settle-submit = Enregistrer
+
+## Déclarations
+statements-title = Déclarations
+statements-caption = Les déclarations, leur statut et les approbations de leur dernière version
+statement-draft = projet
+statement-adopted = adoptée le { $when }
+statement-rule = Règle d'adoption
+statement-versions = Versions
+statement-text = Texte de la version { $version }
+statement-unverified = Les paragraphes de cette version ne correspondent pas à son empreinte.
+statement-approvals = Approbations
+statement-progress = Approbations de la dernière version
+statement-missing = Manquent encore : { $parties }
+statement-standings-caption = Où en est chaque signataire requis
+statement-diff = Comparer deux versions
+rule-unanimity = chaque signataire requis approuve la dernière version
+rule-quorum = au moins { $k } signataires requis approuvent la dernière version
+rule-silence = adoptée le { $deadline } sauf objection d'un signataire requis avant cette date
+standing-approved = approuvée le { $when }
+standing-approved-short = approuvée
+standing-older = n'a approuvé que la version { $version }
+standing-objected = objection
+standing-pending = pas encore approuvée
+standing-silent = silence
+approve-title = Approuver la version { $version }
+approve-bytes = Les 32 octets exacts à signer (hexadécimal) :
+approve-command = Signez-les sur votre propre machine avec votre fichier de clé, qui ne la quitte jamais :
+approve-signature = Signature (telle que coalition key sign l'affiche)
+approve-signature-invalid = Attendu la base64 de 64 octets, telle que coalition key sign l'affiche.
+approve-meeting = Donnée à
+approve-no-meeting = aucune réunion
+approve-submit = Approuver
+diff-from = De
+diff-to = À
+diff-compare = Comparer
+diff-caption = Paragraphe par paragraphe, { $versions }
+diff-paragraph = Paragraphe
+diff-added = ajouté :
+diff-removed = supprimé :
+
+## Registre
+record-title = Registre
+record-intro = Le journal tel qu'il vous est lisible : les entrées qui vous sont lisibles, numérotées et chaînées entre elles.
+record-checkpoint = Dernier point de contrôle
+public-checkpoint-size-mine = Votre journal compte { $size } entrées ; son point de contrôle, signé avec la clé de journal de la coalition :
+record-verify = Le vérifier hors ligne
+record-bundle = Télécharger votre journal en paquet
+record-verify-api = Ou le récupérer avec votre jeton :
+record-entries = Entrées
+record-proof = Preuve d'inclusion de l'entrée { $seq }
+record-prove = Afficher la preuve d'inclusion de cette entrée
+proof-leaf = Empreinte de la feuille
+proof-index = Feuille / taille de l'arbre
+proof-root = Racine
+proof-path = Preuve
+
+## Qui a fait quoi, échéances
+parties-title = Qui a fait quoi
+parties-intro = Pour chaque instrument, déclaration et incident, où en est chaque partie et depuis quand.
+parties-instruments = Instruments
+parties-statements = Déclarations
+parties-incidents = Incidents
+parties-none = Rien à montrer.
+consent-unsigned = non signé
+consent-signed = signé
+consent-ratified = ratifié
+consent-complete = signé (sans ratification requise)
+consent-rejected = rejeté par son parlement
+due-title = Échéances
+due-intro = Ce que { $party } doit faire, au plus tôt d'abord.
+due-none = Rien n'est dû.
+due-approve = Approuver « { $title } »
+due-approval = sans délai
+due-silence = le silence est rompu le { $deadline }

@@ -82,6 +82,32 @@ pub fn site(app: Arc<App>, api: Router, options: WebOptions) -> Router {
             get(pages::dashboard::obligations_csv),
         )
         .route("/c/{c}/live", get(live::live))
+        .route("/c/{c}/commitments", get(pages::commitments::list))
+        .route("/c/{c}/commitments.csv", get(pages::commitments::list_csv))
+        .route("/c/{c}/commitments/{id}", get(pages::commitments::show))
+        .route(
+            "/c/{c}/incidents",
+            get(pages::incidents::list).post(pages::incidents::report),
+        )
+        .route("/c/{c}/incidents/{id}", get(pages::incidents::show))
+        .route(
+            "/c/{c}/incidents/{id}/confirm",
+            post(pages::incidents::confirm),
+        )
+        .route(
+            "/c/{c}/obligations/{id}/settle",
+            post(pages::incidents::settle),
+        )
+        .route("/c/{c}/statements", get(pages::statements::list))
+        .route("/c/{c}/statements/{id}", get(pages::statements::show))
+        .route(
+            "/c/{c}/statements/{id}/approve",
+            post(pages::statements::approve),
+        )
+        .route("/c/{c}/record", get(pages::record::record))
+        .route("/c/{c}/record/bundle", get(pages::record::bundle))
+        .route("/c/{c}/due", get(pages::record::due))
+        .route("/c/{c}/parties", get(pages::record::parties))
         .fallback(move |request: Request| elsewhere(api.clone(), request))
         .with_state(web);
     pages

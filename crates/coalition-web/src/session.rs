@@ -4,7 +4,7 @@
 //! once; signing out forgets the session. Every form carries the session's CSRF token, compared
 //! in constant time; the sign-in form, before any session, a double-submit cookie.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -37,7 +37,7 @@ pub(crate) struct Session {
 /// The sessions of this server, in memory: a restart signs everyone out.
 #[derive(Default)]
 pub(crate) struct Sessions {
-    kept: Mutex<HashMap<String, Session>>,
+    kept: Mutex<BTreeMap<String, Session>>,
 }
 
 /// 32 random bytes, hex.

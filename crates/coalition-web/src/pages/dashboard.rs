@@ -125,7 +125,7 @@ fn countdown(t: Tr, due: i64, now: i64) -> String {
     let span = if hours >= 48 {
         t.count("span-days", (hours / 24) as usize)
     } else {
-        t.with("span-hours", "time", &format!("{hours} h {minutes:02}"))
+        t.with("span-hours", "time", format!("{hours} h {minutes:02}"))
     };
     if due >= now {
         t.with("deadline-left", "span", &span)

@@ -4,9 +4,13 @@
 
 pub(crate) mod assets;
 pub(crate) mod auth;
+pub(crate) mod commitments;
 pub(crate) mod dashboard;
 pub(crate) mod forms;
+pub(crate) mod incidents;
 pub(crate) mod public;
+pub(crate) mod record;
+pub(crate) mod statements;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -114,7 +118,15 @@ impl Chrome {
         let base = format!("/c/{coalition}");
         let mut nav = Vec::new();
         if visitor.signed_in.is_some() {
-            for (key, href) in [("nav-dashboard", base.clone())] {
+            for (key, href) in [
+                ("nav-dashboard", base.clone()),
+                ("nav-commitments", format!("{base}/commitments")),
+                ("nav-incidents", format!("{base}/incidents")),
+                ("nav-statements", format!("{base}/statements")),
+                ("nav-parties", format!("{base}/parties")),
+                ("nav-due", format!("{base}/due")),
+                ("nav-record", format!("{base}/record")),
+            ] {
                 nav.push(NavLink {
                     current: key == section,
                     label: t.get(key),
@@ -195,4 +207,17 @@ pub(crate) fn see_other(location: &str) -> Response {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+}
+
+/// The coalition of a page's path and the reader of this visitor (signed in for it), now or as
+/// the world stood at `at`.
+pub(crate) async fn open(
+    web: &crate::Web,
+    visitor: &Visitor,
+    c: &str,
+    at: Option<coalition_core::dates::Timestamp>,
+) -> Result<(CoalitionId, coalition_app::Reader), WebError> {
+    let c = coalition(c)?;
+    let reader = visitor.reader(web, &c, at).await?;
+    Ok((c, reader))
 }

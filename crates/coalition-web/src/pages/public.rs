@@ -105,7 +105,6 @@ struct Communiques {
 #[template(path = "public.html")]
 struct PublicFace {
     chrome: Chrome,
-    name: String,
     coalition: String,
     protected: String,
     groups: Vec<SeatGroup>,
@@ -159,7 +158,6 @@ pub(crate) async fn public_face(
     let chrome = Chrome::new(&visitor, &c, "nav-public", reader.name(), Banner::default());
     Ok(render(&PublicFace {
         chrome,
-        name: reader.name(),
         coalition: c.to_string(),
         protected: reader
             .protected()

@@ -3,5 +3,9 @@
 
 mod auth;
 mod dashboard;
+mod gate;
+mod incidents;
 mod public;
+mod record;
+mod statements;
 mod support;
