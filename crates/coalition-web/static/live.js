@@ -23,6 +23,12 @@
             regions[i].replaceWith(next);
           }
         }
+        // The overall marking follows what the page now shows.
+        var banners = document.querySelectorAll("p.banner");
+        var fresher = fresh.querySelectorAll("p.banner");
+        for (var j = 0; j < banners.length && j < fresher.length; j++) {
+          banners[j].replaceWith(fresher[j]);
+        }
         document.documentElement.setAttribute("data-live-updated", String(Date.now()));
       })
       .finally(function () { busy = false; });

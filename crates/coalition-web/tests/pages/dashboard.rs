@@ -3,44 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::Site;
-
-/// The heatmap's cells from the API's commitments, as the dashboard counts them: per
-/// guarantor and category, the strongest commitment still counting and how many.
-async fn heatmap_from_api(
-    site: &Site,
-    principal: &str,
-) -> BTreeMap<(String, String), (String, usize)> {
-    let list = site
-        .api(
-            &format!("/api/coalitions/{}/commitments?limit=1000", site.coalition),
-            principal,
-        )
-        .await;
-    let rank = |s: &str| {
-        ["assurance", "political-commitment", "guarantee"]
-            .iter()
-            .position(|x| *x == s)
-    };
-    let mut cells: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
-    for c in list.as_array().expect("a list") {
-        let status = c["status"].as_str().expect("a status");
-        if ["lapsed", "terminated", "withdrawn"].contains(&status) {
-            continue;
-        }
-        let key = (
-            c["guarantor"].as_str().expect("a guarantor").to_owned(),
-            c["category"].as_str().expect("a category").to_owned(),
-        );
-        let strength = c["strength"].as_str().expect("a strength").to_owned();
-        let cell = cells.entry(key).or_insert((strength.clone(), 0));
-        cell.1 += 1;
-        if rank(&strength) > rank(&cell.0) {
-            cell.0 = strength;
-        }
-    }
-    cells
-}
+use crate::support::{Site, heatmap_from_api};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_heatmap_csv_holds_the_numbers_the_api_gives() {

@@ -205,6 +205,31 @@ impl Site {
         self.app.appended(&self.coalition).await.expect("the size")
     }
 
+    /// A write through the API as a demo principal: `{action, request}`.
+    pub(crate) async fn submit(
+        &self,
+        principal: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let mut browser = self.browser();
+        let page = browser
+            .send(
+                "POST",
+                &format!("/api/coalitions/{}/requests", self.coalition),
+                &[
+                    (
+                        "authorization",
+                        &format!("Bearer {}", self.token(principal)),
+                    ),
+                    ("content-type", "application/json"),
+                ],
+                Some(body.to_string()),
+            )
+            .await;
+        assert_eq!(page.status, 201, "{page:?}");
+        serde_json::from_str(&page.text).expect("JSON")
+    }
+
     /// An API answer as JSON, with a demo principal's token.
     pub(crate) async fn api(&self, path: &str, principal: &str) -> serde_json::Value {
         let mut browser = self.browser();
@@ -322,4 +347,41 @@ impl Browser {
             text: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
+}
+
+/// The heatmap's cells from the API's commitments, as the dashboard counts them: per
+/// guarantor and category, the strongest commitment still counting and how many.
+pub(crate) async fn heatmap_from_api(
+    site: &Site,
+    principal: &str,
+) -> BTreeMap<(String, String), (String, usize)> {
+    let list = site
+        .api(
+            &format!("/api/coalitions/{}/commitments?limit=1000", site.coalition),
+            principal,
+        )
+        .await;
+    let rank = |s: &str| {
+        ["assurance", "political-commitment", "guarantee"]
+            .iter()
+            .position(|x| *x == s)
+    };
+    let mut cells: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
+    for c in list.as_array().expect("a list") {
+        let status = c["status"].as_str().expect("a status");
+        if ["lapsed", "terminated", "withdrawn"].contains(&status) {
+            continue;
+        }
+        let key = (
+            c["guarantor"].as_str().expect("a guarantor").to_owned(),
+            c["category"].as_str().expect("a category").to_owned(),
+        );
+        let strength = c["strength"].as_str().expect("a strength").to_owned();
+        let cell = cells.entry(key).or_insert((strength.clone(), 0));
+        cell.1 += 1;
+        if rank(&strength) > rank(&cell.0) {
+            cell.0 = strength;
+        }
+    }
+    cells
 }
