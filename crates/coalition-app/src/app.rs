@@ -12,7 +12,9 @@ use coalition_core::state::State;
 use coalition_core::{Command, Event};
 use coalition_ledger::audience::{Audience, extend};
 use coalition_ledger::store::read_all;
-use coalition_ledger::{EventStore, Head, Ledger, SealedEvent, StoreError, VerifiedEntry};
+use coalition_ledger::{
+    Claim, Claimed, EventStore, Hash, Head, Ledger, SealedEvent, StoreError, VerifiedEntry,
+};
 use coalition_store::OpenOptions;
 
 use crate::clock::Clock;
@@ -66,6 +68,15 @@ pub struct App {
 struct Record {
     ledger: Ledger,
     store: Arc<dyn EventStore>,
+}
+
+/// A keyed write's answer.
+#[derive(Debug)]
+pub struct Submitted {
+    /// What was recorded (the first time) or had been (every later time).
+    pub receipt: ReceiptView,
+    /// Whether the write was recorded before, under the same key, and nothing was done now.
+    pub replayed: bool,
 }
 
 impl App {
@@ -174,6 +185,81 @@ impl App {
         Ok(receipt)
     }
 
+    /// [`App::submit`] with the client's idempotency key: the first time, the request is decided
+    /// and recorded with the key claimed in the same transaction; every later time — through
+    /// this process, another server node on the same database, or after a restart — nothing is
+    /// decided again and the answer is the first write's receipt, `replayed`. The same key with
+    /// another request is refused.
+    pub async fn submit_once(
+        &self,
+        coalition: &CoalitionId,
+        actor: &PrincipalId,
+        key: &str,
+        request: Request,
+    ) -> Result<Submitted, AppError> {
+        let json = serde_json::to_vec(&request).map_err(AppError::internal)?;
+        let claim = Claim {
+            principal: actor.to_string(),
+            key: key.to_owned(),
+            request: Hash::of(&[b"idempotent-request", &json]),
+        };
+        let state = self.current(coalition).await?;
+        let commands = request.into_commands(&state)?;
+        let warnings = duplicate_warnings(&state, actor, &commands)?;
+        match self
+            .execute_or(coalition, actor, &commands, Some(&claim), |_, rejection| {
+                AppError::Rejected { rejection }
+            })
+            .await
+        {
+            Ok(mut receipt) => {
+                receipt.warnings = warnings;
+                Ok(Submitted {
+                    receipt,
+                    replayed: false,
+                })
+            }
+            Err(AppError::Claimed(claimed)) if claimed.request == claim.request => Ok(Submitted {
+                receipt: self.receipt_of(coalition, actor, &claimed).await?,
+                replayed: true,
+            }),
+            Err(AppError::Claimed(_)) => Err(AppError::KeyReused(
+                "this Idempotency-Key was sent before with another request".into(),
+            )),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The receipt an earlier write gave, made again from the record: what the actor may read
+    /// of the entries it appended, numbered as the actor's log numbers them.
+    async fn receipt_of(
+        &self,
+        coalition: &CoalitionId,
+        actor: &PrincipalId,
+        claimed: &Claimed,
+    ) -> Result<ReceiptView, AppError> {
+        let state = self.current(coalition).await?;
+        let viewer = Reader::viewer(&state, &Who::Principal(actor.clone()))?;
+        let audience = Audience::of(&viewer)
+            .ok_or_else(|| AppError::internal("an acting principal has an audience"))?;
+        let master = self
+            .ledger_or_missing(coalition)?
+            .entries_after(coalition, Head::EMPTY)
+            .await?;
+        let until = master.partition_point(|(sealed, _)| sealed.seq <= claimed.last);
+        let derived = extend(coalition, &audience, Head::EMPTY, &master[..until])
+            .map_err(AppError::internal)?;
+        let head = derived
+            .last()
+            .map_or(Head::EMPTY, |(_, (sealed, _))| sealed.head());
+        let mine: Vec<VerifiedEntry> = derived
+            .into_iter()
+            .filter(|(seq, _)| *seq >= claimed.first)
+            .map(|(_, entry)| entry)
+            .collect();
+        Ok(ReceiptView::of(&mine, head))
+    }
+
     /// Decides and records commands as `actor` now; a rejection writes nothing. The receipt
     /// lists what the actor may read of what was recorded: a verification that opens obligations
     /// the actor may not read does not tell it they exist.
@@ -183,7 +269,7 @@ impl App {
         actor: &PrincipalId,
         commands: &[Command],
     ) -> Result<ReceiptView, AppError> {
-        self.execute_or(coalition, actor, commands, |_, rejection| {
+        self.execute_or(coalition, actor, commands, None, |_, rejection| {
             AppError::Rejected { rejection }
         })
         .await
@@ -196,6 +282,7 @@ impl App {
         coalition: &CoalitionId,
         actor: &PrincipalId,
         commands: &[Command],
+        claim: Option<&Claim>,
         refused: impl FnOnce(usize, coalition_core::Rejection) -> AppError,
     ) -> Result<ReceiptView, AppError> {
         // Held across the write, so that no other write of this app derives past this one
@@ -203,12 +290,15 @@ impl App {
         let mut derived = self.derived.lock().await;
         let receipt = match self
             .ledger()?
-            .execute(coalition, actor, self.now(), commands)
+            .execute_claiming(coalition, actor, self.now(), commands, claim)
             .await
         {
             Ok(receipt) => receipt,
             Err(coalition_ledger::LedgerError::Rejected { index, rejection }) => {
                 return Err(refused(index, rejection));
+            }
+            Err(coalition_ledger::LedgerError::AlreadyClaimed(claimed)) => {
+                return Err(AppError::Claimed(claimed));
             }
             Err(other) => return Err(other.into()),
         };

@@ -41,6 +41,12 @@ pub enum AppError {
     /// Another writer kept winning the race for the log's head.
     #[error("{0}: too many concurrent writers; try again")]
     Conflict(String),
+    /// An idempotency key sent again with another request than the one it was first sent with.
+    #[error("{0}")]
+    KeyReused(String),
+    /// The write's idempotency key was claimed before; [`crate::App::submit_once`] answers it.
+    #[error("this idempotency key was used before, for entries {} to {}", .0.first, .0.last)]
+    Claimed(coalition_ledger::Claimed),
     /// Something that is not the caller's fault (I/O, a damaged key file of the custodian).
     #[error("{0}")]
     Internal(String),
@@ -77,6 +83,8 @@ impl AppError {
             AppError::Rejected { rejection } => rejection.code(),
             AppError::Verification(_) => "record.verification_failed",
             AppError::Conflict(_) => "record.conflict",
+            AppError::KeyReused(_) => "idempotency.key_reused",
+            AppError::Claimed(_) => "idempotency.claimed",
             AppError::Internal(_) => "internal",
         }
     }

@@ -35,7 +35,7 @@ pub mod tokens;
 pub mod trust;
 pub mod views;
 
-pub use app::{Access, App, Config};
+pub use app::{Access, App, Config, Submitted};
 pub use demo::{DEMO_COALITION, PARIS_SCENARIO};
 pub use error::AppError;
 pub use reader::{Reader, Reading, ToSign, Who};

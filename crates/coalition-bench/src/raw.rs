@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use coalition_core::id::CoalitionId;
 use coalition_ledger::canonical::event_hash;
-use coalition_ledger::{EventStore, Hash, Head, SealedEvent, StoreError};
+use coalition_ledger::{Claim, Claimed, EventStore, Hash, Head, SealedEvent, StoreError};
 use futures_util::TryStreamExt as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
@@ -164,6 +164,27 @@ impl EventStore for NormalSyncStore {
         }
         insert(&mut tx, coalition, events).await.map_err(backend)?;
         tx.commit().await.map_err(backend)
+    }
+
+    async fn append_claiming(
+        &self,
+        _: &CoalitionId,
+        _: Head,
+        _: &[SealedEvent],
+        _: &Claim,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::Backend(
+            "not needed by the negative control".into(),
+        ))
+    }
+
+    async fn claimed(
+        &self,
+        _: &CoalitionId,
+        _: &str,
+        _: &str,
+    ) -> Result<Option<Claimed>, StoreError> {
+        Ok(None)
     }
 
     async fn read(

@@ -19,7 +19,7 @@ use coalition_core::{Command, Context, Event, Rejection, State, apply, decide};
 
 use crate::canonical::{CanonicalError, Envelope};
 use crate::seal::{Head, SealedEvent, seal};
-use crate::store::{EventStore, PAGE, StoreError};
+use crate::store::{Claim, Claimed, EventStore, PAGE, StoreError};
 use crate::verify::{ChainBreak, verify_from};
 
 /// How many times `execute` re-decides after losing a race to another writer. Each lost race
@@ -50,6 +50,10 @@ pub enum LedgerError {
     /// The store failed.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// The write's idempotency key was claimed before (by this request or another): nothing
+    /// was decided or written this time.
+    #[error("this idempotency key was used before, for entries {} to {}", .0.first, .0.last)]
+    AlreadyClaimed(Claimed),
 }
 
 /// A coalition's state now, as the ledger keeps it. Cheap to hold: readers share the state,
@@ -213,6 +217,23 @@ impl Ledger {
         now: Timestamp,
         commands: &[Command],
     ) -> Result<Receipt, LedgerError> {
+        self.execute_claiming(coalition, actor, now, commands, None)
+            .await
+    }
+
+    /// [`Ledger::execute`] with an idempotency key: if `claim`'s key was claimed before, in
+    /// this coalition by this principal, nothing is decided and [`LedgerError::AlreadyClaimed`]
+    /// says what it recorded; otherwise the key is claimed in the append's own transaction. A
+    /// retry racing its original (through another process or node) loses the append's head
+    /// check, catches up and finds the claim.
+    pub async fn execute_claiming(
+        &self,
+        coalition: &CoalitionId,
+        actor: &PrincipalId,
+        now: Timestamp,
+        commands: &[Command],
+        claim: Option<&Claim>,
+    ) -> Result<Receipt, LedgerError> {
         let slot = self.slot(coalition);
         let mut kept = slot.lock().await;
         let ctx = Context {
@@ -221,6 +242,14 @@ impl Ledger {
         };
         let mut attempt = 0;
         loop {
+            if let Some(claim) = claim
+                && let Some(claimed) = self
+                    .store
+                    .claimed(coalition, &claim.principal, &claim.key)
+                    .await?
+            {
+                return Err(LedgerError::AlreadyClaimed(claimed));
+            }
             self.catch_up(coalition, &mut kept).await?;
             let head = kept.head;
             let decided =
@@ -232,7 +261,16 @@ impl Ledger {
                     }
                 })?;
             let sealed = seal(coalition, head, now, actor, decided.events.clone())?;
-            match self.store.append(coalition, head, &sealed).await {
+            // A write that records nothing has nothing to record twice.
+            let appended = match claim {
+                Some(claim) if !sealed.is_empty() => {
+                    self.store
+                        .append_claiming(coalition, head, &sealed, claim)
+                        .await
+                }
+                _ => self.store.append(coalition, head, &sealed).await,
+            };
+            match appended {
                 Ok(()) => {
                     match decided.after {
                         Some(after) => kept.state = Arc::new(after),

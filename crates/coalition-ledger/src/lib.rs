@@ -22,4 +22,4 @@ pub mod verify;
 pub use hash::Hash;
 pub use ledger::{AsOf, Current, Ledger, LedgerError, Receipt, Replayed, VerifiedEntry};
 pub use seal::{Head, SealedEvent};
-pub use store::{EventStore, StoreError};
+pub use store::{Claim, Claimed, EventStore, StoreError};

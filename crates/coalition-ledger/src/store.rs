@@ -3,6 +3,7 @@
 
 use coalition_core::id::CoalitionId;
 
+use crate::hash::Hash;
 use crate::seal::{Head, SealedEvent};
 
 /// Why a store operation failed.
@@ -60,6 +61,30 @@ fn conflict(expected: &Head, actual: &Head) -> String {
     }
 }
 
+/// A write's claim on an idempotency key: the key a principal sent with a request, and what
+/// the request was. Recorded in the same transaction as the write's entries, so that a retry —
+/// through this process, another node or after a restart — finds it and records nothing again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// The principal that sent the key (keys are the principal's own).
+    pub principal: String,
+    /// The key, as sent.
+    pub key: String,
+    /// SHA-256 of the request's JSON: a key sent again with another request is a mistake.
+    pub request: Hash,
+}
+
+/// What a claimed key was used for: the request and the entries it recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claimed {
+    /// SHA-256 of the request's JSON.
+    pub request: Hash,
+    /// The first and last sequence numbers the write appended.
+    pub first: u64,
+    /// The last.
+    pub last: u64,
+}
+
 /// Where coalitions' logs are kept.
 #[async_trait::async_trait]
 pub trait EventStore: Send + Sync {
@@ -71,6 +96,24 @@ pub trait EventStore: Send + Sync {
         expected: Head,
         events: &[SealedEvent],
     ) -> Result<(), StoreError>;
+
+    /// [`EventStore::append`], recording in the same transaction that `claim`'s key was used
+    /// for these entries (at least one). A key already claimed in this coalition is a conflict.
+    async fn append_claiming(
+        &self,
+        coalition: &CoalitionId,
+        expected: Head,
+        events: &[SealedEvent],
+        claim: &Claim,
+    ) -> Result<(), StoreError>;
+
+    /// What `principal`'s `key` was claimed for in `coalition`, if it was.
+    async fn claimed(
+        &self,
+        coalition: &CoalitionId,
+        principal: &str,
+        key: &str,
+    ) -> Result<Option<Claimed>, StoreError>;
 
     /// At most `limit` entries with `seq >= from`, in order. Readers page through a log with
     /// it, so that a long log is never held in memory at once.

@@ -112,6 +112,12 @@ fn resolve(shared: &Shared, headers: &axum::http::HeaderMap) -> Result<Caller, A
         .ok()
         .and_then(|value| value.strip_prefix("Bearer "))
         .ok_or_else(|| unauthorised("expected Authorization: Bearer TOKEN"))?;
+    by_token(shared, token)
+}
+
+/// The caller a presented token names: its principal, or 401 for a token that is unknown,
+/// revoked or expired.
+pub(crate) fn by_token(shared: &Shared, token: &str) -> Result<Caller, ApiError> {
     match shared.app.authenticate(token.trim())? {
         Some(token) => Ok(Caller::Token(Box::new(token))),
         None => {

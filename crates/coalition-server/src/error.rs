@@ -97,8 +97,15 @@ impl ApiError {
                 ApiError::new(status, code, format!("refused: {rejection}"))
             }
             AppError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, code, message),
+            AppError::KeyReused(message) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).at("Idempotency-Key")
+            }
             // The record failing its own checks, or I/O: the server's problem, not the caller's,
             // and nothing of it is the caller's to read.
+            // Answered inside `submit_once`; reaching here is the server's own fault.
+            claimed @ AppError::Claimed(_) => {
+                ApiError::from_app(AppError::internal(claimed), input)
+            }
             AppError::Verification(message) | AppError::Internal(message) => {
                 tracing::error!(code, %message, "request failed");
                 ApiError::new(

@@ -132,6 +132,17 @@ fn named_field(message: &str) -> Option<String> {
     Some(rest[..rest.find('`')?].to_owned())
 }
 
+/// A category filter, checked as a slug: a category in a stored event is taken as written, but
+/// one a client asks for that can be no category is a mistake to name, not an empty answer.
+pub(crate) fn category<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<coalition_core::commitment::Category>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    text.map(|text| coalition_core::commitment::Category::parse(&text))
+        .transpose()
+        .map_err(serde::de::Error::custom)
+}
+
 #[cfg(test)]
 mod tests {
     use super::named_field;

@@ -19,44 +19,6 @@ pub struct Shared {
     pub(crate) app: Arc<App>,
     pub(crate) options: Options,
     draining: AtomicBool,
-    /// Answers to writes sent with an `Idempotency-Key`, held while a keyed write is decided so
-    /// that a retry racing its original waits for it.
-    pub(crate) idempotency: tokio::sync::Mutex<Idempotency>,
-}
-
-/// The most keyed answers kept; the oldest is forgotten first.
-const KEPT_ANSWERS: usize = 10_000;
-
-/// A keyed write's answer: the request it answered (as canonical JSON) and the response.
-pub(crate) struct KeptAnswer {
-    pub(crate) request: Vec<u8>,
-    pub(crate) body: Vec<u8>,
-}
-
-/// Keyed answers per (principal, key), in memory: a retry after a lost response gets the first
-/// answer instead of recording twice.
-#[derive(Default)]
-pub(crate) struct Idempotency {
-    answers: std::collections::BTreeMap<(String, String), KeptAnswer>,
-    order: std::collections::VecDeque<(String, String)>,
-}
-
-impl Idempotency {
-    pub(crate) fn get(&self, principal: &str, key: &str) -> Option<&KeptAnswer> {
-        self.answers.get(&(principal.to_owned(), key.to_owned()))
-    }
-
-    pub(crate) fn keep(&mut self, principal: &str, key: &str, answer: KeptAnswer) {
-        let id = (principal.to_owned(), key.to_owned());
-        if self.answers.insert(id.clone(), answer).is_none() {
-            self.order.push_back(id);
-        }
-        while self.order.len() > KEPT_ANSWERS {
-            if let Some(oldest) = self.order.pop_front() {
-                self.answers.remove(&oldest);
-            }
-        }
-    }
 }
 
 impl Shared {
@@ -66,7 +28,6 @@ impl Shared {
             app,
             options,
             draining: AtomicBool::new(false),
-            idempotency: tokio::sync::Mutex::default(),
         }
     }
 

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use coalition_core::id::CoalitionId;
-use coalition_ledger::{EventStore, Hash, Head, SealedEvent, StoreError};
+use coalition_ledger::{Claimed, EventStore, Hash, Head, SealedEvent, StoreError};
 
 /// Whether an open may create and change the record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,6 +120,29 @@ fn hash_from_db(bytes: &[u8]) -> Result<Hash, StoreError> {
         ))
     })?;
     Ok(Hash(array))
+}
+
+/// The first and last sequence numbers of a claimed write, as the database stores them.
+fn claimed_range(events: &[SealedEvent]) -> Result<(i64, i64), StoreError> {
+    let (Some(first), Some(last)) = (events.first(), events.last()) else {
+        return Err(StoreError::Backend(
+            "an idempotency key claims at least one entry".into(),
+        ));
+    };
+    let db = |seq: u64| {
+        i64::try_from(seq)
+            .map_err(|_| StoreError::Backend(format!("sequence number {seq} is out of range")))
+    };
+    Ok((db(first.seq)?, db(last.seq)?))
+}
+
+/// A claim read back: the row's columns checked on the way.
+fn claimed(request: &[u8], first: i64, last: i64) -> Result<Claimed, StoreError> {
+    Ok(Claimed {
+        request: hash_from_db(request)?,
+        first: seq_from_db(first)?,
+        last: seq_from_db(last)?,
+    })
 }
 
 /// An entry read back: the row's columns checked on the way.

@@ -20,7 +20,7 @@
 use std::time::Duration;
 
 use coalition_core::id::CoalitionId;
-use coalition_ledger::{EventStore, Head, SealedEvent, StoreError};
+use coalition_ledger::{Claim, Claimed, EventStore, Head, SealedEvent, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
@@ -122,7 +122,9 @@ impl PostgresStore {
         coalition: &CoalitionId,
         expected: Head,
         events: &[SealedEvent],
+        claim: Option<&Claim>,
     ) -> Result<Result<(), sqlx::Error>, StoreError> {
+        let range = claim.map(|_| crate::claimed_range(events)).transpose()?;
         let mut conn = self.pool.acquire().await.map_err(backend)?;
         let attempt = async {
             let mut tx = conn
@@ -133,6 +135,21 @@ impl PostgresStore {
                 return Ok(Err(StoreError::Conflict { expected, actual }));
             }
             insert_in(&mut tx, coalition, events).await?;
+            if let (Some(claim), Some((first, last))) = (claim, range) {
+                sqlx::query(
+                    "INSERT INTO idempotency_keys \
+                     (coalition, principal, key, request, first_seq, last_seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(coalition.as_str())
+                .bind(&claim.principal)
+                .bind(&claim.key)
+                .bind(claim.request.as_bytes().as_slice())
+                .bind(first)
+                .bind(last)
+                .execute(&mut *tx)
+                .await?;
+            }
             // Acknowledged only after COMMIT returns: with synchronous_commit on, the WAL
             // record of the commit is flushed first.
             tx.commit().await?;
@@ -292,19 +309,19 @@ async fn insert_in(
     Ok(())
 }
 
-#[async_trait::async_trait]
-impl EventStore for PostgresStore {
-    async fn append(
+impl PostgresStore {
+    async fn append_with(
         &self,
         coalition: &CoalitionId,
         expected: Head,
         events: &[SealedEvent],
+        claim: Option<&Claim>,
     ) -> Result<(), StoreError> {
         self.writable()?;
         crate::numbered_from(expected, events)?;
         let mut failures = 0;
         loop {
-            let lost = match self.try_append(coalition, expected, events).await? {
+            let lost = match self.try_append(coalition, expected, events, claim).await? {
                 Ok(()) => return Ok(()),
                 Err(lost) => lost,
             };
@@ -320,6 +337,56 @@ impl EventStore for PostgresStore {
                 )));
             }
         }
+    }
+}
+
+#[async_trait::async_trait]
+impl EventStore for PostgresStore {
+    async fn append(
+        &self,
+        coalition: &CoalitionId,
+        expected: Head,
+        events: &[SealedEvent],
+    ) -> Result<(), StoreError> {
+        self.append_with(coalition, expected, events, None).await
+    }
+
+    async fn append_claiming(
+        &self,
+        coalition: &CoalitionId,
+        expected: Head,
+        events: &[SealedEvent],
+        claim: &Claim,
+    ) -> Result<(), StoreError> {
+        self.append_with(coalition, expected, events, Some(claim))
+            .await
+    }
+
+    async fn claimed(
+        &self,
+        coalition: &CoalitionId,
+        principal: &str,
+        key: &str,
+    ) -> Result<Option<Claimed>, StoreError> {
+        let row = sqlx::query(
+            "SELECT request, first_seq, last_seq FROM idempotency_keys \
+             WHERE coalition = $1 AND principal = $2 AND key = $3",
+        )
+        .bind(coalition.as_str())
+        .bind(principal)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(failed)?;
+        row.map(|row| {
+            let request: &[u8] = row.try_get(0).map_err(backend)?;
+            crate::claimed(
+                request,
+                row.try_get(1).map_err(backend)?,
+                row.try_get(2).map_err(backend)?,
+            )
+        })
+        .transpose()
     }
 
     async fn read(
@@ -366,12 +433,18 @@ impl EventStore for PostgresStore {
 
     async fn discard(&self, coalition: &CoalitionId) -> Result<(), StoreError> {
         self.writable()?;
-        sqlx::query("DELETE FROM events WHERE coalition = $1")
-            .bind(coalition.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(())
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for delete in [
+            "DELETE FROM events WHERE coalition = $1",
+            "DELETE FROM idempotency_keys WHERE coalition = $1",
+        ] {
+            sqlx::query(delete)
+                .bind(coalition.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
     }
 
     async fn close(&self) {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use coalition_core::id::CoalitionId;
-use coalition_ledger::{EventStore, Head, SealedEvent, StoreError};
+use coalition_ledger::{Claim, Claimed, EventStore, Head, SealedEvent, StoreError};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
@@ -277,13 +277,37 @@ async fn insert_in(
     Ok(())
 }
 
-#[async_trait::async_trait]
-impl EventStore for SqliteStore {
-    async fn append(
+/// The row that says `claim`'s key was used for `events`, in the append's transaction.
+async fn claim_in(
+    conn: &mut SqliteConnection,
+    coalition: &CoalitionId,
+    events: &[SealedEvent],
+    claim: &Claim,
+) -> Result<(), StoreError> {
+    let (first, last) = crate::claimed_range(events)?;
+    sqlx::query(
+        "INSERT INTO idempotency_keys (coalition, principal, key, request, first_seq, last_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(coalition.as_str())
+    .bind(&claim.principal)
+    .bind(&claim.key)
+    .bind(claim.request.as_bytes().as_slice())
+    .bind(first)
+    .bind(last)
+    .execute(&mut *conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+impl SqliteStore {
+    async fn append_with(
         &self,
         coalition: &CoalitionId,
         expected: Head,
         events: &[SealedEvent],
+        claim: Option<&Claim>,
     ) -> Result<(), StoreError> {
         self.writable()?;
         crate::numbered_from(expected, events)?;
@@ -297,8 +321,55 @@ impl EventStore for SqliteStore {
             return Err(StoreError::Conflict { expected, actual });
         }
         insert_in(&mut tx, coalition, events).await?;
+        if let Some(claim) = claim {
+            claim_in(&mut tx, coalition, events, claim).await?;
+        }
         // Acknowledged only after COMMIT returns: with synchronous=FULL the WAL is fsynced first.
         tx.commit().await.map_err(backend)
+    }
+}
+
+#[async_trait::async_trait]
+impl EventStore for SqliteStore {
+    async fn append(
+        &self,
+        coalition: &CoalitionId,
+        expected: Head,
+        events: &[SealedEvent],
+    ) -> Result<(), StoreError> {
+        self.append_with(coalition, expected, events, None).await
+    }
+
+    async fn append_claiming(
+        &self,
+        coalition: &CoalitionId,
+        expected: Head,
+        events: &[SealedEvent],
+        claim: &Claim,
+    ) -> Result<(), StoreError> {
+        self.append_with(coalition, expected, events, Some(claim))
+            .await
+    }
+
+    async fn claimed(
+        &self,
+        coalition: &CoalitionId,
+        principal: &str,
+        key: &str,
+    ) -> Result<Option<Claimed>, StoreError> {
+        let mut conn = self.lease().await?;
+        let row = sqlx::query(
+            "SELECT request, first_seq, last_seq FROM idempotency_keys \
+             WHERE coalition = $1 AND principal = $2 AND key = $3",
+        )
+        .bind(coalition.as_str())
+        .bind(principal)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend)?;
+        row.map(|row| crate::claimed(row.get(0), row.get(1), row.get(2)))
+            .transpose()
     }
 
     async fn read(
@@ -348,12 +419,18 @@ impl EventStore for SqliteStore {
     async fn discard(&self, coalition: &CoalitionId) -> Result<(), StoreError> {
         self.writable()?;
         let mut conn = self.lease().await?;
-        sqlx::query("DELETE FROM events WHERE coalition = $1")
-            .bind(coalition.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-        Ok(())
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        for delete in [
+            "DELETE FROM events WHERE coalition = $1",
+            "DELETE FROM idempotency_keys WHERE coalition = $1",
+        ] {
+            sqlx::query(delete)
+                .bind(coalition.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
     }
 
     async fn close(&self) {

@@ -317,7 +317,7 @@ impl App {
             )
             .into());
         }
-        self.execute_or(coalition, actor, &commands, |index, rejection| {
+        self.execute_or(coalition, actor, &commands, None, |index, rejection| {
             let line = lines.get(index).copied().unwrap_or(0);
             SourceError::line(file, line, format!("refused: {rejection}")).into()
         })

@@ -3,6 +3,7 @@
 //! routes served.
 
 mod events;
+mod formats;
 mod health;
 mod log;
 mod read;
@@ -44,6 +45,9 @@ pub(crate) fn api() -> OpenApiRouter<Arc<Shared>> {
         .routes(routes!(read::obligations))
         .routes(routes!(read::coverage))
         .routes(routes!(read::whatif))
+        .routes(routes!(formats::obligations_feed))
+        .routes(routes!(formats::support))
+        .routes(routes!(formats::open_data))
         .routes(routes!(statement::statements))
         .routes(routes!(statement::statement))
         .routes(routes!(statement::diff))

@@ -102,6 +102,7 @@ pub(crate) struct CommitmentsQuery {
     guarantor: Option<PartyCode>,
     /// Only this category.
     #[param(value_type = Option<String>)]
+    #[serde(default, deserialize_with = "crate::extract::category")]
     category: Option<Category>,
     /// Only those in force at this time (the world as it stood then).
     #[param(value_type = Option<String>)]

@@ -7,20 +7,20 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use coalition_app::Request;
-use coalition_core::id::{CoalitionId, PrincipalId};
+use coalition_app::{Request, Submitted};
 
 use super::coalition;
 use crate::caller::Caller;
 use crate::error::{ApiError, Input};
 use crate::extract::Body;
-use crate::shared::{KeptAnswer, Shared};
+use crate::shared::Shared;
 
 /// Decides and records one write as the token's principal: the new entries, numbered as the
 /// caller's own log numbers them, and where that log now ends. A refused request writes nothing.
 /// With an `Idempotency-Key` header, a retry of the same request by the same principal gets the
-/// first answer again (`Idempotent-Replayed: true`) instead of recording twice; keys are kept
-/// in this server's memory (the last 10,000), not across restarts.
+/// first answer again (`Idempotent-Replayed: true`) instead of recording twice. The key is
+/// claimed in the record, in the write's own transaction, so this holds through every server
+/// node on the same database and across restarts.
 #[utoipa::path(post, path = "/api/coalitions/{coalition}/requests", tag = "writes",
     params(("coalition" = String, Path, description = "The coalition"),
         ("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same request with the same key is recorded once")),
@@ -33,7 +33,7 @@ use crate::shared::{KeptAnswer, Shared};
         (status = 409, description = "Too many concurrent writers", body = ApiError),
         (status = 413, description = "Body too large", body = ApiError),
         (status = 415, description = "Not JSON", body = ApiError),
-        (status = 422, description = "A rule rejects the command", body = ApiError),
+        (status = 422, description = "A rule rejects the command, or the Idempotency-Key was sent before with another request", body = ApiError),
         (status = 503, description = "Shutting down: nothing was written; retry", body = ApiError)))]
 pub(crate) async fn submit(
     State(shared): State<Arc<Shared>>,
@@ -60,58 +60,22 @@ pub(crate) async fn submit(
         )
         .retry_after(5));
     }
-    let Some(key) = idempotency_key(&headers)? else {
-        return record(&shared, &c, &actor, request).await.map(created);
-    };
-    // Held across the write: a retry racing its original waits for the original's answer.
-    let mut kept = shared.idempotency.lock().await;
-    let canonical = serde_json::to_vec(&request)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    if let Some(answer) = kept.get(actor.as_str(), &key) {
-        if answer.request != canonical {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency.key_reused",
-                "this Idempotency-Key was sent before with another request",
-            )
-            .at("Idempotency-Key"));
-        }
-        let mut response = created(answer.body.clone());
-        response
-            .headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
-        return Ok(response);
+    let key = idempotency_key(&headers)?;
+    let submitted = match key {
+        None => shared
+            .app
+            .submit(&c, &actor, request)
+            .await
+            .map(|receipt| Submitted {
+                receipt,
+                replayed: false,
+            }),
+        Some(key) => shared.app.submit_once(&c, &actor, &key, request).await,
     }
-    let body = record(&shared, &c, &actor, request).await?;
-    kept.keep(
-        actor.as_str(),
-        &key,
-        KeptAnswer {
-            request: canonical,
-            body: body.clone(),
-        },
-    );
-    Ok(created(body))
-}
-
-/// Decides and records the request; the receipt as JSON.
-async fn record(
-    shared: &Shared,
-    coalition: &CoalitionId,
-    actor: &PrincipalId,
-    request: Request,
-) -> Result<Vec<u8>, ApiError> {
-    let receipt = shared
-        .app
-        .submit(coalition, actor, request)
-        .await
-        .map_err(|e| ApiError::from_app(e, Input::Body("/request")))?;
-    serde_json::to_vec(&receipt)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
-}
-
-fn created(body: Vec<u8>) -> Response {
-    (
+    .map_err(|e| ApiError::from_app(e, Input::Body("/request")))?;
+    let body = serde_json::to_vec(&submitted.receipt)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let mut response = (
         StatusCode::CREATED,
         [(
             header::CONTENT_TYPE,
@@ -119,7 +83,13 @@ fn created(body: Vec<u8>) -> Response {
         )],
         body,
     )
-        .into_response()
+        .into_response();
+    if submitted.replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
 
 /// The `Idempotency-Key` header, if sent: 1 to 255 visible ASCII characters.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::support::Server;
 
 /// Opens `GET …/events` and returns the body to read frames from.
-async fn subscribe(server: &Server, token: Option<&str>) -> hyper::body::Incoming {
+pub(crate) async fn subscribe(server: &Server, token: Option<&str>) -> hyper::body::Incoming {
     let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let mut request = axum::http::Request::get(format!("{}{}", server.url, server.path("events")));
     if let Some(token) = token {
@@ -28,7 +28,7 @@ async fn subscribe(server: &Server, token: Option<&str>) -> hyper::body::Incomin
 }
 
 /// The next `entry` event's data, waiting at most 10 s.
-async fn next_entry(body: &mut hyper::body::Incoming, buffer: &mut String) -> Value {
+pub(crate) async fn next_entry(body: &mut hyper::body::Incoming, buffer: &mut String) -> Value {
     loop {
         if let Some(end) = buffer.find("\n\n") {
             let event: String = buffer.drain(..end + 2).collect();

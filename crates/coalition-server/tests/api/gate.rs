@@ -109,7 +109,9 @@ async fn every_get_route(server: &Server, token: Option<&str>) -> Vec<String> {
         };
         let mut route = path
             .replace("{coalition}", server.coalition.as_str())
-            .replace("{id}", id);
+            .replace("{id}", id)
+            .replace("{layout}", "json")
+            .replace("{file}", "commitments.json");
         if path.ends_with("/diff") {
             route.push_str("?from=1&to=1");
         } else if !query.is_empty() {

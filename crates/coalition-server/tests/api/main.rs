@@ -2,7 +2,9 @@
 //! as a client would ask it.
 
 mod events;
+mod formats;
 mod gate;
+mod nodes;
 mod openapi;
 mod reads;
 mod support;

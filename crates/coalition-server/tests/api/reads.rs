@@ -165,6 +165,7 @@ async fn bad_query_parameters_are_named() {
     for (query, field) in [
         ("commitments?colour=red", "colour"),
         ("commitments?at=yesterday", "at"),
+        ("commitments?category=Force%20on%20land!", "category"),
         ("obligations?overdue=perhaps", "overdue"),
         ("log/proof", "seq"),
     ] {

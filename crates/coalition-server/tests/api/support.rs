@@ -32,7 +32,56 @@ pub(crate) struct Server {
     pub(crate) coalition: CoalitionId,
     client: Client<HttpConnector, Full<Bytes>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    dir: Arc<tempfile::TempDir>,
+    database: String,
+}
+
+/// An application over the record at `database`, with the keys and tokens in `dir`.
+async fn open(dir: &tempfile::TempDir, database: &str) -> Arc<App> {
+    let data = dir.path().join("data");
+    let config = Config {
+        database: database.to_owned(),
+        log_keys: Arc::new(FileLogKeys::in_data_dir(&data)),
+        trust: Arc::new(DirTrustStore::new(dir.path().join("trust"))),
+        clock: Arc::new(FixedClock(Timestamp::parse(NOW).expect("a time"))),
+        tokens: Arc::new(FileTokenStore::in_data_dir(&data)),
+        connections: 4,
+    };
+    Arc::new(App::open(config, Access::Write).await.expect("opened"))
+}
+
+/// `app` served on an ephemeral loopback port.
+async fn serve(
+    app: Arc<App>,
+    options: Options,
+    tokens: BTreeMap<String, String>,
+    coalition: CoalitionId,
+    dir: Arc<tempfile::TempDir>,
+    database: String,
+) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(coalition_server::serve(
+        listener,
+        app.clone(),
+        options,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    Server {
+        url,
+        tokens,
+        app,
+        coalition,
+        client: Client::builder(TokioExecutor::new()).build_http(),
+        stop: Some(stop),
+        dir,
+        database,
+    }
 }
 
 /// What a response said.
@@ -56,17 +105,22 @@ impl Server {
     }
 
     pub(crate) async fn start(options: Options) -> Server {
-        let dir = tempfile::tempdir().expect("a temporary directory");
+        let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+        let database = format!(
+            "sqlite://{}",
+            dir.path().join("data").join("coalition.sqlite").display()
+        );
+        Server::start_on(database, dir, options).await
+    }
+
+    /// A server over a fresh demo in the record at `database`; log keys and tokens in `dir`.
+    pub(crate) async fn start_on(
+        database: String,
+        dir: Arc<tempfile::TempDir>,
+        options: Options,
+    ) -> Server {
         let data = dir.path().join("data");
-        let config = Config {
-            database: format!("sqlite://{}", data.join("coalition.sqlite").display()),
-            log_keys: Arc::new(FileLogKeys::in_data_dir(&data)),
-            trust: Arc::new(DirTrustStore::new(dir.path().join("trust"))),
-            clock: Arc::new(FixedClock(Timestamp::parse(NOW).expect("a time"))),
-            tokens: Arc::new(FileTokenStore::in_data_dir(&data)),
-            connections: 4,
-        };
-        let app = Arc::new(App::open(config, Access::Write).await.expect("opened"));
+        let app = open(&dir, &database).await;
         let summary = app
             .demo(false, &data.join("demo-keys"))
             .await
@@ -84,28 +138,22 @@ impl Server {
                 .expect("issued");
             tokens.insert(principal.id.to_string(), issued.token);
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a port");
-        let url = format!("http://{}", listener.local_addr().expect("an address"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(coalition_server::serve(
-            listener,
-            app.clone(),
-            options,
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        Server {
-            url,
-            tokens,
+        serve(app, options, tokens, coalition, dir, database).await
+    }
+
+    /// A second server over the same record, as a second node on one database is: its own
+    /// application and memory, the same tokens.
+    pub(crate) async fn another_node(&self, options: Options) -> Server {
+        let app = open(&self.dir, &self.database).await;
+        serve(
             app,
-            coalition,
-            client: Client::builder(TokioExecutor::new()).build_http(),
-            stop: Some(stop),
-            _dir: dir,
-        }
+            options,
+            self.tokens.clone(),
+            self.coalition.clone(),
+            self.dir.clone(),
+            self.database.clone(),
+        )
+        .await
     }
 
     /// The token of a demo principal.

@@ -19,7 +19,7 @@ use coalition_core::party::{Principal, PrincipalRole, Seat, SeatRole};
 use coalition_ledger::seal::seal;
 use coalition_ledger::store::read_all;
 use coalition_ledger::verify::verify_chain;
-use coalition_ledger::{EventStore, Hash, Head, Ledger, SealedEvent, StoreError};
+use coalition_ledger::{Claim, Claimed, EventStore, Hash, Head, Ledger, SealedEvent, StoreError};
 
 use crate::ledgers::two_ledgers_on_one_store_read_only_what_is_new;
 
@@ -96,6 +96,7 @@ pub(crate) async fn suite(open: &Opener) {
     discard_removes_one_coalition_only(store.as_ref(), &names).await;
     large_payloads_and_long_batches_come_back_byte_for_byte(store.as_ref(), &names).await;
     many_coalitions_are_listed_and_kept_apart(store.as_ref(), &names).await;
+    an_idempotency_key_is_claimed_with_its_entries_once(store.as_ref(), &names).await;
     concurrent_appenders_lose_nothing_and_never_fork(&store, open, &names, Writers::Separate).await;
     concurrent_appenders_lose_nothing_and_never_fork(&store, open, &names, Writers::OneLedger)
         .await;
@@ -270,6 +271,72 @@ async fn discard_removes_one_coalition_only(store: &dyn EventStore, names: &Name
         .append(&a, Head::EMPTY, &batch(&a, Head::EMPTY, 1))
         .await
         .unwrap();
+}
+
+async fn an_idempotency_key_is_claimed_with_its_entries_once(
+    store: &dyn EventStore,
+    names: &Names,
+) {
+    let id = names.id("claims");
+    let claim = |key: &str, request: &[u8]| Claim {
+        principal: "monitor".into(),
+        key: key.into(),
+        request: Hash::of(&[request]),
+    };
+    let first = claim("k-1", b"report Odesa");
+    assert_eq!(store.claimed(&id, "monitor", "k-1").await.unwrap(), None);
+    let events = batch(&id, Head::EMPTY, 3);
+    store
+        .append_claiming(&id, Head::EMPTY, &events, &first)
+        .await
+        .unwrap();
+    let claimed = Claimed {
+        request: first.request,
+        first: 1,
+        last: 3,
+    };
+    assert_eq!(
+        store.claimed(&id, "monitor", "k-1").await.unwrap(),
+        Some(claimed)
+    );
+    // Keys are each principal's own, and each coalition's.
+    assert_eq!(
+        store.claimed(&id, "secretariat", "k-1").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .claimed(&names.id("other"), "monitor", "k-1")
+            .await
+            .unwrap(),
+        None
+    );
+    // A key claimed once cannot be claimed again, and the failed append writes nothing.
+    let head = head_of(&events);
+    let again = batch(&id, head, 1);
+    assert!(
+        store
+            .append_claiming(&id, head, &again, &claim("k-1", b"report Lviv"))
+            .await
+            .is_err()
+    );
+    assert_eq!(store.head(&id).await.unwrap(), head);
+    assert_eq!(
+        store.claimed(&id, "monitor", "k-1").await.unwrap(),
+        Some(claimed)
+    );
+    // A refused append (a stale head) claims nothing.
+    let stale = claim("k-2", b"stale");
+    assert!(matches!(
+        store
+            .append_claiming(&id, Head::EMPTY, &batch(&id, Head::EMPTY, 1), &stale)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.claimed(&id, "monitor", "k-2").await.unwrap(), None);
+    // Discarding the log forgets its keys.
+    store.discard(&id).await.unwrap();
+    assert_eq!(store.claimed(&id, "monitor", "k-1").await.unwrap(), None);
 }
 
 async fn large_payloads_and_long_batches_come_back_byte_for_byte(

@@ -11,7 +11,9 @@ use coalition_core::State;
 use coalition_core::command::Command;
 use coalition_core::dates::Timestamp;
 use coalition_core::id::{CoalitionId, IncidentId};
-use coalition_ledger::{AsOf, EventStore, Head, Ledger, LedgerError, SealedEvent, StoreError};
+use coalition_ledger::{
+    AsOf, Claim, Claimed, EventStore, Head, Ledger, LedgerError, SealedEvent, StoreError,
+};
 
 use crate::conformance::{Names, found, report};
 
@@ -52,6 +54,27 @@ impl EventStore for Counting {
             hook().await;
         }
         self.inner.append(coalition, expected, events).await
+    }
+
+    async fn append_claiming(
+        &self,
+        coalition: &CoalitionId,
+        expected: Head,
+        events: &[SealedEvent],
+        claim: &Claim,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .append_claiming(coalition, expected, events, claim)
+            .await
+    }
+
+    async fn claimed(
+        &self,
+        coalition: &CoalitionId,
+        principal: &str,
+        key: &str,
+    ) -> Result<Option<Claimed>, StoreError> {
+        self.inner.claimed(coalition, principal, key).await
     }
 
     async fn read(
