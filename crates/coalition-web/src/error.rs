@@ -45,7 +45,11 @@ impl WebError {
             AppError::Invalid { message, .. } => WebError::BadRequest(message),
             AppError::Source(source) => WebError::BadRequest(source.to_string()),
             AppError::Rejected { rejection } => WebError::Forbidden(rejection.to_string()),
-            AppError::Conflict(message) => WebError::BadRequest(message),
+            AppError::Conflict(message) | AppError::KeyReused(message) => {
+                WebError::BadRequest(message)
+            }
+            // Pages send no idempotency key, so none of theirs was claimed before.
+            claimed @ AppError::Claimed(_) => WebError::BadRequest(claimed.to_string()),
             AppError::Verification(message) | AppError::Internal(message) => {
                 tracing::error!(%message, "a page failed");
                 WebError::Internal
