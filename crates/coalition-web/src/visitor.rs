@@ -110,6 +110,14 @@ impl Visitor {
             .map_err(WebError::from_app)
     }
 
+    /// The principal a form acts as.
+    pub(crate) fn actor(&self) -> Result<coalition_core::id::PrincipalId, WebError> {
+        self.signed_in
+            .as_ref()
+            .map(|s| s.token.principal.clone())
+            .ok_or_else(|| WebError::SignIn(self.here.clone()))
+    }
+
     /// The session's CSRF token (empty without a session).
     pub(crate) fn csrf(&self) -> String {
         self.signed_in

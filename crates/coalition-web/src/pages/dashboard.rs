@@ -16,7 +16,7 @@ use coalition_core::names::Named as _;
 use coalition_core::obligation::{Deadline, ObligationStatus};
 
 use super::public::{SeatGroup, seat_groups};
-use super::{Banner, Chrome, Mark, coalition, render};
+use super::{Banner, Chrome, Mark, open, render};
 use crate::Web;
 use crate::charts::{self, Cell, Heatmap, TimelineRow};
 use crate::csv_export::csv;
@@ -243,8 +243,7 @@ pub(crate) async fn dashboard(
     visitor: Visitor,
     Path(c): Path<String>,
 ) -> Result<Response, WebError> {
-    let c = coalition(&c)?;
-    let reader = visitor.reader(&web, &c, None).await?;
+    let (c, reader) = open(&web, &visitor, &c, None).await?;
     let t = visitor.t;
     let map = heatmap(&reader);
     let coverage = reader
@@ -349,8 +348,7 @@ pub(crate) async fn heatmap_csv(
     visitor: Visitor,
     Path(c): Path<String>,
 ) -> Result<Response, WebError> {
-    let c = coalition(&c)?;
-    let reader = visitor.reader(&web, &c, None).await?;
+    let (_, reader) = open(&web, &visitor, &c, None).await?;
     let map = heatmap(&reader);
     let mut rows = Vec::new();
     for (g, cells) in map.guarantors.iter().zip(&map.cells) {
@@ -378,8 +376,7 @@ pub(crate) async fn coverage_csv(
     visitor: Visitor,
     Path(c): Path<String>,
 ) -> Result<Response, WebError> {
-    let c = coalition(&c)?;
-    let reader = visitor.reader(&web, &c, None).await?;
+    let (_, reader) = open(&web, &visitor, &c, None).await?;
     let coverage = reader
         .coverage(None, 20, None)
         .map_err(WebError::from_app)?;
@@ -408,8 +405,7 @@ pub(crate) async fn obligations_csv(
     visitor: Visitor,
     Path(c): Path<String>,
 ) -> Result<Response, WebError> {
-    let c = coalition(&c)?;
-    let reader = visitor.reader(&web, &c, None).await?;
+    let (_, reader) = open(&web, &visitor, &c, None).await?;
     let rows: Vec<Vec<String>> = open_obligations(&reader)
         .iter()
         .map(|o| {

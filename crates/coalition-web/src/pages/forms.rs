@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 
+use crate::Web;
 use crate::error::WebError;
+use crate::visitor::Visitor;
 
 /// The most a form may send.
 const MOST_BYTES: usize = 64 * 1024;
@@ -36,6 +38,19 @@ impl Fields {
             .map(|(_, value)| value.trim().to_owned())
             .unwrap_or_default()
     }
+}
+
+/// A form that writes: read, checked for this session's CSRF token and origin, and refused on
+/// a read-only replica before anything is decided.
+pub(crate) fn writing(web: &Web, visitor: &Visitor, body: &Bytes) -> Result<Fields, WebError> {
+    let fields = Fields::parse(body)?;
+    visitor.check_form(&fields.get("csrf"))?;
+    if web.options.read_only {
+        return Err(WebError::Forbidden(
+            "this server is a read-only replica: nothing was written".into(),
+        ));
+    }
+    Ok(fields)
 }
 
 /// What a form shows again after bad input: each field's text as typed, and the message for

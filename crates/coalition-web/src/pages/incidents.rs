@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use coalition_app::Request;
 use coalition_app::request::{NewIncidentRequest, ObligationReport};
@@ -23,8 +22,8 @@ use coalition_core::names::Named as _;
 use coalition_core::party::PrincipalRole;
 
 use super::dashboard::ObligationRow;
-use super::forms::{Echo, Fields};
-use super::{Banner, Chrome, Mark, id, open, render, see_other};
+use super::forms::{Echo, writing};
+use super::{Banner, Chrome, Mark, id, open, render_form, see_other};
 use crate::Web;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -90,34 +89,33 @@ fn list_page(visitor: &Visitor, c: &CoalitionId, reader: &Reader, echo: Echo) ->
         banner,
     )
     .live(c);
-    let mut response = render(&List {
-        coalition: c.to_string(),
-        rows: views.iter().map(|v| Row::of(t, v)).collect(),
-        echo,
-        kinds: IncidentKind::ALL
-            .iter()
-            .map(|k| Pick {
-                value: k.name().to_owned(),
-                label: t.name("kind", k.name()),
-            })
-            .collect(),
-        levels: Level::ALL
-            .iter()
-            .map(|l| Pick {
-                value: l.name().to_owned(),
-                label: l.name().to_owned(),
-            })
-            .collect(),
-        protected: reader
-            .protected()
-            .map(|p| p.to_string())
-            .unwrap_or_default(),
-        chrome,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    response
+    render_form(
+        &List {
+            coalition: c.to_string(),
+            rows: views.iter().map(|v| Row::of(t, v)).collect(),
+            echo,
+            kinds: IncidentKind::ALL
+                .iter()
+                .map(|k| Pick {
+                    value: k.name().to_owned(),
+                    label: t.name("kind", k.name()),
+                })
+                .collect(),
+            levels: Level::ALL
+                .iter()
+                .map(|l| Pick {
+                    value: l.name().to_owned(),
+                    label: l.name().to_owned(),
+                })
+                .collect(),
+            protected: reader
+                .protected()
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            chrome,
+        },
+        failed,
+    )
 }
 
 /// The list and the report form.
@@ -169,16 +167,6 @@ fn refused(echo: &mut Echo, err: AppError, fields: &[&str]) -> Result<(), WebErr
     Ok(())
 }
 
-/// Refuses every form of a read-only replica before it is decided.
-fn writable(web: &Web) -> Result<(), WebError> {
-    if web.options.read_only {
-        return Err(WebError::Forbidden(
-            "this server is a read-only replica: nothing was written".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// Reports an incident through the form.
 pub(crate) async fn report(
     State(web): State<Arc<Web>>,
@@ -186,9 +174,7 @@ pub(crate) async fn report(
     Path(c): Path<String>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let fields = Fields::parse(&body)?;
-    visitor.check_form(&fields.get("csrf"))?;
-    writable(&web)?;
+    let fields = writing(&web, &visitor, &body)?;
     let (c, reader) = open(&web, &visitor, &c, None).await?;
     let t = visitor.t;
     let mut echo = Echo::of(&fields);
@@ -233,7 +219,7 @@ pub(crate) async fn report(
         releasable_to,
         reported_at: None,
     }));
-    let actor = actor(&visitor)?;
+    let actor = visitor.actor()?;
     match web.app.submit(&c, &actor, request).await {
         Ok(receipt) => match receipt.created() {
             Some(created) => Ok(see_other(&format!("/c/{c}/incidents/{}", created.id))),
@@ -256,14 +242,6 @@ pub(crate) async fn report(
             Ok(list_page(&visitor, &c, &reader, echo))
         }
     }
-}
-
-fn actor(visitor: &Visitor) -> Result<coalition_core::id::PrincipalId, WebError> {
-    visitor
-        .signed_in
-        .as_ref()
-        .map(|s| s.token.principal.clone())
-        .ok_or_else(|| WebError::SignIn(visitor.here.clone()))
 }
 
 /// Where verification stands against the coalition's rule.
@@ -362,22 +340,21 @@ async fn show_page(
         banner,
     )
     .live(&c);
-    let mut response = render(&Show {
-        coalition: c.to_string(),
-        mark: Mark::of(&view.incident.marking),
-        kind: t.name("kind", view.incident.kind.name()),
-        status: t.name("incident", &view.status),
-        occurred: t.time(&view.incident.occurred_at),
-        progress,
-        obligations,
-        echo,
-        view,
-        chrome,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(response)
+    Ok(render_form(
+        &Show {
+            coalition: c.to_string(),
+            mark: Mark::of(&view.incident.marking),
+            kind: t.name("kind", view.incident.kind.name()),
+            status: t.name("incident", &view.status),
+            occurred: t.time(&view.incident.occurred_at),
+            progress,
+            obligations,
+            echo,
+            view,
+            chrome,
+        },
+        failed,
+    ))
 }
 
 /// An incident's page.
@@ -396,15 +373,13 @@ pub(crate) async fn confirm(
     Path((c, item)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let fields = Fields::parse(&body)?;
-    visitor.check_form(&fields.get("csrf"))?;
-    writable(&web)?;
+    let fields = writing(&web, &visitor, &body)?;
     let (coalition, reader) = open(&web, &visitor, &c, None).await?;
     let incident: IncidentId = id(&item)?;
     // An incident the reader may not see is not one it can confirm: the same 404.
     reader.incident(&incident).map_err(WebError::from_app)?;
     let request = Request::ConfirmIncident { incident, at: None };
-    match web.app.submit(&coalition, &actor(&visitor)?, request).await {
+    match web.app.submit(&coalition, &visitor.actor()?, request).await {
         Ok(_) => Ok(see_other(&format!("/c/{coalition}/incidents/{item}"))),
         Err(err) => {
             let mut echo = Echo::of(&fields);
@@ -421,9 +396,7 @@ pub(crate) async fn settle(
     Path((c, item)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let fields = Fields::parse(&body)?;
-    visitor.check_form(&fields.get("csrf"))?;
-    writable(&web)?;
+    let fields = writing(&web, &visitor, &body)?;
     let t = visitor.t;
     let (coalition, reader) = open(&web, &visitor, &c, None).await?;
     let obligation: ObligationId = id(&item)?;
@@ -458,7 +431,7 @@ pub(crate) async fn settle(
         "waive" => Request::WaiveObligation(settled),
         _ => Request::DisputeObligation(settled),
     };
-    match web.app.submit(&coalition, &actor(&visitor)?, request).await {
+    match web.app.submit(&coalition, &visitor.actor()?, request).await {
         Ok(_) => Ok(see_other(&format!(
             "/c/{coalition}/incidents/{incident}#ob-{item}"
         ))),

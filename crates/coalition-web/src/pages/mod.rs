@@ -190,6 +190,15 @@ pub(crate) fn render<T: askama::Template>(page: &T) -> Response {
     }
 }
 
+/// A page with a form, answered 400 when the form came back with faults.
+pub(crate) fn render_form<T: askama::Template>(page: &T, failed: bool) -> Response {
+    let mut response = render(page);
+    if failed {
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    response
+}
+
 /// A coalition id from the path; one that does not parse is a page that does not exist.
 pub(crate) fn coalition(text: &str) -> Result<CoalitionId, WebError> {
     id(text)

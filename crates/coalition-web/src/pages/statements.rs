@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use coalition_app::Request;
 use coalition_app::views::{DiffLine, StatementShow, StatementStanding};
@@ -18,8 +17,8 @@ use coalition_core::statement::{
 };
 use serde::Deserialize;
 
-use super::forms::{Echo, Fields};
-use super::{Banner, Chrome, Mark, id, open, render, see_other};
+use super::forms::{Echo, writing};
+use super::{Banner, Chrome, Mark, id, open, render, render_form, see_other};
 use crate::Web;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -249,28 +248,27 @@ async fn show_page(
         standing.title.clone(),
         banner,
     );
-    let mut response = render(&Show {
-        coalition: c.to_string(),
-        id: sid.to_string(),
-        version: shown.version,
-        versions: (1..=latest).collect(),
-        status: status_text(t, &standing.status),
-        rule: rule_text(t, &standing.rule),
-        paragraphs,
-        verified: shown.verified,
-        required: standings.len(),
-        approved,
-        standings,
-        missing: standing.missing.iter().map(|p| p.to_string()).collect(),
-        diff,
-        signing,
-        echo,
-        chrome,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(response)
+    Ok(render_form(
+        &Show {
+            coalition: c.to_string(),
+            id: sid.to_string(),
+            version: shown.version,
+            versions: (1..=latest).collect(),
+            status: status_text(t, &standing.status),
+            rule: rule_text(t, &standing.rule),
+            paragraphs,
+            verified: shown.verified,
+            required: standings.len(),
+            approved,
+            standings,
+            missing: standing.missing.iter().map(|p| p.to_string()).collect(),
+            diff,
+            signing,
+            echo,
+            chrome,
+        },
+        failed,
+    ))
 }
 
 /// A statement's page.
@@ -290,13 +288,7 @@ pub(crate) async fn approve(
     Path((c, item)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let fields = Fields::parse(&body)?;
-    visitor.check_form(&fields.get("csrf"))?;
-    if web.options.read_only {
-        return Err(WebError::Forbidden(
-            "this server is a read-only replica: nothing was written".into(),
-        ));
-    }
+    let fields = writing(&web, &visitor, &body)?;
     let t = visitor.t;
     let (coalition, reader) = open(&web, &visitor, &c, None).await?;
     let statement: StatementId = id(&item)?;
@@ -328,11 +320,7 @@ pub(crate) async fn approve(
     let (Some(version), Some(signature), Some(meeting)) = (version, signature, meeting) else {
         return show_page(&web, &visitor, &c, &item, &which, echo).await;
     };
-    let actor = visitor
-        .signed_in
-        .as_ref()
-        .map(|s| s.token.principal.clone())
-        .ok_or_else(|| WebError::SignIn(visitor.here.clone()))?;
+    let actor = visitor.actor()?;
     let request = Request::ApproveVersion {
         statement,
         version,

@@ -31,6 +31,26 @@ async fn report(site: &Site, browser: &mut crate::support::Browser) -> String {
         .to_owned()
 }
 
+/// The monitor confirms the incident at `path` through its form.
+async fn confirm_as_monitor(site: &Site, path: &str) {
+    let mut monitor = site.signed_in("monitor").await;
+    let csrf = monitor.get(path).await.hidden("csrf");
+    let confirmed = monitor
+        .post(&format!("{path}/confirm"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(confirmed.status, 303, "{}", confirmed.visible());
+}
+
+/// The first obligation a settle form on this page is for.
+fn first_settle_form(page: &crate::support::Page) -> String {
+    page.text
+        .split("/obligations/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a settle form")
+        .to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_incident_reported_and_confirmed_through_the_forms_opens_obligations_with_deadlines() {
     let site = Site::demo().await;
@@ -50,13 +70,7 @@ async fn an_incident_reported_and_confirmed_through_the_forms_opens_obligations_
     );
     assert!(text.contains("No obligation you may read has been opened."));
 
-    let mut monitor = site.signed_in("monitor").await;
-    let incident = monitor.get(&path).await;
-    let csrf = incident.hidden("csrf");
-    let confirmed = monitor
-        .post(&format!("{path}/confirm"), &[("csrf", &csrf)])
-        .await;
-    assert_eq!(confirmed.status, 303, "{}", confirmed.visible());
+    confirm_as_monitor(&site, &path).await;
 
     let after = zelenskyy.get(&path).await;
     let text = after.visible();
@@ -77,13 +91,7 @@ async fn an_incident_reported_and_confirmed_through_the_forms_opens_obligations_
     assert!(!dashboard.visible().contains("No obligation is open."));
 
     // Fulfilling one through its form.
-    let obligation = after
-        .text
-        .split("/obligations/")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .expect("a settle form")
-        .to_owned();
+    let obligation = first_settle_form(&after);
     let mut starmer = site.signed_in("starmer").await;
     let mine = starmer.get(&path).await;
     let ours = mine
@@ -208,23 +216,9 @@ async fn a_settlement_without_a_report_is_refused_next_to_its_field() {
     let site = Site::demo().await;
     let mut zelenskyy = site.signed_in("zelenskyy").await;
     let path = report(&site, &mut zelenskyy).await;
-    let mut monitor = site.signed_in("monitor").await;
-    let csrf = monitor.get(&path).await.hidden("csrf");
-    assert_eq!(
-        monitor
-            .post(&format!("{path}/confirm"), &[("csrf", &csrf)])
-            .await
-            .status,
-        303
-    );
+    confirm_as_monitor(&site, &path).await;
     let page = zelenskyy.get(&path).await;
-    let obligation = page
-        .text
-        .split("/obligations/")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .expect("a settle form")
-        .to_owned();
+    let obligation = first_settle_form(&page);
     let csrf = page.hidden("csrf");
     let before = site.events().await;
     let answer = zelenskyy

@@ -5,6 +5,7 @@ mod auth;
 mod dashboard;
 mod gate;
 mod incidents;
+mod live;
 mod public;
 mod record;
 mod statements;

@@ -73,6 +73,26 @@ impl Page {
     }
 }
 
+/// The next event of a stream that is not a keep-alive comment, or None if none comes in time.
+pub(crate) async fn next_event(
+    body: &mut hyper::body::Incoming,
+    within: std::time::Duration,
+) -> Option<String> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .ok()??
+            .ok()?;
+        if let Ok(data) = frame.into_data() {
+            let text = String::from_utf8_lossy(&data).into_owned();
+            if text.contains("event:") {
+                return Some(text);
+            }
+        }
+    }
+}
+
 /// HTML text with its character references decoded (`&amp;`, `&#62;`, `&#x27;` …).
 pub(crate) fn unescape(text: &str) -> String {
     let mut out = String::new();
@@ -280,6 +300,25 @@ impl Browser {
             Some(body),
         )
         .await
+    }
+
+    /// Opens a stream (`text/event-stream`) with this browser's cookies; its body is read by
+    /// [`next_event`].
+    pub(crate) async fn stream(&mut self, path: &str) -> hyper::body::Incoming {
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let request = axum::http::Request::builder()
+            .uri(format!("{}{path}", self.url))
+            .header("cookie", cookie.join("; "))
+            .header("accept", "text/event-stream")
+            .body(Full::new(Bytes::new()))
+            .expect("a request");
+        let response = self.client.request(request).await.expect("an answer");
+        assert_eq!(response.status(), 200);
+        response.into_body()
     }
 
     /// Signs in with a token through the form.
