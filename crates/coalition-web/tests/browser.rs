@@ -5,7 +5,8 @@
 //! A screenshot of every page at 1280 px and at 390 px goes to `target/tmp/screenshots/`.
 //!
 //! Without `chromedriver` on PATH the test says SKIP and passes, unless `REQUIRE_BROWSER=1`
-//! (set by `.ci/run`), where it fails.
+//! (set by `.ci/run`), where it fails. Every page is checked with axe-core (npm, installed by
+//! `.ci/run`): no serious or critical violation.
 
 #[path = "pages/support.rs"]
 #[allow(dead_code)]
@@ -19,6 +20,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 
 use support::{Site, heatmap_from_api};
+
+/// axe-core's source, read once.
+static AXE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
 
 /// chromedriver, killed (by its pid) and its profile removed when the test ends, even on panic.
 struct Driver {
@@ -98,8 +102,60 @@ async fn connect(driver: &Driver) -> Client {
     }
 }
 
-/// Saves the page at 1280 px and at 390 px.
+/// axe-core (from the npm registry, installed by `.ci/run` into `target/ci-npm`, or named by
+/// `AXE_CORE_JS`), or None where it is absent and the browser is not required.
+fn axe() -> Option<String> {
+    let path = std::env::var("AXE_CORE_JS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/ci-npm/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            assert!(
+                std::env::var("REQUIRE_BROWSER").as_deref() != Ok("1"),
+                "REQUIRE_BROWSER=1 but axe-core is not at {} (npm install --prefix target/ci-npm axe-core)",
+                path.display()
+            );
+            eprintln!("SKIP accessibility: no axe-core at {}", path.display());
+            None
+        }
+    }
+}
+
+/// Runs axe-core on the page: no serious or critical violation.
+async fn accessible(
+    client: &Client,
+    axe: Option<&str>,
+    name: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let Some(source) = axe else { return Ok(()) };
+    let script = format!(
+        "{source}\n;var done = arguments[arguments.length - 1];\
+         axe.run(document).then(function (r) {{ done(r.violations\
+           .filter(function (v) {{ return v.impact === 'serious' || v.impact === 'critical'; }})\
+           .map(function (v) {{ return v.id + ' (' + v.impact + '): ' + v.nodes.map(function (n) {{ return n.target.join(' '); }}).slice(0, 5).join(', '); }})); }},\
+           function (e) {{ done(['axe failed: ' + e]); }});"
+    );
+    let found = client.execute_async(&script, Vec::new()).await?;
+    let violations: Vec<String> = serde_json::from_value(found.clone())
+        .unwrap_or_else(|_| panic!("{name}: axe said {found}"));
+    if name == "negative control" {
+        assert!(
+            !violations.is_empty(),
+            "axe finds nothing wrong with an image without text"
+        );
+    } else {
+        assert!(violations.is_empty(), "{name}: {violations:#?}");
+    }
+    Ok(())
+}
+
+/// Saves the page at 1280 px and at 390 px, after checking it with axe-core.
 async fn screenshots(client: &Client, name: &str) -> Result<(), fantoccini::error::CmdError> {
+    accessible(client, AXE.get_or_init(axe).as_deref(), name).await?;
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).expect("a screenshot directory");
     for width in [1280u32, 390] {
@@ -166,6 +222,11 @@ async fn a_person_signs_in_reads_the_dashboard_reports_an_incident_and_sees_obli
 
 async fn steps(client: &Client, site: &Site) -> Result<(), fantoccini::error::CmdError> {
     let wait = Duration::from_secs(15);
+    // axe-core must catch a page made wrong on purpose, or its silence means nothing.
+    client
+        .goto("data:text/html,<html lang=en><title>x</title><main><img src=x.png></main></html>")
+        .await?;
+    accessible(client, AXE.get_or_init(axe).as_deref(), "negative control").await?;
     // The public page, signed out: the adopted text, nothing classified.
     client
         .goto(&format!("{}{}", site.url, site.page("public")))
