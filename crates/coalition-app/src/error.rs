@@ -41,6 +41,10 @@ pub enum AppError {
     /// Another writer kept winning the race for the log's head.
     #[error("{0}: too many concurrent writers; try again")]
     Conflict(String),
+    /// The record cannot be reached now (its database restarting): nothing was written; try
+    /// again shortly.
+    #[error("{0}; try again shortly")]
+    Unavailable(String),
     /// An idempotency key sent again with another request than the one it was first sent with.
     #[error("{0}")]
     KeyReused(String),
@@ -84,6 +88,7 @@ impl AppError {
             AppError::Verification(_) => "record.verification_failed",
             AppError::Conflict(_) => "record.conflict",
             AppError::KeyReused(_) => "idempotency.key_reused",
+            AppError::Unavailable(_) => "record.unavailable",
             AppError::Claimed(_) => "idempotency.claimed",
             AppError::Internal(_) => "internal",
         }
@@ -102,6 +107,9 @@ impl From<LedgerError> for AppError {
                 "the stored record is damaged ({problem}): restore it from a copy that verifies, \
                  or from an exported bundle"
             )),
+            LedgerError::Store(unavailable @ StoreError::Unavailable(_)) => {
+                AppError::Unavailable(unavailable.to_string())
+            }
             LedgerError::Store(conflict @ StoreError::Conflict { .. }) => {
                 AppError::Conflict(conflict.to_string())
             }

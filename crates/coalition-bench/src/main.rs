@@ -28,6 +28,7 @@ mod api;
 mod append;
 mod durability;
 mod failure;
+mod load;
 mod raw;
 mod read;
 mod replay;
@@ -87,7 +88,9 @@ enum Bench {
         dir: Option<PathBuf>,
     },
     /// Reading a log of N events back (verified and replayed) against a raw scan + SHA-256.
-    #[command(after_help = "Example:\n  coalition-bench replay --events 332699")]
+    #[command(
+        after_help = "Examples:\n  coalition-bench replay --events 332699\n  coalition-bench replay --events 1000000 --postgres"
+    )]
     Replay {
         /// Events in the log.
         #[arg(long, default_value_t = 100_000)]
@@ -98,6 +101,9 @@ enum Bench {
         /// Times each side is measured; the fastest run counts.
         #[arg(long, default_value_t = 3)]
         rounds: u32,
+        /// Read the log from a PostgreSQL server started for the run (both sides).
+        #[arg(long)]
+        postgres: bool,
     },
     /// A current-state read served from the kept state against a full replay of the same log.
     #[command(after_help = "Example:\n  coalition-bench read --events 10000 --samples 200")]
@@ -192,6 +198,30 @@ enum Bench {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// A mixed read/write load through the API on one node, then two nodes on one record.
+    #[command(
+        after_help = "Examples:\n  coalition-bench load --postgres --clients 8 --seconds 10\n  coalition-bench load --postgres --soak-minutes 10"
+    )]
+    Load {
+        /// Concurrent clients (connections), spread over the nodes.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Seconds each run (one node, two nodes) lasts.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// The share of requests that are writes (0 to 1).
+        #[arg(long, default_value_t = 0.2)]
+        write_share: f64,
+        /// Then run the two-node mix this many minutes, watching memory.
+        #[arg(long)]
+        soak_minutes: Option<f64>,
+        /// On a PostgreSQL server started for the run (default: one SQLite file).
+        #[arg(long)]
+        postgres: bool,
+        /// Where to put the scratch record (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// One side of `replay`, in a process of its own so that its peak memory is its own.
     #[command(hide = true)]
     ReplaySide {
@@ -204,6 +234,9 @@ enum Bench {
         /// Times to measure; the fastest run counts.
         #[arg(long, default_value_t = 3)]
         rounds: u32,
+        /// Read from this PostgreSQL database instead of the SQLite file in `--dir`.
+        #[arg(long)]
+        database: Option<String>,
     },
 }
 
@@ -270,13 +303,40 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 events,
                 dir,
                 rounds,
-            } => replay::run(events, dir.as_deref(), rounds, json).await,
+                postgres,
+            } => replay::run(events, dir.as_deref(), rounds, postgres, json).await,
             Bench::Read {
                 events,
                 samples,
                 dir,
             } => read::run(events, samples, dir.as_deref(), json).await,
-            Bench::ReplaySide { dir, side, rounds } => replay::side(&dir, side, rounds).await,
+            Bench::Load {
+                clients,
+                seconds,
+                write_share,
+                soak_minutes,
+                postgres,
+                dir,
+            } => {
+                load::run(
+                    load::Plan {
+                        clients,
+                        seconds,
+                        write_share,
+                        soak_minutes,
+                        postgres,
+                    },
+                    dir.as_deref(),
+                    json,
+                )
+                .await
+            }
+            Bench::ReplaySide {
+                dir,
+                side,
+                rounds,
+                database,
+            } => replay::side(&dir, database.as_deref(), side, rounds).await,
             Bench::Crash {
                 cycles,
                 negative_control,

@@ -1,4 +1,4 @@
-//! SQLite without the store: the baselines (a bare insert per transaction, a raw scan of the
+//! SQLite (and PostgreSQL) without the store: the baselines (a bare insert per transaction, a raw scan of the
 //! rows with one SHA-256 each), bulk loads, and the deliberately weakened store of the
 //! `normal-sync` negative control. None of this is in the product's store API.
 
@@ -125,6 +125,54 @@ pub(crate) async fn scan_and_hash(
         scanned += 1;
     }
     Ok(scanned)
+}
+
+/// [`scan_and_hash`] on PostgreSQL: the same rows, streamed from the server.
+pub(crate) async fn scan_and_hash_postgres(
+    conn: &mut sqlx::PgConnection,
+    id: &CoalitionId,
+) -> anyhow::Result<u64> {
+    let mut rows =
+        sqlx::query("SELECT seq, body, hash FROM events WHERE coalition = $1 ORDER BY seq")
+            .bind(id.as_str())
+            .fetch(&mut *conn);
+    let mut scanned = 0;
+    while let Some(row) = rows.try_next().await? {
+        let body: &[u8] = row.try_get(1)?;
+        let hash: &[u8] = row.try_get(2)?;
+        if event_hash(body).as_bytes().as_slice() != hash {
+            anyhow::bail!("row {} has a wrong hash", row.try_get::<i64, _>(0)?);
+        }
+        scanned += 1;
+    }
+    Ok(scanned)
+}
+
+/// Copies a log into PostgreSQL's events table (made by the store's migrations), ten thousand
+/// rows a statement, in one transaction: a fast load for the replay bench, not a way to write.
+pub(crate) async fn bulk_load_postgres(
+    conn: &mut sqlx::PgConnection,
+    id: &CoalitionId,
+    events: &[SealedEvent],
+) -> anyhow::Result<()> {
+    let mut tx = conn.begin().await?;
+    for chunk in events.chunks(10_000) {
+        let seqs: Vec<i64> = chunk.iter().map(|e| e.seq as i64).collect();
+        let bodies: Vec<&[u8]> = chunk.iter().map(|e| e.body.as_slice()).collect();
+        let hashes: Vec<&[u8]> = chunk.iter().map(|e| e.hash.as_bytes().as_slice()).collect();
+        sqlx::query(
+            "INSERT INTO events (coalition, seq, body, hash) \
+             SELECT $1, * FROM unnest($2::bigint[], $3::bytea[], $4::bytea[])",
+        )
+        .bind(id.as_str())
+        .bind(seqs)
+        .bind(bodies)
+        .bind(hashes)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The store's schema and durability with one thing changed: `synchronous=NORMAL`, so commits

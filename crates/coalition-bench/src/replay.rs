@@ -1,7 +1,8 @@
 //! `replay`: reading a long log back — every entry verified (hash, canonical form, link) and
 //! applied, as `Ledger::replay` does for `--as-of` reads and a first read does — against a raw
 //! scan of the same rows with one SHA-256 each. Each side runs in a process of its own, so each
-//! reports its own peak memory.
+//! reports its own peak memory. With `--postgres` both sides read the same log from a
+//! PostgreSQL server started for the run (the log is built in SQLite and copied there).
 
 use std::path::Path;
 use std::process::Command as Process;
@@ -38,6 +39,7 @@ pub(crate) async fn run(
     events: u64,
     dir: Option<&Path>,
     rounds: u32,
+    postgres: bool,
     json: bool,
 ) -> anyhow::Result<()> {
     if events < 100 {
@@ -46,9 +48,20 @@ pub(crate) async fn run(
     let dir = scratch(dir, "bench-replay")?;
     let built = Instant::now();
     let (count, bytes) = build(&dir, events).await?;
+    // Kept until both sides are measured: dropping it stops the server.
+    let cluster = if postgres {
+        Some(coalition_pgtest::Cluster::start().map_err(|e| anyhow::anyhow!("PostgreSQL: {e}"))?)
+    } else {
+        None
+    };
+    let database = match &cluster {
+        Some(cluster) => Some(copy_to_postgres(&dir, cluster).await?),
+        None => None,
+    };
     let build_time = built.elapsed();
-    let baseline = measure(&dir, Side::Baseline, rounds)?;
-    let ours = measure(&dir, Side::Ours, rounds)?;
+    let baseline = measure(&dir, database.as_deref(), Side::Baseline, rounds)?;
+    let ours = measure(&dir, database.as_deref(), Side::Ours, rounds)?;
+    let backend = if postgres { "PostgreSQL" } else { "SQLite" };
     let rate = |m: &Measured| count as f64 / m.time.as_secs_f64();
     let ratio = rate(&ours) / rate(&baseline);
     let mib = |kib: u64| kib as f64 / 1024.0;
@@ -62,11 +75,12 @@ pub(crate) async fn run(
             "baseline_events_per_second": rate(&baseline),
             "baseline_peak_rss_kib": baseline.peak_rss_kib,
             "ratio": ratio,
+            "backend": backend,
             "dir": dir,
         }));
     }
     println!(
-        "{count} events ({:.0} MiB of bodies) built in {:.1}s; fastest of {rounds}, each side in its own process:",
+        "{count} events ({:.0} MiB of bodies) in {backend}, prepared in {:.1}s; fastest of {rounds}, each side in its own process:",
         bytes as f64 / (1024.0 * 1024.0),
         build_time.as_secs_f64()
     );
@@ -120,22 +134,63 @@ pub(crate) async fn build(dir: &Path, events: u64) -> anyhow::Result<(u64, u64)>
     Ok((sealer.head().seq, bytes))
 }
 
+/// Copies the log built in SQLite into a new database on `cluster`; its URL.
+async fn copy_to_postgres(
+    dir: &Path,
+    cluster: &coalition_pgtest::Cluster,
+) -> anyhow::Result<String> {
+    let url = cluster
+        .create_database("replay")
+        .map_err(|e| anyhow::anyhow!(e))?;
+    // The store's own migrations make the tables.
+    coalition_store::open(&url, OpenOptions::WRITE)
+        .await?
+        .close()
+        .await;
+    let id = CoalitionId::parse(COALITION)?;
+    let sqlite =
+        coalition_store::open(&sqlite_url(&dir.join(DATABASE_FILE)), OpenOptions::READ).await?;
+    let mut postgres = sqlx::PgConnection::connect(&url).await?;
+    let mut from = 1;
+    loop {
+        let page = sqlite.read(&id, from, LOAD_BATCH as usize).await?;
+        let Some(last) = page.last() else { break };
+        from = last.seq + 1;
+        raw::bulk_load_postgres(&mut postgres, &id, &page).await?;
+    }
+    postgres.close().await?;
+    sqlite.close().await;
+    Ok(url)
+}
+
 /// What one side's process reported.
 struct Measured {
     time: Duration,
     peak_rss_kib: u64,
 }
 
-fn measure(dir: &Path, side: Side, rounds: u32) -> anyhow::Result<Measured> {
+fn measure(
+    dir: &Path,
+    database: Option<&str>,
+    side: Side,
+    rounds: u32,
+) -> anyhow::Result<Measured> {
     let exe = std::env::current_exe()?;
     let name = match side {
         Side::Ours => "ours",
         Side::Baseline => "baseline",
     };
-    let output = Process::new(&exe)
-        .args(["replay-side", "--dir"])
-        .arg(dir)
-        .args(["--side", name, "--rounds", &rounds.to_string()])
+    let mut process = Process::new(&exe);
+    process.args(["replay-side", "--dir"]).arg(dir).args([
+        "--side",
+        name,
+        "--rounds",
+        &rounds.to_string(),
+    ]);
+    if let Some(database) = database {
+        process.args(["--database", database]);
+    }
+    let output = process
         .output()
         .with_context(|| format!("cannot start {}", exe.display()))?;
     if !output.status.success() {
@@ -154,8 +209,14 @@ fn measure(dir: &Path, side: Side, rounds: u32) -> anyhow::Result<Measured> {
 }
 
 /// Runs one side `rounds` times and prints the fastest time and this process's peak memory.
-pub(crate) async fn side(dir: &Path, side: Side, rounds: u32) -> anyhow::Result<()> {
+pub(crate) async fn side(
+    dir: &Path,
+    database: Option<&str>,
+    side: Side,
+    rounds: u32,
+) -> anyhow::Result<()> {
     let path = dir.join(DATABASE_FILE);
+    let url = database.map_or_else(|| sqlite_url(&path), str::to_owned);
     let id = CoalitionId::parse(COALITION)?;
     let mut best = Duration::MAX;
     let mut events = 0;
@@ -163,12 +224,18 @@ pub(crate) async fn side(dir: &Path, side: Side, rounds: u32) -> anyhow::Result<
         let started = Instant::now();
         events = match side {
             Side::Ours => {
-                let store = coalition_store::open(&sqlite_url(&path), OpenOptions::READ).await?;
+                let store = coalition_store::open(&url, OpenOptions::READ).await?;
                 let replayed = Ledger::new(store.clone())
                     .replay(&id, AsOf::EVERYTHING)
                     .await?;
                 store.close().await;
                 replayed.head.seq
+            }
+            Side::Baseline if database.is_some() => {
+                let mut conn = sqlx::PgConnection::connect(&url).await?;
+                let scanned = raw::scan_and_hash_postgres(&mut conn, &id).await?;
+                conn.close().await?;
+                scanned
             }
             Side::Baseline => {
                 let mut conn = raw::connect(&path, SqliteSynchronous::Full).await?;

@@ -37,6 +37,10 @@ pub enum StoreError {
     /// The backend failed (I/O, disk full, a constraint).
     #[error("storage failed: {0}")]
     Backend(String),
+    /// The backend cannot be reached now (a database restarting, a connection refused or
+    /// timed out): nothing was written; trying again later may succeed.
+    #[error("the record cannot be reached: {0}")]
+    Unavailable(String),
     /// The stored bytes are not a well-formed record (a corrupted database file, a malformed
     /// row): evidence of damage or tampering, reported as a verification failure.
     #[error("the stored record is damaged: {0}")]

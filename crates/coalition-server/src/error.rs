@@ -97,6 +97,15 @@ impl ApiError {
                 ApiError::new(status, code, format!("refused: {rejection}"))
             }
             AppError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, code, message),
+            AppError::Unavailable(message) => {
+                tracing::warn!(code, %message, "the record cannot be reached");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    code,
+                    "the record cannot be reached now; nothing was written; try again",
+                )
+                .retry_after(1)
+            }
             AppError::KeyReused(message) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).at("Idempotency-Key")
             }

@@ -43,8 +43,18 @@ fn backend(err: impl std::fmt::Display) -> StoreError {
 }
 
 fn failed(err: sqlx::Error) -> StoreError {
+    if matches!(
+        err,
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_)
+    ) {
+        return StoreError::Unavailable(err.to_string());
+    }
     match sqlstate(&err).as_deref() {
         Some("XX001" | "XX002") => StoreError::Damaged(err.to_string()),
+        // Connection exceptions (class 08), and a server shutting down or starting up.
+        Some(code) if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") => {
+            StoreError::Unavailable(err.to_string())
+        }
         _ => StoreError::Backend(err.to_string()),
     }
 }
@@ -125,7 +135,7 @@ impl PostgresStore {
         claim: Option<&Claim>,
     ) -> Result<Result<(), sqlx::Error>, StoreError> {
         let range = claim.map(|_| crate::claimed_range(events)).transpose()?;
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let mut conn = self.pool.acquire().await.map_err(failed)?;
         let attempt = async {
             let mut tx = conn
                 .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
@@ -151,8 +161,16 @@ impl PostgresStore {
                 .await?;
             }
             // Acknowledged only after COMMIT returns: with synchronous_commit on, the WAL
-            // record of the commit is flushed first.
-            tx.commit().await?;
+            // record of the commit is flushed first. A COMMIT whose answer was lost may have
+            // been made: that is neither "nothing written" nor a success.
+            if let Err(err) = tx.commit().await {
+                if lost_a_race(&err) {
+                    return Err(err);
+                }
+                return Ok(Err(StoreError::Backend(format!(
+                    "the COMMIT's outcome is unknown ({err}): read the log before writing again"
+                ))));
+            }
             Ok(Ok(()))
         };
         match attempt.await {
@@ -418,7 +436,7 @@ impl EventStore for PostgresStore {
     }
 
     async fn head(&self, coalition: &CoalitionId) -> Result<Head, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let mut conn = self.pool.acquire().await.map_err(failed)?;
         head_in(&mut conn, coalition).await.map_err(failed)
     }
 
@@ -433,7 +451,7 @@ impl EventStore for PostgresStore {
 
     async fn discard(&self, coalition: &CoalitionId) -> Result<(), StoreError> {
         self.writable()?;
-        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut tx = self.pool.begin().await.map_err(failed)?;
         for delete in [
             "DELETE FROM events WHERE coalition = $1",
             "DELETE FROM idempotency_keys WHERE coalition = $1",

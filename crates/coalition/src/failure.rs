@@ -66,7 +66,10 @@ pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
                 | AppError::Rejected { .. }
                 | AppError::KeyReused(_) => 2,
                 AppError::Verification(_) => 3,
-                AppError::Conflict(_) | AppError::Claimed(_) | AppError::Internal(_) => 1,
+                AppError::Conflict(_)
+                | AppError::Unavailable(_)
+                | AppError::Claimed(_)
+                | AppError::Internal(_) => 1,
             };
         }
         if cause.is::<VerificationFailed>() {

@@ -213,3 +213,26 @@ fn append_on_postgres_reports_both_backends_and_their_baselines() {
         assert!(postgres[key].as_f64().unwrap() > 0.0, "{key}: {report}");
     }
 }
+
+#[test]
+fn the_load_runs_one_node_then_two_and_names_every_failure() {
+    let run = bench(
+        "load",
+        &["--clients", "2", "--seconds", "0.5", "--json"],
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let report = report_of(&run);
+    let runs = report["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 2, "{report}");
+    for (run, name) in runs.iter().zip(["one node", "two nodes"]) {
+        assert_eq!(run["run"], name);
+        assert!(run["reads"].as_u64() > Some(0), "{run}");
+        assert!(run["writes"].as_u64() > Some(0), "{run}");
+        assert_eq!(run["unexpected_failures"], 0, "{run}");
+        assert!(run["read_p99_us"].as_u64() >= run["read_p50_us"].as_u64());
+    }
+    let bad = bench("load", &["--write-share", "2"], None);
+    assert_eq!(bad.code, Some(2), "{bad:?}");
+    assert!(bad.stderr.contains("--write-share"), "{bad:?}");
+}

@@ -191,3 +191,48 @@ async fn nodes_on_one_postgres_database_share_one_record() {
     let first = Server::start_on(database, dir, Options::default()).await;
     nodes_share_one_record(first, "PostgreSQL").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_answers_503_while_its_database_is_down_and_recovers_by_itself() {
+    let Some(mut cluster) = Cluster::for_test("a_node_answers_503_while_its_database_is_down")
+    else {
+        return;
+    };
+    let database = cluster.create_database("restart").expect("a database");
+    let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+    let node = Server::start_on(database, dir, Options::default()).await;
+    let monitor = node.token("monitor");
+    let before = node.head().await;
+
+    cluster.kill();
+    let write = node
+        .post(&node.path("requests"), Some(monitor), &report("Sumy"))
+        .await;
+    assert_eq!(write.status, 503, "{write:?}");
+    assert_eq!(write.json()["code"], "record.unavailable");
+    assert!(write.headers.contains_key("retry-after"), "{write:?}");
+    let read = node.get(&node.path("incidents"), Some(monitor)).await;
+    assert_eq!(read.status, 503, "{read:?}");
+
+    cluster.restart().expect("the database starts again");
+    // The node reconnects by itself: within a few tries the same write is recorded, once.
+    let started = Instant::now();
+    loop {
+        let write = node
+            .post(&node.path("requests"), Some(monitor), &report("Sumy"))
+            .await;
+        if write.status == 201 {
+            break;
+        }
+        assert_eq!(write.status, 503, "only 503 while reconnecting: {write:?}");
+        assert!(started.elapsed() < Duration::from_secs(30), "{write:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        node.head().await.0,
+        before.0 + 1,
+        "the refused write left nothing"
+    );
+    let served = locations(&node).await;
+    assert_eq!(served.iter().filter(|l| *l == "Sumy").count(), 1);
+}
