@@ -19,6 +19,8 @@ error-forgery = This form did not come from your session on this site. Reload th
 error-bad-request = The request could not be taken
 error-internal = Something went wrong
 error-internal-detail = The server could not answer; its log says why.
+error-unavailable = The record cannot be reached
+error-unavailable-detail = Nothing was written. Try again in a few seconds.
 error-home = Back to the start page
 
 ## Sign-in

@@ -19,6 +19,8 @@ error-forgery = Ce formulaire ne vient pas de votre session sur ce site. Recharg
 error-bad-request = La demande n'a pas pu être prise en compte
 error-internal = Une erreur est survenue
 error-internal-detail = Le serveur n'a pas pu répondre ; son journal en donne la raison.
+error-unavailable = Le registre est injoignable
+error-unavailable-detail = Rien n'a été écrit. Réessayez dans quelques secondes.
 error-home = Retour à la page d'accueil
 
 ## Connexion

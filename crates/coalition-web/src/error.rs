@@ -32,6 +32,9 @@ pub enum WebError {
     /// A rule refuses this principal the action.
     #[error("{0}")]
     Forbidden(String),
+    /// The record cannot be reached now (its database is down); nothing was written.
+    #[error("unavailable")]
+    Unavailable,
     /// The server's problem; its log says why.
     #[error("internal")]
     Internal,
@@ -50,6 +53,10 @@ impl WebError {
             }
             // Pages send no idempotency key, so none of theirs was claimed before.
             claimed @ AppError::Claimed(_) => WebError::BadRequest(claimed.to_string()),
+            AppError::Unavailable(message) => {
+                tracing::warn!(%message, "the record cannot be reached");
+                WebError::Unavailable
+            }
             AppError::Verification(message) | AppError::Internal(message) => {
                 tracing::error!(%message, "a page failed");
                 WebError::Internal
@@ -65,6 +72,7 @@ impl WebError {
                 StatusCode::FORBIDDEN
             }
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -88,6 +96,10 @@ impl WebError {
             WebError::Forgery => (t.get("error-forbidden"), t.get("error-forgery")),
             WebError::Forbidden(why) => (t.get("error-forbidden"), why.clone()),
             WebError::BadRequest(why) => (t.get("error-bad-request"), why.clone()),
+            WebError::Unavailable => (
+                t.get("error-unavailable"),
+                t.get("error-unavailable-detail"),
+            ),
             WebError::Internal | WebError::SignIn(_) => {
                 (t.get("error-internal"), t.get("error-internal-detail"))
             }
@@ -98,6 +110,11 @@ impl WebError {
         };
         let mut response = render(&page);
         *response.status_mut() = self.status();
+        if *self == WebError::Unavailable {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         response
     }
 }
