@@ -9,6 +9,7 @@ use coalition_core::dates::Timestamp;
 use coalition_core::disclosure::Gate;
 use coalition_core::hash::Hash;
 use coalition_core::id::{CoalitionId, CommitmentId, IncidentId, PartyCode, PrincipalId};
+use coalition_core::incident::VerificationRule;
 use coalition_core::party::{Principal, Seat};
 use coalition_core::signature::{PublicKey, approval_message};
 use coalition_core::state::State;
@@ -172,6 +173,11 @@ impl Reader {
     /// The protected state (public).
     pub fn protected(&self) -> Option<PartyCode> {
         self.state.coalition().map(|c| c.protected.clone())
+    }
+
+    /// How the coalition verifies incidents (public, as its name is).
+    pub fn verification(&self) -> Option<VerificationRule> {
+        self.state.coalition().map(|c| c.verification)
     }
 
     /// The seats the reader may see.

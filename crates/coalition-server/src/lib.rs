@@ -88,9 +88,22 @@ pub async fn serve(
     options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, app, options, |api| api, shutdown).await
+}
+
+/// [`serve`], with the API router wrapped by `site` first: the binary puts the web pages in
+/// front of it (`coalition-web`), so both are served from one listener and one shutdown.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    options: Options,
+    site: impl FnOnce(Router) -> Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let shared = Arc::new(Shared::new(app, options));
     let draining = shared.clone();
-    let service = router(shared).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service =
+        site(router(shared)).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown.await;

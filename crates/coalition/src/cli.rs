@@ -1167,6 +1167,19 @@ pub(crate) enum KeyCommand {
         #[arg(long)]
         key: PathBuf,
     },
+    /// Sign the 32 bytes a statement page (or `…/to-sign`) shows, here on your machine; prints
+    /// the signature (base64) to paste into the page. The key never leaves this machine.
+    #[command(
+        after_help = "Example:\n  coalition key sign --key macron.pem --message 5855948af56cba5bb3b7a2fafd90c6b3893d4b0e807f393cbaa5a8c0c9776b9c"
+    )]
+    Sign {
+        /// The private key file (COALITION_KEY_PASSPHRASE decrypts it).
+        #[arg(long)]
+        key: PathBuf,
+        /// The bytes to sign, as 64 hex digits.
+        #[arg(long)]
+        message: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

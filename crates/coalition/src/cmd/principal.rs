@@ -1,4 +1,4 @@
-//! `key generate|public`, `principal add|rotate-key`.
+//! `key generate|public|sign`, `principal add|rotate-key`.
 
 use coalition_app::Request;
 use coalition_app::keys::{generate, public_key};
@@ -27,6 +27,7 @@ pub(crate) fn key(command: &KeyCommand, json: bool) -> anyhow::Result<()> {
             (public_key(&signing)?, out)
         }
         KeyCommand::Public { key: path } => (public_key(&signer_key::read(path)?)?, path),
+        KeyCommand::Sign { key: path, message } => return sign(path, message, json),
     };
     if json {
         return print_json(&KeyFileView {
@@ -35,6 +36,24 @@ pub(crate) fn key(command: &KeyCommand, json: bool) -> anyhow::Result<()> {
         });
     }
     println!("{public}");
+    Ok(())
+}
+
+/// `key sign`: the signature over the bytes a page showed, made with the signer's own key.
+fn sign(path: &std::path::Path, message: &str, json: bool) -> anyhow::Result<()> {
+    use ed25519_dalek::Signer as _;
+    let bytes = coalition_core::hash::Hash::from_hex(message.trim()).map_err(|_| {
+        bad_input(format!(
+            "--message {message:?}: expected the 64 hex digits of the 32 bytes to sign"
+        ))
+    })?;
+    let signing = signer_key::read(path)?;
+    let signature =
+        coalition_core::signature::SignatureBytes(signing.sign(bytes.as_bytes()).to_bytes());
+    if json {
+        return print_json(&signature.to_string());
+    }
+    println!("{signature}");
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! `serve`: the HTTP API over a data directory, or over a fresh demo; stops on SIGTERM or
+//! `serve`: the web pages and the HTTP API over a data directory, or over a fresh demo; stops on SIGTERM or
 //! ctrl-c after the requests under way.
 
 use std::io::Write as _;
@@ -59,7 +59,19 @@ pub(crate) fn run(
             read_only: args.read_only,
             ..Options::default()
         };
-        coalition_server::serve(listener, app.clone(), options, shutdown()).await?;
+        let web = coalition_web::WebOptions {
+            always_tls: false,
+            read_only: args.read_only,
+        };
+        let pages = app.clone();
+        coalition_server::serve_with(
+            listener,
+            app.clone(),
+            options,
+            move |api| coalition_web::site(pages, api, web),
+            shutdown(),
+        )
+        .await?;
         if let Ok(app) = Arc::try_unwrap(app) {
             app.close().await;
         }

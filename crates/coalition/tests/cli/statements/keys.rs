@@ -147,3 +147,24 @@ fn weak_malformed_or_reused_public_keys_are_refused_at_registration() {
     assert!(err.contains("registered to macron"), "{err}");
     assert_eq!(world.head(C), before);
 }
+
+#[test]
+fn key_sign_signs_the_bytes_a_page_shows_with_the_signers_own_key() {
+    let mut world = world();
+    world.passphrase = Some("a long passphrase".into());
+    let file = world.root().join("leader.pem");
+    let public = world.ok(&["key", "generate", "--out", path(&file)]);
+    let public = PublicKey::parse(public.trim()).expect("a public key");
+    let message = "5855948af56cba5bb3b7a2fafd90c6b3893d4b0e807f393cbaa5a8c0c9776b9c";
+    let printed = world.ok(&["key", "sign", "--key", path(&file), "--message", message]);
+    let signature = coalition_core::signature::SignatureBytes::parse(printed.trim())
+        .expect("a base64 signature");
+    let bytes = coalition_core::hash::Hash::from_hex(message).expect("hex");
+    assert!(public.verify_strict(bytes.as_bytes(), &signature));
+    // Not 32 bytes of hex: refused, naming the flag.
+    let err = world.fails(
+        2,
+        &["key", "sign", "--key", path(&file), "--message", "abc"],
+    );
+    assert!(err.contains("--message"), "{err}");
+}
