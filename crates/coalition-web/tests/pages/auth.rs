@@ -146,6 +146,7 @@ async fn a_revoked_token_ends_its_session() {
         .expect("tusk's token");
     site.app
         .revoke_token(&site.coalition, &token.id)
+        .await
         .expect("revoked");
     assert_eq!(browser.get(&site.page("")).await.status, 303);
 }
