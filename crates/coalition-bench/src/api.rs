@@ -288,7 +288,8 @@ pub(crate) async fn run(
     Ok(())
 }
 
-fn unlimited_writes() -> coalition_server::Limits {
+/// Limits that never refuse a bench's writes (failed authentications stay limited).
+pub(crate) fn unlimited_writes() -> coalition_server::Limits {
     let unlimited = coalition_server::Rate {
         burst: u32::MAX,
         per_minute: u32::MAX,

@@ -109,7 +109,11 @@ async fn serve(app: Arc<App>) -> anyhow::Result<Node> {
     tokio::spawn(coalition_server::serve(
         listener,
         app,
-        coalition_server::Options::default(),
+        // The load measures writes, not the rate limiter.
+        coalition_server::Options {
+            limits: crate::api::unlimited_writes(),
+            ..coalition_server::Options::default()
+        },
         async move {
             let _ = stopped.await;
         },
