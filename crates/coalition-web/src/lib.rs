@@ -107,6 +107,8 @@ pub fn site(app: Arc<App>, api: Router, options: WebOptions) -> Router {
         .route("/c/{c}/record", get(pages::record::record))
         .route("/c/{c}/record/bundle", get(pages::record::bundle))
         .route("/c/{c}/due", get(pages::record::due))
+        .route("/c/{c}/support", get(pages::support::support))
+        .route("/c/{c}/support.csv", get(pages::support::support_csv))
         .route("/c/{c}/parties", get(pages::record::parties))
         .fallback(move |request: Request| elsewhere(api.clone(), request))
         .with_state(web);

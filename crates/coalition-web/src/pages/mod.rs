@@ -11,6 +11,7 @@ pub(crate) mod incidents;
 pub(crate) mod public;
 pub(crate) mod record;
 pub(crate) mod statements;
+pub(crate) mod support;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -124,6 +125,7 @@ impl Chrome {
                 ("nav-incidents", format!("{base}/incidents")),
                 ("nav-statements", format!("{base}/statements")),
                 ("nav-parties", format!("{base}/parties")),
+                ("nav-support", format!("{base}/support")),
                 ("nav-due", format!("{base}/due")),
                 ("nav-record", format!("{base}/record")),
             ] {

@@ -148,3 +148,38 @@ async fn commitments_are_listed_filtered_and_shown_one_by_one() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_is_the_readers_table_per_donor_with_its_csv() {
+    let site = Site::demo().await;
+    let reader = site
+        .app
+        .read(
+            &site.coalition,
+            &coalition_app::Reading::by(coalition_app::Who::Principal(
+                coalition_core::id::PrincipalId::parse("meloni").expect("an id"),
+            )),
+        )
+        .await
+        .expect("read");
+    let summary = reader.support(&coalition_app::views::CommitmentFilter::default());
+    let first = summary.totals.first().expect("the demo states amounts");
+    let mut browser = site.signed_in("meloni").await;
+    let page = browser.get(&site.page("support")).await;
+    assert_eq!(page.status, 200);
+    let text = page.visible();
+    assert!(text.contains("Support by donor"), "{text}");
+    assert!(text.contains(first.donor.as_str()), "{text}");
+    assert!(text.contains(&first.committed.to_string()), "{text}");
+    let csv = browser.get(&site.page("support.csv")).await;
+    assert_eq!(csv.status, 200);
+    let mut rows = csv::Reader::from_reader(csv.text.as_bytes());
+    assert_eq!(
+        rows.records().count(),
+        summary.totals.len() + summary.ended.len(),
+        "{}",
+        csv.text
+    );
+    // The public is sent to sign in, as for every page of a coalition's record.
+    assert_ne!(site.browser().get(&site.page("support")).await.status, 200);
+}
