@@ -5,6 +5,7 @@
 //!
 //! - [`akn`]: statements as Akoma Ntoso 3.0 (OASIS LegalDocML) documents, and drafts from them.
 //! - [`calendar`]: obligations' deadlines as an iCalendar feed.
+//! - [`csv`]: the one CSV writer, which never writes a cell a spreadsheet would run.
 //! - [`iati`]: support as IATI 2.03 activity files.
 //! - [`opendata`]: everything the public may see, as JSON or CSV tables with a schema.
 //! - [`table`]: support as a Kiel-Tracker-style table (CSV, xlsx), and CSV read back.
@@ -16,6 +17,7 @@
 
 pub mod akn;
 pub mod calendar;
+pub mod csv;
 pub mod iati;
 pub mod opendata;
 pub mod table;

@@ -97,17 +97,16 @@ fn pretty(value: &Value) -> Vec<u8> {
 }
 
 fn csv_bytes(table: &Table) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing into memory cannot fail.
-    let _ = writer.write_record(table.columns);
-    for row in &table.rows {
-        let _ = writer.write_record(row.iter().map(|v| match v {
-            Value::Null => String::new(),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }));
-    }
-    writer.into_inner().unwrap_or_default()
+    super::csv::write(
+        table.columns,
+        table.rows.iter().map(|row| {
+            row.iter().map(|v| match v {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+        }),
+    )
 }
 
 /// A value as the tables hold it: enums by their names, optional values as null.

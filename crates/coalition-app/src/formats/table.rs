@@ -95,15 +95,11 @@ fn cells(row: &SupportRow) -> [String; 19] {
     ]
 }
 
-/// The table as CSV (RFC 4180, a header row).
+/// The table as CSV (RFC 4180, a header row; formulas defused, see [`super::csv`]).
 pub fn csv(rows: &[SupportRow]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing into memory cannot fail.
-    let _ = writer.write_record(COLUMNS.iter().map(|(name, _)| *name));
-    for row in rows {
-        let _ = writer.write_record(cells(row));
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    let header: Vec<&str> = COLUMNS.iter().map(|(name, _)| *name).collect();
+    let bytes = super::csv::write(&header, rows.iter().map(cells));
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The table as an xlsx workbook: the `support` sheet (quantities as numbers) and a `README`

@@ -352,3 +352,86 @@ fn a_bad_table_is_refused_at_its_row_and_column_and_nothing_is_written() {
         unchanged(&env, &before);
     }
 }
+
+/// A description someone typed as a spreadsheet formula reaches every CSV as text: the support
+/// table and open data write it with a leading apostrophe, quantities stay numbers, and the
+/// table still imports.
+#[test]
+fn a_formula_typed_into_the_record_is_never_a_formula_in_a_csv() {
+    let env = Env::demo();
+    let formula = "=HYPERLINK(\"http://example.invalid/\",\"open\")";
+    let id = env.ok(&[
+        "commitment",
+        "add",
+        DEMO,
+        "--guarantor",
+        "FRA",
+        "--category",
+        "financial",
+        "--what",
+        formula,
+        "--quantity",
+        "7",
+        "--unit",
+        "EUR-million",
+        "--aggressor",
+        "RUS",
+        "--deliver-within",
+        "30d",
+        "--from",
+        "2026-01-01",
+        "--classification",
+        "PUBLIC",
+        "--as",
+        "macron",
+    ]);
+    let id = id.trim();
+    let defused = format!("'{formula}");
+    let text = std::fs::read_to_string(export(&env, "csv", "support.csv", &[])).expect("csv");
+    let (header, rows) = parse_csv(&text);
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let ours = rows.iter().find(|r| r[0] == id).expect("the new row");
+    assert_eq!(ours[column("what")], defused);
+    assert_eq!(ours[column("committed")], "7", "a quantity stays a number");
+    assert!(
+        rows.iter().flatten().all(|cell| !cell.starts_with('=')),
+        "no cell of the table starts a formula"
+    );
+    // Open data, the public's CSV, writes it the same way.
+    let open = env.root().join("open-csv");
+    env.ok(&[
+        "export",
+        DEMO,
+        "--public",
+        "--format",
+        "csv",
+        "--out",
+        path(&open),
+    ]);
+    let commitments = std::fs::read_to_string(open.join("commitments.csv")).expect("a CSV");
+    let (header, rows) = parse_csv(&commitments);
+    let what = header
+        .iter()
+        .position(|h| h == "what")
+        .expect("a what column");
+    let public = rows.iter().find(|r| r[0] == id).expect("the public row");
+    assert_eq!(public[what], defused);
+    // The defused table still imports: nothing changed, so nothing is recorded.
+    let before = env.head(DEMO);
+    let out = env.fails(
+        2,
+        &[
+            "support",
+            "import",
+            DEMO,
+            "--format",
+            "csv",
+            "--from",
+            path(&env.root().join("support.csv")),
+            "--as",
+            "secretariat",
+        ],
+    );
+    assert!(out.contains("nothing to record"), "{out}");
+    assert_eq!(env.head(DEMO), before);
+}
